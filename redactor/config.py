@@ -1,0 +1,76 @@
+"""The one settings object of redactor.
+
+Every value can be set by an environment variable `REDACTOR_<NAME>` (or a `.env` file in the
+working directory). Secrets have no default here: when unset, the service creates key files
+with mode 0600 under the data directory on first run (see `redactor.key_material`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository's model store: weights are assembled here by `redactor models install`.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "faster-whisper-base"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REDACTOR_", env_file=".env", extra="ignore")
+
+    # --- where things live -------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Database, encrypted audio and key files.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite (WAL) at <data_dir>/redactor.db."
+    )
+
+    # --- PII detection and anonymization -----------------------------------------------
+    pii_config: Path | None = Field(
+        None, description="YAML recognizer/operator config; default: the bundled redactor/conf/pii.yaml."
+    )
+    pseudonym_key: SecretStr | None = Field(
+        None, description="HMAC key for the pseudonym operator; default: <data_dir>/keys/pseudonym.key."
+    )
+
+    # --- speech recognition -------------------------------------------------------------
+    whisper_model_dir: Path = Field(DEFAULT_MODEL_DIR, description="A CTranslate2 Whisper model directory.")
+    whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
+    whisper_compute_type: str = Field("int8", description="CTranslate2 compute type: int8, float16, float32, ...")
+    whisper_cpu_threads: int = Field(1, ge=0, description="Threads per decode; one worker per core does better.")
+    whisper_beam_size: int = Field(5, ge=1)
+    whisper_vad_filter: bool = True
+
+    # --- service ------------------------------------------------------------------------
+    audio_key: SecretStr | None = Field(
+        None, description="AES-256-GCM key (base64) for audio at rest; default: <data_dir>/keys/audio.key."
+    )
+    caller_hash_key: SecretStr | None = Field(
+        None, description="HMAC key for caller-number hashes; default: <data_dir>/keys/caller.key."
+    )
+    max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Uploads beyond this get 413.")
+    worker_concurrency: int = Field(1, ge=1, description="Calls processed at once by the embedded worker.")
+    job_max_attempts: int = Field(3, ge=1)
+    job_retry_backoff_seconds: float = Field(5.0, ge=0)
+
+    # --- retention ----------------------------------------------------------------------
+    purge_interval_seconds: int = Field(3600, ge=1)
+
+    # --- redacted audio -----------------------------------------------------------------
+    redaction_padding_ms: int = Field(150, ge=0)
+    redaction_fill: Literal["tone", "silence"] = "tone"
+    raw_audio_scrub_entities: list[str] = Field(
+        default_factory=lambda: ["CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY"],
+        description="Entity types silenced in the retained raw audio right after processing (PCI DSS 3.3.1).",
+    )
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'redactor.db').resolve()}"
+
+
+def get_settings() -> Settings:
+    """Settings read from the environment now (tests change the environment between calls)."""
+    return Settings()
