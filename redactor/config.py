@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     whisper_cpu_threads: int = Field(1, ge=0, description="Threads per decode; one worker per core does better.")
     whisper_beam_size: int = Field(5, ge=1)
     whisper_vad_filter: bool = True
+    whisper_batch_size: int = Field(
+        0, ge=0, description="0: sequential decoding with temperature fallback; >0: BatchedInferencePipeline batch."
+    )
 
     # --- service ------------------------------------------------------------------------
     audio_key: SecretStr | None = Field(

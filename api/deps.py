@@ -1,0 +1,91 @@
+"""Typed dependencies: the runtime, database sessions, the caller's key and role checks.
+
+Every route declares its roles in its decorator:
+
+    @router.get("/v1/calls", dependencies=[require_roles(Role.QA, Role.PRIVACY_MANAGER)])
+
+`RoleGuard` objects carry their roles so tests/api/test_role_matrix.py can walk every route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from api.errors import ApiError
+from redactor.api_keys import Principal, Role, authenticate
+from redactor.service.runtime import ServiceRuntime
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """A writing session (takes the SQLite write lock at its first statement); commit in the callee."""
+    with runtime.db.session() as session:
+        yield session
+
+
+def get_read_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """A read-only session: never blocks the worker's writes."""
+    with runtime.db.read_session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+_UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
+
+
+class RoleGuard:
+    """Authenticates `Authorization: Bearer <key>` and checks the key's role."""
+
+    def __init__(self, roles: tuple[Role, ...]) -> None:
+        self.roles = frozenset(role.value for role in roles)
+
+    def __call__(self, request: Request, runtime: RuntimeDep) -> Principal:
+        principal = getattr(request.state, "principal", None)
+        if principal is None:
+            header = request.headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            if not header:
+                raise ApiError(401, "unauthorized", "send an API key: `Authorization: Bearer <key>` "
+                               "(create one with `redactor keys create --role ...`)", _UNAUTHORIZED_HEADERS)
+            if scheme.lower() != "bearer" or not token.strip():
+                raise ApiError(401, "unauthorized", "the Authorization header must read `Bearer <key>`",
+                               _UNAUTHORIZED_HEADERS)
+            with runtime.db.read_session() as session:
+                principal = authenticate(session=session, token=token.strip())
+            if principal is None:
+                raise ApiError(401, "unauthorized", "the API key is unknown or revoked", _UNAUTHORIZED_HEADERS)
+            request.state.principal = principal
+        if principal.role not in self.roles:
+            raise ApiError(403, "forbidden", f"this endpoint is for {', '.join(sorted(self.roles))}; "
+                           f"your key has the role {principal.role}")
+        return principal
+
+
+def require_roles(*roles: Role) -> Depends:
+    """The permission dependency for a route decorator's `dependencies=[...]`."""
+    if not roles:
+        raise ValueError("name at least one role")
+    return Depends(RoleGuard(roles))
+
+
+def current_principal(request: Request) -> Principal:
+    """The principal a RoleGuard in the route's decorator authenticated."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:  # a route without a guard asked for a principal: a programming error
+        raise RuntimeError("current_principal used on a route without require_roles(...)")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,66 @@
+"""The FastAPI application: `create_app(settings)`.
+
+Start-up (lifespan): create the data dir, run the migrations, open the blob store and keys,
+then load the models and start the embedded worker in the background (`/readyz` turns ready
+when they are up; uploads are accepted and queued meanwhile). Shutdown stops the worker: a job
+still running is re-queued at the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import redactor
+from api.errors import install_error_handlers
+from api.routes import api_keys, audio, calls, consent_policy, health, redacted_audio, search, transcripts
+from redactor.config import Settings, get_settings
+from redactor.service.runtime import ServiceRuntime
+
+logger = logging.getLogger(__name__)
+
+# Every router of the app. Add new resources here (one line each).
+ROUTERS = [
+    health.router,
+    calls.router,
+    transcripts.router,
+    audio.router,
+    redacted_audio.router,
+    search.router,
+    consent_policy.router,
+    api_keys.router,
+]
+
+
+def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:
+    """The app for `settings` (default: from the environment).
+
+    `start_worker=False` serves the API without loading the speech and PII models (the jobs
+    stay queued): for tests of the HTTP surface and for API-only replicas.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        runtime = ServiceRuntime.open(settings)
+        app.state.runtime = runtime
+        if start_worker:
+            runtime.start_worker()
+        try:
+            yield
+        finally:
+            runtime.close()
+
+    app = FastAPI(
+        title="redactor",
+        version=redactor.__version__,
+        description="Consent-aware PII redaction for Japanese call recordings. Authenticate with "
+                    "`Authorization: Bearer <key>`; errors are `{\"error\": {\"code\", \"message\"}}`.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

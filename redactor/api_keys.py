@@ -1,0 +1,127 @@
+"""API keys and roles.
+
+A key reads `rdk_<key_id>_<secret>`: the key id is public (it appears in the audit log), the
+secret is 32 random bytes shown once at creation; only its sha256 is stored (the secret is
+random, so a plain hash is enough: there is nothing to guess). Lookups go by key id and compare
+hashes in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from redactor import audit
+from redactor.store.models import ApiKey
+from redactor.store.types import utcnow
+
+KEY_PREFIX = "rdk"
+_TOKEN = re.compile(r"^rdk_([0-9a-z]{12})_([A-Za-z0-9_-]{43})$")
+
+
+class Role(StrEnum):
+    TELEPHONY = "telephony"
+    QA = "qa"
+    PRIVACY_MANAGER = "privacy_manager"
+    ADMIN = "admin"
+
+
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+
+
+class UnknownRoleError(ValueError):
+    code = "role_unknown"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of a request."""
+
+    key_id: str
+    role: str
+
+    @property
+    def actor(self) -> audit.Actor:
+        return audit.Actor(role=self.role, key_id=self.key_id)
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    key_id: str
+    role: str
+    token: str  # the full key; shown once, never stored
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    key_id: str
+    role: str
+    label: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise UnknownRoleError(f"unknown role {value!r}; valid roles: {', '.join(ROLES)}") from None
+
+
+def create_key(*, session: Session, role: str, label: str | None = None,
+               actor: audit.Actor = audit.CLI) -> CreatedKey:
+    """Create a key for `role` (audited); the caller commits. Returns the token once."""
+    role = parse_role(role).value
+    key_id = "".join(secrets.choice("0123456789abcdefghijklmnopqrstuvwxyz") for _ in range(12))
+    secret = secrets.token_urlsafe(32)
+    session.add(ApiKey(key_id=key_id, role=role, label=label, secret_sha256=_digest(secret)))
+    audit.record(session, type="api_key.created", actor=actor,
+                 details={"key_id": key_id, "role": role})
+    return CreatedKey(key_id=key_id, role=role, token=f"{KEY_PREFIX}_{key_id}_{secret}")
+
+
+def authenticate(*, session: Session, token: str) -> Principal | None:
+    """The principal holding `token`, or None for a malformed, unknown or revoked key."""
+    match = _TOKEN.match(token or "")
+    if not match:
+        return None
+    key_id, secret = match.groups()
+    key = session.get(ApiKey, key_id)
+    if key is None or key.revoked_at is not None:
+        # Compare anyway so unknown ids take as long as wrong secrets.
+        hmac.compare_digest(_digest(secret), "0" * 64)
+        return None
+    if not hmac.compare_digest(_digest(secret), key.secret_sha256):
+        return None
+    return Principal(key_id=key.key_id, role=key.role)
+
+
+def revoke_key(*, session: Session, key_id: str, actor: audit.Actor) -> bool:
+    """Revoke a key (audited); False if there is no such active key. The caller commits."""
+    key = session.get(ApiKey, key_id)
+    if key is None or key.revoked_at is not None:
+        return False
+    key.revoked_at = utcnow()
+    audit.record(session, type="api_key.revoked", actor=actor, details={"key_id": key_id, "role": key.role})
+    return True
+
+
+def list_keys(*, session: Session) -> list[KeyInfo]:
+    rows = session.execute(select(ApiKey).order_by(ApiKey.created_at)).scalars()
+    return [KeyInfo(r.key_id, r.role, r.label, r.created_at, r.revoked_at) for r in rows]
+
+
+def has_keys(*, session: Session) -> bool:
+    return session.execute(select(ApiKey.key_id).limit(1)).first() is not None
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()

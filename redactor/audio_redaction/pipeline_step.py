@@ -1,0 +1,154 @@
+"""The pipeline step after redaction: redacted audio for QA, card data out of the raw audio.
+
+    pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
+
+It runs inside `CallPipeline.process` while the decrypted raw audio exists (context.audio_path):
+1. compute the time ranges of every finding (context.artifacts["redacted_ranges_json"] is then
+   stored with the transcript by `CallPipeline.store`, for the UI's timeline);
+2. render the redacted copy (FLAC, tone or silence) and encrypt it into the blob store;
+3. when the call holds card data (Settings.raw_audio_scrub_entities: PCI DSS v4.0 3.3.1 and
+   3.5.1), write a scrubbed copy of the raw audio and encrypt it as a new blob;
+4. in one transaction: record the redacted audio, point the call at the scrubbed raw audio
+   (key, sha256, size, codec) and append audit events; then delete the superseded blobs.
+
+A crash before the commit leaves only unreferenced new blobs (the raw audio is untouched and the
+job is retried); a crash between the commit and the deletion leaves the superseded blob
+unreferenced by any row, for the orphan sweep (BlobStore.keys vs calls.audio_blob_key and
+redacted_audio.blob_key). Decrypted and rendered plaintext lives in the work dir (0600) only
+for the duration of the step.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from redactor import audit
+from redactor.jobs.states import FailureReason
+from redactor.jobs.worker import JobFailure
+from redactor.store.models import Call
+
+from .codec import AudioRedactionError
+from .ranges import RedactionRangeError, redaction_ranges
+from .records import ranges_json, save_redacted_audio
+from .render import render_redacted, scrub_raw_audio
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RedactedAudioStep:
+    """A `CallPipeline` extra step (see the module docstring); options come from Settings."""
+
+    padding_s: float = 0.15
+    fill: str = "tone"
+    scrub_entities: tuple[str, ...] = ("CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY")
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "RedactedAudioStep":
+        return cls(
+            padding_s=settings.redaction_padding_ms / 1000,
+            fill=settings.redaction_fill,
+            scrub_entities=tuple(settings.raw_audio_scrub_entities),
+        )
+
+    def __call__(self, pipeline: Any, context: Any) -> None:
+        began = time.monotonic()
+        transcript, findings = context.transcript, context.redacted.findings
+        try:
+            ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration)
+            card_ranges = redaction_ranges(
+                transcript.turns, findings, self.padding_s,
+                duration=transcript.duration, entity_types=self.scrub_entities,
+            )
+        except RedactionRangeError:
+            raise JobFailure(FailureReason.INTERNAL_ERROR, transient=False) from None
+        context.artifacts["redacted_ranges_json"] = ranges_json(ranges)
+
+        new_blobs: list[str] = []
+        try:
+            with _work_file(pipeline.work_dir, context, ".redacted.flac") as path:
+                rendered = render_redacted(context.audio_path, ranges, fill=self.fill, output=path)
+                redacted_ref = pipeline.blobs.put(path)
+            new_blobs.append(redacted_ref.key)
+            scrubbed = scrubbed_ref = None
+            if card_ranges:
+                with _work_file(pipeline.work_dir, context, ".scrubbed") as path:
+                    scrubbed = scrub_raw_audio(context.audio_path, card_ranges, output=path)
+                    scrubbed_ref = pipeline.blobs.put(path)
+                new_blobs.append(scrubbed_ref.key)
+            superseded = self._record(pipeline, context, rendered, redacted_ref, len(ranges),
+                                      scrubbed, scrubbed_ref, card_ranges)
+        except AudioRedactionError as error:
+            _delete_quietly(pipeline.blobs, new_blobs)
+            raise JobFailure(error.code, transient=False) from None
+        except BaseException:
+            _delete_quietly(pipeline.blobs, new_blobs)
+            raise
+        if superseded is None:  # the call was deleted meanwhile
+            _delete_quietly(pipeline.blobs, new_blobs)
+            return
+        _delete_quietly(pipeline.blobs, superseded)
+        context.artifacts["redacted_audio_seconds"] = time.monotonic() - began
+        logger.info("job %d: redacted audio with %d range(s), %d scrubbed from the raw audio, %.2f s",
+                    context.job.job_id, len(ranges), len(card_ranges), time.monotonic() - began)
+
+    def _record(self, pipeline, context, rendered, redacted_ref, range_count,
+                scrubbed, scrubbed_ref, card_ranges) -> list[str] | None:
+        """One transaction; the blob keys no row points at any more, or None if the call is gone."""
+        superseded: list[str] = []
+        with pipeline.db.session() as session:
+            call = session.get(Call, context.call_id)
+            if call is None:
+                return None
+            replaced = save_redacted_audio(
+                session=session, call_id=call.id, blob_key=redacted_ref.key, sha256=redacted_ref.sha256,
+                size=redacted_ref.size, media_type=rendered.media_type, fill=self.fill,
+                duration=rendered.duration, range_count=range_count,
+            )
+            if replaced:
+                superseded.append(replaced)
+            audit.record(session, type="redacted_audio.created", actor=audit.SYSTEM, call_id=call.id,
+                         details={"ranges": range_count, "fill": self.fill, "sha256": redacted_ref.sha256})
+            if scrubbed is not None and scrubbed_ref is not None:
+                if call.audio_blob_key and call.audio_blob_key != scrubbed_ref.key:
+                    superseded.append(call.audio_blob_key)
+                details = {
+                    "ranges": len(card_ranges),
+                    "entity_types": sorted({t for r in card_ranges for t in r.entity_types}),
+                    "old_sha256": call.audio_sha256,
+                    "new_sha256": scrubbed_ref.sha256,
+                    "codec": scrubbed.codec,
+                }
+                call.audio_blob_key, call.audio_sha256 = scrubbed_ref.key, scrubbed_ref.sha256
+                call.audio_bytes, call.audio_codec = scrubbed_ref.size, scrubbed.codec
+                audit.record(session, type="raw_audio.card_data_scrubbed", actor=audit.SYSTEM,
+                             call_id=call.id, details=details)
+                context.audio_blob_key, context.audio_sha256 = scrubbed_ref.key, scrubbed_ref.sha256
+            session.commit()
+        return superseded
+
+
+@contextmanager
+def _work_file(work_dir: Path, context: Any, suffix: str) -> Iterator[Path]:
+    """A fresh path in the worker's private work dir, removed afterwards whatever happens."""
+    Path(work_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = Path(work_dir) / f"job-{context.job.job_id}-{secrets.token_hex(4)}{suffix}"
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _delete_quietly(blobs: Any, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            blobs.delete(key)
+        except Exception as exc:  # noqa: BLE001 - cleanup; an orphan is swept later, the outcome stands
+            logger.warning("could not delete a superseded blob (%s)", type(exc).__name__)

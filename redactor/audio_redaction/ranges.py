@@ -1,0 +1,240 @@
+"""Time ranges of the audio that must not be heard: entity character offsets -> seconds.
+
+A finding says "characters [start, end) of turn N are PHONE_NUMBER". The transcription keeps
+`turn.text == "".join(w.word for w in turn.words)`, so each character belongs to exactly one
+word and each word has a start and an end time. The range of a finding is the union of the
+words that overlap it (a word cut by the entity boundary is taken whole), padded on both
+sides, clamped to the audio, and merged with its neighbours.
+
+Everything here fails closed: whenever the timing cannot be trusted (a missing, zero-length,
+reversed or out-of-turn word timestamp, a word or span that lasts implausibly long for its
+number of characters, a turn whose words do not spell its text, a finding outside the text)
+the range widens to the whole turn; when the turn's own times are unusable, to the whole call.
+Nothing here ever logs text: the only things that leave this module are times and type names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+# Japanese read aloud runs at roughly 6-8 morae a second; a kanji is 1-4 morae and a digit read
+# slowly with pauses is well under a second. Anything slower than this is a timestamp we do not
+# believe (typically Whisper stretching a word over a long pause), and we widen to the turn.
+DEFAULT_MAX_SECONDS_PER_CHAR = 1.0
+# ... but a very short span may legitimately carry a pause: never call anything under this long
+# implausible.
+DEFAULT_MIN_PLAUSIBLE_SPAN_S = 2.0
+# Word times may overhang their turn by this much before we call them "outside the turn"
+# (Whisper's segment and word boundaries are computed separately and disagree by a frame or two).
+DEFAULT_TURN_TOLERANCE_S = 0.5
+
+
+class RedactionRangeError(ValueError):
+    """A finding that cannot belong to the transcript it came with (a programming error).
+
+    Carries a stable `code`; the message names indices, never text.
+    """
+
+    code = "redaction_range_invalid"
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    """A stretch of the call, in seconds from its start, to be replaced in every channel.
+
+    `widened` is True when at least one finding in the range could not be timed from its words
+    and the range was widened to its whole turn (or call) to fail closed.
+    """
+
+    start: float
+    end: float
+    entity_types: tuple[str, ...] = ()
+    widened: bool = False
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape stored with the transcript (times rounded to the millisecond)."""
+        return {
+            "start": round(self.start, 3),
+            "end": round(self.end, 3) if math.isfinite(self.end) else None,  # None: to the end
+            "entity_types": list(self.entity_types),
+            "widened": self.widened,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "TimeRange":
+        return cls(
+            start=float(data["start"]),
+            end=math.inf if data["end"] is None else float(data["end"]),
+            entity_types=tuple(data.get("entity_types", ())),
+            widened=bool(data.get("widened", False)),
+        )
+
+
+@dataclass(frozen=True)
+class RangeOptions:
+    """How `redaction_ranges` turns findings into time ranges (recorded for reproducibility)."""
+
+    padding_s: float = 0.15
+    max_seconds_per_char: float = DEFAULT_MAX_SECONDS_PER_CHAR
+    min_plausible_span_s: float = DEFAULT_MIN_PLAUSIBLE_SPAN_S
+    turn_tolerance_s: float = DEFAULT_TURN_TOLERANCE_S
+
+
+@dataclass
+class _Span:
+    start: float
+    end: float
+    types: set[str] = field(default_factory=set)
+    widened: bool = False
+
+
+def _get(obj: Any, name: str) -> Any:
+    """Attribute or mapping access: turns/words/findings may be dataclasses or their dicts."""
+    if isinstance(obj, Mapping):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _call_end(duration: float | None) -> float:
+    """The end of the audio; unknown (infinite) without a duration: the renderer then clamps."""
+    if duration is None:
+        return math.inf
+    value = _finite(duration)
+    if value is None or value <= 0:
+        raise ValueError(f"duration must be a finite number of seconds > 0, got {duration!r}")
+    return value
+
+
+def _turn_bounds(turn: Any, call_end: float) -> tuple[float, float, bool]:
+    """(start, end, trusted): an untrustworthy turn widens to the whole call."""
+    start, end = _finite(_get(turn, "start")), _finite(_get(turn, "end"))
+    if start is None or end is None or start < 0 or end <= start or start >= call_end:
+        return 0.0, call_end, False
+    return start, end, True
+
+
+def _word_span(
+    turn: Any, char_start: int, char_end: int, turn_start: float, turn_end: float,
+    options: RangeOptions,
+) -> tuple[float, float] | None:
+    """Seconds covered by the words overlapping [char_start, char_end), or None to widen."""
+    words = list(_get(turn, "words") or ())
+    text = _get(turn, "text") or ""
+    if not words or "".join(str(_get(w, "word") or "") for w in words) != text:
+        return None  # cannot map characters to words: the transcription invariant is broken
+    first: float | None = None
+    last: float | None = None
+    offset = 0
+    for word in words:
+        word_text = str(_get(word, "word") or "")
+        word_start_char, offset = offset, offset + len(word_text)
+        if not word_text or offset <= char_start or word_start_char >= char_end:
+            continue
+        start, end = _finite(_get(word, "start")), _finite(_get(word, "end"))
+        if start is None or end is None or end <= start:
+            return None  # missing, zero-length or reversed
+        if start < turn_start - options.turn_tolerance_s or end > turn_end + options.turn_tolerance_s:
+            return None  # outside its turn
+        if end - start > max(options.min_plausible_span_s, len(word_text) * options.max_seconds_per_char):
+            return None  # one word stretched over far too long
+        first = start if first is None else min(first, start)
+        last = end if last is None else max(last, end)
+    if first is None or last is None:
+        return None  # no word covers the finding
+    chars = char_end - char_start
+    if last - first > max(options.min_plausible_span_s, chars * options.max_seconds_per_char):
+        return None  # the entity as a whole lasts implausibly long
+    return first, last
+
+
+def redaction_ranges(
+    turns: Sequence[Any],
+    findings: Iterable[Any],
+    padding_s: float = 0.15,
+    *,
+    duration: float | None = None,
+    entity_types: Iterable[str] | None = None,
+    max_seconds_per_char: float = DEFAULT_MAX_SECONDS_PER_CHAR,
+    min_plausible_span_s: float = DEFAULT_MIN_PLAUSIBLE_SPAN_S,
+    turn_tolerance_s: float = DEFAULT_TURN_TOLERANCE_S,
+) -> list[TimeRange]:
+    """Time ranges covering every finding, padded, clamped to [0, duration] and merged.
+
+    `turns` are `redactor.transcribe.Turn` objects (or their dicts: start, end, text, words of
+    start/end/word); `findings` are `redactor.pii.Finding` objects (or dicts: type, turn, start,
+    end) whose offsets point into the ORIGINAL turn text. `entity_types`, when given, keeps only
+    findings of those types (the raw-audio card scrub uses this). `duration` is the length of the
+    audio in seconds (pass it: without it ranges are not clamped at the end, and a range widened
+    to the whole call ends at infinity, which the renderer clamps to the audio it reads).
+    Raises `RedactionRangeError` for a finding whose turn index does not exist.
+    """
+    if padding_s < 0 or not math.isfinite(padding_s):
+        raise ValueError(f"padding_s must be a finite number >= 0, got {padding_s!r}")
+    options = RangeOptions(padding_s, max_seconds_per_char, min_plausible_span_s, turn_tolerance_s)
+    wanted = None if entity_types is None else set(entity_types)
+    call_end = _call_end(duration)
+    spans: list[_Span] = []
+    for index, finding in enumerate(findings):
+        entity = str(_get(finding, "type") or "UNKNOWN")
+        if wanted is not None and entity not in wanted:
+            continue
+        turn_index = _get(finding, "turn")
+        if not isinstance(turn_index, int) or not 0 <= turn_index < len(turns):
+            raise RedactionRangeError(
+                f"finding #{index} names turn {turn_index!r}, but the transcript has "
+                f"{len(turns)} turns; pass the findings of this transcript"
+            )
+        turn = turns[turn_index]
+        turn_start, turn_end, trusted = _turn_bounds(turn, call_end)
+        char_start, char_end = _get(finding, "start"), _get(finding, "end")
+        text_length = len(_get(turn, "text") or "")
+        span = None
+        if (
+            trusted
+            and isinstance(char_start, int)
+            and isinstance(char_end, int)
+            and 0 <= char_start < char_end <= text_length
+        ):
+            span = _word_span(turn, char_start, char_end, turn_start, turn_end, options)
+        if span is None:
+            spans.append(_Span(turn_start, turn_end, {entity}, widened=True))
+        else:
+            spans.append(_Span(span[0], span[1], {entity}))
+    return _pad_clamp_merge(spans, padding_s, call_end)
+
+
+def _pad_clamp_merge(spans: list[_Span], padding_s: float, call_end: float) -> list[TimeRange]:
+    padded = sorted(
+        (
+            _Span(max(0.0, s.start - padding_s), min(call_end, s.end + padding_s), s.types, s.widened)
+            for s in spans
+        ),
+        key=lambda s: (s.start, s.end),
+    )
+    merged: list[_Span] = []
+    for span in padded:
+        if span.end <= span.start:
+            continue  # entirely past the end of the audio
+        if merged and span.start <= merged[-1].end:  # touching or overlapping
+            last = merged[-1]
+            last.end = max(last.end, span.end)
+            last.types |= span.types
+            last.widened = last.widened or span.widened
+        else:
+            merged.append(_Span(span.start, span.end, set(span.types), span.widened))
+    return [TimeRange(s.start, s.end, tuple(sorted(s.types)), s.widened) for s in merged]

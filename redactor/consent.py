@@ -1,0 +1,76 @@
+"""The consent gate: which consent states allow a recording to be processed.
+
+The policy lives in the database (table `consent_policy`, set by the privacy manager); until one
+is saved the default applies: `granted` and `notice_given`. A call whose state is not allowed is
+kept as a metadata stub: its audio is never stored and no transcript is made.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from redactor import audit
+from redactor.store.models import ConsentPolicy
+
+POLICY_ROW_ID = 1
+
+
+class ConsentState(StrEnum):
+    GRANTED = "granted"
+    NOTICE_GIVEN = "notice_given"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    UNKNOWN = "unknown"
+
+
+CONSENT_STATES: tuple[str, ...] = tuple(state.value for state in ConsentState)
+DEFAULT_ALLOWED: frozenset[str] = frozenset({ConsentState.GRANTED, ConsentState.NOTICE_GIVEN})
+
+
+class ConsentPolicyError(ValueError):
+    code = "consent_policy_invalid"
+
+
+@dataclass(frozen=True)
+class ConsentDecision:
+    """Whether a call may be processed, and the reason code recorded either way."""
+
+    allowed: bool
+    state: str
+    reason: str  # "consent_<state>_allowed" or "consent_<state>_not_allowed"
+
+
+def get_allowed_states(session: Session) -> frozenset[str]:
+    """The states that allow processing now (the default when no policy was saved)."""
+    row = session.get(ConsentPolicy, POLICY_ROW_ID)
+    return DEFAULT_ALLOWED if row is None else frozenset(json.loads(row.allowed_states))
+
+
+def set_allowed_states(*, session: Session, allowed: list[str] | set[str], actor: audit.Actor) -> frozenset[str]:
+    """Save a new policy (audited with old and new values); the caller commits."""
+    unknown = sorted(set(allowed) - set(CONSENT_STATES))
+    if unknown:
+        raise ConsentPolicyError(f"unknown consent states {unknown}; valid: {', '.join(CONSENT_STATES)}")
+    old = get_allowed_states(session)
+    new = frozenset(allowed)
+    row = session.get(ConsentPolicy, POLICY_ROW_ID)
+    encoded = json.dumps(sorted(new))
+    if row is None:
+        session.add(ConsentPolicy(id=POLICY_ROW_ID, allowed_states=encoded, updated_by_key_id=actor.key_id))
+    else:
+        row.allowed_states = encoded
+        row.updated_by_key_id = actor.key_id
+    audit.record(session, type="consent_policy.changed", actor=actor,
+                 details={"old_allowed": sorted(old), "new_allowed": sorted(new)})
+    return new
+
+
+def decide(state: str, allowed: frozenset[str]) -> ConsentDecision:
+    """Apply the policy to one call's consent state."""
+    ok = state in allowed
+    return ConsentDecision(allowed=ok, state=state,
+                           reason=f"consent_{state}_{'allowed' if ok else 'not_allowed'}")

@@ -1,0 +1,113 @@
+"""pydantic models for redactor/conf/pii.yaml: recognizer switches, call context, operators, allow-list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from redactor.pii.entities import ENTITY_TYPES
+from redactor.pii.recognizers import RECOGNIZERS
+
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "conf" / "pii.yaml"
+
+
+class PiiConfigError(ValueError):
+    """The PII config file is missing, not YAML, or does not match the schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecognizerSwitch(_Strict):
+    enabled: bool = True
+    context: list[str] | None = Field(None, description="Replaces the recognizer's built-in context words.")
+
+
+class OperatorConfig(_Strict):
+    type: Literal["tag", "mask", "pseudonym"] = "tag"
+    masking_char: str = Field("*", min_length=1, max_length=1)
+
+
+class CallContextConfig(_Strict):
+    operator_speakers: list[str] = ["operator", "agent", "staff", "オペレーター"]
+    questions: dict[str, list[str]] = Field(default_factory=dict, description="Entity type -> cue words in a question.")
+    request_markers: list[str] = ["お願い", "教えて", "お伺い", "伺え", "頂戴", "いただけ", "ください", "ますか", "でしょうか", "？", "?"]
+    continuation_markers: list[str] = ["続き", "もう一度", "もう一回", "恐れ入ります"]
+    lookback_turns: int = Field(3, ge=1, le=10)
+    boost: float = Field(0.35, ge=0, le=1)
+    fail_closed_min_digits: int = Field(3, ge=1, description="After a number question, runs this long are redacted.")
+    always_redact_min_digits: int = Field(7, ge=4, description="Digit runs this long are redacted anywhere.")
+    number_units: list[str] = Field(default_factory=list, description="Words after a number that make it a count or price.")
+
+    @field_validator("questions")
+    @classmethod
+    def _known_types(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        _check_types(value)
+        return value
+
+
+class NlpConfig(_Strict):
+    model: str = "ja_ginza"
+    ner: bool = Field(True, description="Run GiNZA's NER (tok2vec + ner); False: Sudachi tokens only.")
+    max_chunk_bytes: int = Field(40000, ge=1000, le=49149, description="SudachiPy rejects input over 49,149 bytes.")
+    batch_size: int = Field(64, ge=1)
+
+
+class PiiConfig(_Strict):
+    language: Literal["ja"] = "ja"
+    score_threshold: float = Field(0.5, gt=0, le=1)
+    recognizers: dict[str, RecognizerSwitch] = Field(default_factory=dict)
+    operators: dict[str, OperatorConfig] = Field(default_factory=lambda: {"default": OperatorConfig()})
+    allow_list: list[str] = Field(default_factory=list, description="Organisation names and numbers kept verbatim.")
+    propagate_names: bool = True
+    call_context: CallContextConfig = CallContextConfig()
+    nlp: NlpConfig = NlpConfig()
+
+    @field_validator("recognizers")
+    @classmethod
+    def _known_recognizers(cls, value: dict[str, RecognizerSwitch]) -> dict[str, RecognizerSwitch]:
+        unknown = sorted(set(value) - set(RECOGNIZERS))
+        if unknown:
+            raise ValueError(f"unknown recognizer(s) {unknown}; valid names: {sorted(RECOGNIZERS)}")
+        return value
+
+    @field_validator("operators")
+    @classmethod
+    def _known_operator_keys(cls, value: dict[str, OperatorConfig]) -> dict[str, OperatorConfig]:
+        _check_types({k: v for k, v in value.items() if k != "default"})
+        return value
+
+    def operator_for(self, entity_type: str) -> OperatorConfig:
+        """The operator configured for an entity type, else the default one."""
+        return self.operators.get(entity_type) or self.operators.get("default") or OperatorConfig()
+
+    def enabled_recognizers(self) -> dict[str, RecognizerSwitch]:
+        """Every registered recognizer with its switch (absent from the file: enabled)."""
+        return {name: self.recognizers.get(name, RecognizerSwitch()) for name in RECOGNIZERS
+                if self.recognizers.get(name, RecognizerSwitch()).enabled}
+
+
+def _check_types(mapping: dict) -> None:
+    unknown = sorted(set(mapping) - set(ENTITY_TYPES))
+    if unknown:
+        raise ValueError(f"unknown entity type(s) {unknown}; valid types: {list(ENTITY_TYPES)}")
+
+
+def load_config(path: Path | str | None = None) -> PiiConfig:
+    """Read and validate the YAML config (default: the bundled redactor/conf/pii.yaml)."""
+    path = Path(path) if path is not None else DEFAULT_CONFIG_PATH
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PiiConfigError(f"PII config {path} does not exist; set REDACTOR_PII_CONFIG to a YAML file "
+                             f"or unset it to use {DEFAULT_CONFIG_PATH}") from None
+    except yaml.YAMLError as exc:
+        raise PiiConfigError(f"PII config {path} is not valid YAML: {exc}") from None
+    try:
+        return PiiConfig.model_validate(raw or {})
+    except ValidationError as exc:
+        raise PiiConfigError(f"PII config {path} is invalid: {exc}") from None

@@ -1,0 +1,11 @@
+"""CARD_CVV: three or four digits near セキュリティコード / 裏の番号 (context only)."""
+
+from __future__ import annotations
+
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+
+
+class JaCardCvvRecognizer(JaPatternRecognizer):
+    ENTITY = "CARD_CVV"
+    PATTERNS = [JaPattern("3-4 digits (very weak)", r"(?<![\d\-/.,])\d{3,4}(?![\d\-/.,円])", 0.15)]
+    CONTEXT = ["セキュリティコード", "セキュリティ番号", "セキュリティー", "裏の番号", "裏面", "裏の", "cvv", "cvc", "3桁"]

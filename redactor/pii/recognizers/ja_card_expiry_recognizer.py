@@ -1,0 +1,20 @@
+"""CARD_EXPIRY: MM/YY, 2028年12月, 12月の28年, 「12の28」 near 有効期限."""
+
+from __future__ import annotations
+
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+
+
+class JaCardExpiryRecognizer(JaPatternRecognizer):
+    ENTITY = "CARD_EXPIRY"
+    PATTERNS = [
+        JaPattern("MM/YY (weak)", rf"(?<![\d/])(?:{_MONTH})\s?/\s?(?:20)?\d{{2}}(?![\d/])", 0.3),
+        JaPattern("year-month (very weak)",
+                  rf"(?<!\d)(?:20)?\d{{2}}年の?\s?{_MONTH}月(?!\d)(?!\s?の?\s?\d{{1,2}}日)", 0.15),
+        JaPattern("month-year (very weak)", rf"(?<!\d){_MONTH}月の?\s?(?:20)?\d{{2}}年(?!\d)", 0.15),
+        JaPattern("spoken month-year (very weak)", rf"(?<![\d\-]){_MONTH}(?:の|、)\s?\d{{2}}(?![\d\-])", 0.1),
+        JaPattern("MMYY (very weak)", rf"(?<!\d)(?:0[1-9]|1[0-2])\d{{2}}(?!\d)", 0.05),
+    ]
+    CONTEXT = ["有効期限", "期限", "ゆうこうきげん", "エクスパイア"]

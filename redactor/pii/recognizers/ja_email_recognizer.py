@@ -1,0 +1,28 @@
+"""EMAIL_ADDRESS: ASCII addresses glued to Japanese text, and addresses spelled out in katakana."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+
+_AT = r"(?:アットマーク|あっとまーく|アット|@)"
+_SPELLED = r"(?:[A-Za-z0-9._+\-]|[ァ-ヺー])"
+
+
+class JaEmailRecognizer(JaPatternRecognizer):
+    ENTITY = "EMAIL_ADDRESS"
+    PATTERNS = [
+        JaPattern("email (strong)",
+                  r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?![A-Za-z0-9\-])", 0.9),
+        JaPattern("spelled email (medium)", rf"{_SPELLED}+\s?{_AT}\s?{_SPELLED}+", 0.6),
+    ]
+    CONTEXT = ["メール", "アドレス", "めーる"]
+
+    def validate_result(self, value: str) -> Optional[bool]:
+        """A spelled address needs a dot (ドット) after the at sign."""
+        domain = re.split(_AT, value, maxsplit=1)[-1]
+        if "." in domain or "ドット" in domain:
+            return None
+        return False

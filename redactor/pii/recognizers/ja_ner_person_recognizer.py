@@ -1,0 +1,82 @@
+"""PERSON from GiNZA: its NER's Person entities and Sudachi's 人名 (name) tokens.
+
+GiNZA labels e-mail addresses as Person and misses names written in hiragana; the first is
+filtered here, the second is the pattern recognizer's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from redactor.pii.recognizers.names import is_plausible_name
+
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶぁ-ゖァ-ヺー・ 　]+$")
+_CUE_AFTER = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "といい", "です", "でございます", "が承", "がお受け")
+
+
+class JaNerPersonRecognizer(EntityRecognizer):
+    """Reads the entities and tokens GiNZA already produced (no model call of its own)."""
+
+    ENTITY = "PERSON"
+    NER_LABELS = ("Person",)
+    NER_SCORE = 0.6
+    FULL_NAME_SCORE = 0.7  # 姓 followed by 名 in Sudachi's dictionary
+    SURNAME_WITH_CUE_SCORE = 0.6
+    SURNAME_SCORE = 0.35
+
+    def __init__(self, supported_language: str = "ja", name: str | None = None):
+        super().__init__(supported_entities=[self.ENTITY], name=name or type(self).__name__,
+                         supported_language=supported_language)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        results = []
+        for ent in nlp_artifacts.entities:
+            if ent.label_ in self.NER_LABELS and self._name_like(ent.text):
+                results.append(self._result(ent.start_char, ent.end_char, self.NER_SCORE, f"GiNZA NER {ent.label_}"))
+        results.extend(self._sudachi_names(text, nlp_artifacts.tokens))
+        return results
+
+    def _sudachi_names(self, text: str, doc) -> list[RecognizerResult]:
+        results = []
+        tokens = list(doc)
+        i = 0
+        while i < len(tokens):
+            if "人名" not in tokens[i].tag_:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(tokens) and "人名" in tokens[j + 1].tag_:
+                j += 1
+            start, end = tokens[i].idx, tokens[j].idx + len(tokens[j].text)
+            value = text[start:end]
+            if self._name_like(value):
+                if j > i:
+                    score, why = self.FULL_NAME_SCORE, "Sudachi surname + given name"
+                elif text.startswith(_CUE_AFTER, end):
+                    score, why = self.SURNAME_WITH_CUE_SCORE, "Sudachi name + honorific/copula"
+                else:
+                    score, why = self.SURNAME_SCORE, "Sudachi name token"
+                results.append(self._result(start, end, score, why))
+            i = j + 1
+        return results
+
+    @staticmethod
+    def _name_like(value: str) -> bool:
+        return bool(_NAME_CHARS.match(value)) and is_plausible_name(value)
+
+    def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=self.ENTITY, start=start, end=end, score=score,
+            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=score,
+                                                     textual_explanation=why),
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                                  RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True},
+        )

@@ -1,0 +1,52 @@
+"""PERSON from call patterns: 「山田と申します」, 「ヤマダタロウ様」, 担当の佐々木, 妻のさやか.
+
+Strong patterns (a self-introduction, an honorific, a name given as 名義) are trusted with a
+word-list check; weak ones (「、吉田でございます」) also need Sudachi to call a token a proper noun.
+"""
+
+from __future__ import annotations
+
+from presidio_analyzer import RecognizerResult
+
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME, RELATIONS,
+                                            has_proper_noun, is_plausible_name)
+
+_HONORIFIC = r"(?:様|さま|さん|くん|君|ちゃん|氏)"
+_RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
+_END = r"(?=です|でした|で[、。\s]|で$|でお願|が|は|の|、|。|に|って|も|ね|\s|$|…)"
+_OFFICE = r"(?:センター|デスク|窓口|室|課|係|部|サポート|受付)"
+
+WEAK = "(weak)"
+
+
+class JaPersonRecognizer(JaPatternRecognizer):
+    ENTITY = "PERSON"
+    PATTERNS = [
+        JaPattern("self-introduction (strong)",
+                  rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?:と申し|といいます|と言います|って言います|っていいます|と申す)", 0.8),
+        JaPattern("honorific (medium)", rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}){_HONORIFIC}", 0.6),
+        JaPattern("account holder name (strong)", rf"(?:名義|名前|氏名)(?:は|が)?[\s、]*(?P<value>{KANA_NAME}|{MIXED_NAME}|{KANJI_NAME})(?={_HONORIFIC}|です|で|。|、|$|\s)", 0.6),
+        JaPattern("staff on duty (medium)",
+                  rf"(?:担当の?|{_OFFICE}[、の]\s?)(?P<value>{KANJI_NAME})(?:です|でございます|が(?:承|うけたまわ|お受け|担当|対応|お伺い))", 0.7),
+        JaPattern("staff taking the call (weak)",
+                  rf"(?:^|[、。の\s])(?P<value>{KANJI_NAME})(?:が(?:承|うけたまわ|お受け|担当|対応)|でございます)", 0.5),
+        JaPattern("family member (weak)", rf"(?:{_RELATION})(?:の|は|が)\s?(?P<value>{ANY_NAME}|{HIRAGANA_NAME}){_END}", 0.5),
+        JaPattern("name written as (medium)", rf"(?:漢字は|漢字で)(?P<value>{KANJI_NAME})(?:って|と)(?:書|かき)", 0.6),
+        JaPattern("answer with a name (very weak)",
+                  rf"(?:^|[。、！？!?\s…]|は)(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
+    ]
+
+    def accept(self, text, start, end, nlp_artifacts) -> bool:
+        return is_plausible_name(text[start:end])
+
+    def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts):
+            pattern_name = result.analysis_explanation.pattern_name if result.analysis_explanation else ""
+            # A weak pattern needs Sudachi's word that this is a proper noun (not 以上, 確認).
+            if WEAK in pattern_name and "very weak" not in pattern_name \
+                    and not has_proper_noun(nlp_artifacts, result.start, result.end):
+                result.score = min(result.score, 0.3)
+            results.append(result)
+        return results

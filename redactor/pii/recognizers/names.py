@@ -1,0 +1,49 @@
+"""Shared pieces for the PERSON recognizers: name-shaped regexes and the word lists they check."""
+
+from __future__ import annotations
+
+KANJI_NAME = r"[\u4e00-\u9fff々ヶ]{1,6}"
+KANA_NAME = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:[ 　・][ァ-ヺ][ァ-ヺー]{0,7}){0,3}"
+MIXED_NAME = r"[\u4e00-\u9fff々]{1,4}[ぁ-ゖ]{2,4}"
+HIRAGANA_NAME = r"[ぁ-ゖ]{2,6}"
+ANY_NAME = rf"(?:{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME})"
+
+# Words that take 様/さん but are not names (お客様, ご本人様, 奥さん, 同様).
+NOT_NAMES = {
+    "客", "皆", "奥", "本人", "家族", "契約者", "代理人", "担当者", "父", "母", "同", "神", "王", "嬢", "息子", "娘",
+    "兄", "弟", "姉", "妹", "旦那", "主人", "子", "お子", "皆さん", "名義人", "利用者", "申込者", "様", "各位", "殿",
+    "先方", "業者", "他", "貴", "ご", "お", "運転手", "医者", "大家", "管理人", "相手", "担当", "本日", "確認", "以上",
+    "承知", "了解", "結構", "大丈夫", "名前", "名義", "番号", "住所", "電話", "メール", "連絡先", "契約", "当社", "弊社",
+    "完了", "以下", "同日", "予定", "変更", "解約", "手続", "手続き", "請求", "支払", "返金", "料金", "プラン",
+    "カード", "ポイント", "サービス", "オプション", "マイページ", "ルーター", "テレビ", "スマホ", "アプリ", "コード",
+    "ベトナム", "アメリカ", "中国", "韓国", "日本", "ネット", "インターネット", "メーター", "キャンペーン",
+    "アルファベット", "カタカナ", "ひらがな", "漢字", "フルネーム", "旧姓", "新しい", "ほう", "こちら", "そちら",
+    "わかりました", "すみません", "ありがとう", "よろしく", "はい", "いいえ", "えっと", "あの", "ええ", "そう",
+    "もしもし", "なるほど", "まあ", "じゃあ", "ちょっと", "お願い", "今", "先月", "今月", "来月", "家", "自宅", "携帯",
+}
+NOT_NAME_SUFFIXES = ("者", "人", "客", "族", "員", "方", "社", "長", "屋", "先", "殿", "様", "課", "部", "係", "店",
+                     "窓口", "センター", "デスク", "会社", "銀行", "支店")
+RELATIONS = ("夫", "妻", "主人", "父", "母", "息子", "娘", "長男", "長女", "次男", "次女", "三男", "兄", "弟", "姉", "妹",
+             "祖父", "祖母", "奥さん", "家内", "旦那", "子供", "孫", "義父", "義母", "嫁", "父親", "母親", "配偶者",
+             "お父さん", "お母さん", "おばあちゃん", "おじいちゃん")
+
+
+def is_plausible_name(value: str) -> bool:
+    """False for words that look like a name slot filler but are common nouns or roles."""
+    value = value.strip(" 　・")
+    if not value or value in NOT_NAMES or value.endswith(NOT_NAME_SUFFIXES):
+        return False
+    return not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in value)
+
+
+def sudachi_tags(nlp_artifacts, start: int, end: int) -> list[str]:
+    """Sudachi part-of-speech tags of the tokens overlapping [start, end)."""
+    if nlp_artifacts is None or nlp_artifacts.tokens is None:
+        return []
+    doc = nlp_artifacts.tokens
+    return [t.tag_ for t in doc if t.idx < end and t.idx + len(t.text) > start and not t.is_space]
+
+
+def has_proper_noun(nlp_artifacts, start: int, end: int) -> bool:
+    """True when Sudachi tags a token of the span as a proper noun (人名, 地名, 固有名詞)."""
+    return any("固有名詞" in tag for tag in sudachi_tags(nlp_artifacts, start, end))

@@ -1,0 +1,184 @@
+"""Processing one call: decrypt -> transcribe -> redact -> (extra steps) -> store.
+
+The raw transcript exists only in this module's memory (`PipelineContext.transcript`): it is
+never logged, written to a file or stored. What is stored is the redacted turns, the findings
+(type, turn, offsets; never values) and whatever the extra steps record.
+
+Extra steps (e.g. rendering redacted audio, scrubbing card data from the retained raw audio) are
+callables `step(pipeline, context)` appended to `CallPipeline.extra_steps`; they run after
+redaction, while the decrypted audio still exists, and before the results are stored.
+Each step may raise `JobFailure` with a stable reason code.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redactor import audit
+from redactor.blobstore import BlobIntegrityError, BlobNotFoundError, BlobStore
+from redactor.jobs.queue import ClaimedJob, SqlJobQueue
+from redactor.jobs.states import FailureReason, JobState
+from redactor.jobs.worker import JobFailure
+from redactor.store.db import Database
+from redactor.store.models import Call
+from redactor.store.transcripts import FindingRecord, TurnRecord, save_transcript
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PipelineContext:
+    """Everything one job carries between steps. Lives in memory only."""
+
+    job: ClaimedJob
+    call_id: str
+    channels: str
+    audio_blob_key: str
+    audio_sha256: str | None
+    audio_path: Path | None = None
+    transcript: Any = None  # redactor.transcribe.Transcript: RAW text, memory only
+    redacted: Any = None  # redactor.pii.RedactedCall
+    artifacts: dict[str, Any] = field(default_factory=dict)  # results of extra steps
+
+
+Step = Callable[["CallPipeline", PipelineContext], None]
+
+
+class CallPipeline:
+    """The processor the embedded worker calls for each claimed job."""
+
+    def __init__(self, *, db: Database, queue: SqlJobQueue, blobs: BlobStore, transcriber: Any,
+                 call_redactor: Any, work_dir: Path, metrics: Any = None) -> None:
+        self.db = db
+        self.queue = queue
+        self.blobs = blobs
+        self.transcriber = transcriber
+        self.call_redactor = call_redactor
+        self.work_dir = Path(work_dir)
+        self.metrics = metrics
+        self.extra_steps: list[Step] = []
+        self._redact_lock = threading.Lock()  # CallRedactor is safe from one thread at a time
+
+    def __call__(self, job: ClaimedJob) -> None:
+        self.process(job)
+
+    def process(self, job: ClaimedJob) -> None:
+        began = time.monotonic()
+        context = self.load(job)
+        if context is None:
+            return
+        with self.decrypted_audio(context):
+            self.transcribe(context)
+            self.queue.mark(job.job_id, JobState.REDACTING)
+            self.redact(context)
+            for step in self.extra_steps:
+                step(self, context)
+        stored = self.store(context)
+        if stored and self.metrics is not None:
+            self.metrics.processing_seconds.observe(time.monotonic() - began)
+            self.metrics.audio_seconds.inc(float(getattr(context.transcript, "duration", 0.0) or 0.0))
+            self.metrics.jobs_finished.labels(outcome="done").inc()
+
+    # --- steps ------------------------------------------------------------------------------
+    def load(self, job: ClaimedJob) -> PipelineContext | None:
+        with self.db.read_session() as session:
+            call = session.get(Call, job.call_id)
+            if call is None:
+                logger.info("job %d: call %s no longer exists; nothing to do", job.job_id, job.call_id)
+                return None
+            if not call.audio_blob_key:
+                raise JobFailure(FailureReason.AUDIO_MISSING, transient=False)
+            return PipelineContext(job=job, call_id=call.id, channels=call.channels,
+                                   audio_blob_key=call.audio_blob_key, audio_sha256=call.audio_sha256)
+
+    @contextmanager
+    def decrypted_audio(self, context: PipelineContext) -> Iterator[Path]:
+        """The raw audio decrypted into a 0600 file under the work dir, removed afterwards."""
+        self.work_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = self.work_dir / f"job-{context.job.job_id}-{secrets.token_hex(4)}.audio"
+        try:
+            try:
+                ref = self.blobs.read_to(context.audio_blob_key, path)
+            except BlobNotFoundError:
+                raise JobFailure(FailureReason.AUDIO_MISSING, transient=False) from None
+            except BlobIntegrityError:
+                raise JobFailure(FailureReason.AUDIO_INTEGRITY, transient=False) from None
+            if context.audio_sha256 and ref.sha256 != context.audio_sha256:
+                raise JobFailure(FailureReason.AUDIO_INTEGRITY, transient=False)
+            context.audio_path = path
+            yield path
+        finally:
+            context.audio_path = None
+            path.unlink(missing_ok=True)
+
+    def transcribe(self, context: PipelineContext) -> None:
+        from redactor.transcribe import AudioError
+
+        try:
+            context.transcript = self.transcriber.transcribe(context.audio_path, channels=context.channels)
+        except AudioError as error:
+            raise JobFailure(error.code, transient=False) from None
+
+    def redact(self, context: PipelineContext) -> None:
+        with self._redact_lock:
+            context.redacted = self.call_redactor.redact(context.transcript.turns)
+
+    def store(self, context: PipelineContext) -> bool:
+        """Save the redacted transcript and mark the job done in one transaction."""
+        raw_turns = context.transcript.turns
+        redacted_turns = context.redacted.turns
+        if len(raw_turns) != len(redacted_turns):
+            raise JobFailure(FailureReason.INTERNAL_ERROR, transient=False)
+        turns = [TurnRecord(speaker=r.speaker, start=float(t.start), end=float(t.end), text=r.text)
+                 for t, r in zip(raw_turns, redacted_turns)]
+        findings = [FindingRecord(type=f.type, turn=f.turn, start=f.start, end=f.end,
+                                  score=getattr(f, "score", None)) for f in context.redacted.findings]
+        with self.db.session() as session:
+            if session.get(Call, context.call_id) is None:
+                logger.info("job %d: call %s was deleted while processing; results dropped",
+                            context.job.job_id, context.call_id)
+                return False
+            save_transcript(session=session, call_id=context.call_id, turns=turns, findings=findings,
+                            language=getattr(context.transcript, "language", None),
+                            duration=getattr(context.transcript, "duration", None),
+                            options=_options_of(context),
+                            redacted_ranges_json=context.artifacts.get("redacted_ranges_json"))
+            self.queue.complete(session, context.job.job_id)
+            audit.record(session, type="call.processed", actor=audit.SYSTEM, call_id=context.call_id,
+                         details={"turns": len(turns), "findings": dict(Counter(f.type for f in findings)),
+                                  "attempt": context.job.attempt})
+            session.commit()
+        return True
+
+
+def _options_of(context: PipelineContext) -> dict[str, Any]:
+    """How the transcript was made (model, beam, VAD...), without any text."""
+    options = getattr(context.transcript, "options", None)
+    if options is None:
+        return {}
+    if hasattr(options, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        options = asdict(options)
+    return {k: v for k, v in dict(options).items() if isinstance(v, (str, int, float, bool, type(None), list))}
+
+
+def sweep_work_dir(work_dir: Path) -> int:
+    """Remove decrypted audio a crashed process left behind; return how many files."""
+    removed = 0
+    if Path(work_dir).is_dir():
+        for path in Path(work_dir).iterdir():
+            if path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+

@@ -1,0 +1,139 @@
+"""Everything the service holds for its lifetime, built once from `Settings`.
+
+    runtime = ServiceRuntime.open(settings)     # data dir, migrations, keys, blob store, queue
+    runtime.start_worker()                      # loads the models in the background, then works
+    ...
+    runtime.close()
+
+`redactor keys create` and other commands use `ServiceRuntime.open` without starting anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from redactor.blobstore import EncryptedFileBlobStore
+from redactor.config import Settings
+from redactor.identity import CallerHasher
+from redactor.jobs.queue import SqlJobQueue
+from redactor.jobs.worker import EmbeddedWorker
+from redactor.key_material import load_key
+from redactor.pipeline import CallPipeline, sweep_work_dir
+from redactor.service.metrics import ServiceMetrics
+from redactor.store.db import Database, ensure_sqlite_parent, open_database
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        data_dir = Path(settings.data_dir)
+        self.blobs = EncryptedFileBlobStore(data_dir / "blobs",
+                                            load_key(data_dir, "audio", settings.audio_key))
+        self.caller_hasher = CallerHasher(load_key(data_dir, "caller", settings.caller_hash_key))
+        self.incoming_dir = data_dir / "incoming"  # uploads being received (plaintext, 0600)
+        self.work_dir = data_dir / "work"  # audio decrypted for the job being processed (0600)
+        self.worker: EmbeddedWorker | None = None
+        self.queue = SqlJobQueue(db, max_attempts=settings.job_max_attempts,
+                                 backoff_seconds=settings.job_retry_backoff_seconds,
+                                 on_enqueue=self._wake_worker)
+        self.metrics = ServiceMetrics(job_counts=self.queue.counts_by_state)
+        self.transcriber: Any = None
+        self.call_redactor: Any = None
+        self.pipeline: CallPipeline | None = None
+        self.model_error: str | None = None  # a code when loading the models failed
+        self._models_ready = threading.Event()
+        self._loader: threading.Thread | None = None
+        self._closed = threading.Event()
+        # (name, interval seconds, callable) run by the worker, e.g. the retention purge;
+        # append before start_worker().
+        self.periodic_tasks: list[tuple[str, float, Any]] = []
+
+    @classmethod
+    def open(cls, settings: Settings) -> ServiceRuntime:
+        """Create the data dir (0700), migrate the database, load keys, clean crash leftovers."""
+        data_dir = Path(settings.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        url = settings.sqlalchemy_url
+        ensure_sqlite_parent(url)
+        db = open_database(url)
+        db.upgrade()
+        runtime = cls(settings, db)
+        for folder in (runtime.incoming_dir, runtime.work_dir):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Plaintext left by a process killed mid-upload or mid-job never outlives a restart.
+        leftovers = sweep_work_dir(runtime.incoming_dir) + sweep_work_dir(runtime.work_dir)
+        leftovers += runtime.blobs.sweep_temp_files()
+        if leftovers:
+            logger.info("removed %d temporary file(s) left by an earlier run", leftovers)
+        return runtime
+
+    # --- models and worker ----------------------------------------------------------------
+    @property
+    def models_ready(self) -> bool:
+        return self._models_ready.is_set()
+
+    def load_models(self) -> None:
+        """Load Whisper and the PII engine once (slow: tens of seconds on a small CPU)."""
+        from redactor.pii import CallRedactor
+        from redactor.transcribe import Transcriber
+
+        settings = self.settings
+        self.transcriber = Transcriber.from_settings(settings)
+        pseudonym_key = load_key(Path(settings.data_dir), "pseudonym", settings.pseudonym_key)
+        self.call_redactor = CallRedactor.load(config_path=settings.pii_config, pseudonym_key=pseudonym_key)
+        self.pipeline = CallPipeline(db=self.db, queue=self.queue, blobs=self.blobs,
+                                     transcriber=self.transcriber, call_redactor=self.call_redactor,
+                                     work_dir=self.work_dir, metrics=self.metrics)
+        from redactor.audio_redaction.pipeline_step import RedactedAudioStep
+
+        self.pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
+        self._models_ready.set()
+
+    def start_worker(self, *, background: bool = True) -> None:
+        """Load the models (in a thread unless `background` is False), then start the worker."""
+        def run() -> None:
+            try:
+                self.load_models()
+            except Exception as exc:
+                self.model_error = getattr(exc, "code", None) or type(exc).__name__
+                logger.error("loading the models failed (%s): %s; the worker is not running",
+                             self.model_error, exc)
+                return
+            if self._closed.is_set():
+                return
+            self.worker = EmbeddedWorker(self.queue, self.pipeline,
+                                         concurrency=self.settings.worker_concurrency)
+            self._install_periodic(self.worker)
+            self.worker.start()
+            logger.info("worker started (%d thread(s))", self.settings.worker_concurrency)
+
+        if background:
+            self._loader = threading.Thread(target=run, name="redactor-model-loader", daemon=True)
+            self._loader.start()
+        else:
+            run()
+
+    def _install_periodic(self, worker: EmbeddedWorker) -> None:
+        """Hook for periodic tasks (retention purge) registered before the worker starts."""
+        for name, interval_s, task in self.periodic_tasks:
+            worker.add_periodic(name, interval_s, task)
+
+    def _wake_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
+
+    def wait_until_ready(self, timeout_s: float) -> bool:
+        return self._models_ready.wait(timeout_s)
+
+    def close(self) -> None:
+        """Stop the worker (current jobs finish or are re-queued at next start); close the DB."""
+        self._closed.set()  # a loader still loading (a daemon thread) will not start the worker
+        if self.worker is not None:
+            self.worker.stop()
+        self.db.dispose()

@@ -1,0 +1,24 @@
+"""Storage: SQLAlchemy 2 models, Alembic migrations shipped in the package, CRUD functions.
+
+    from redactor.store import open_database
+    db = open_database(settings.sqlalchemy_url); db.upgrade()
+    with db.session() as session: ...; session.commit()
+"""
+
+from redactor.store.calls import (CallFilter, CallPage, CursorError, calls_of_caller, get_call,
+                                  get_call_by_external_id, list_calls)
+from redactor.store.db import Database, ensure_sqlite_parent, open_database, upgrade_database
+from redactor.store.models import (ApiKey, AuditEvent, Base, Call, ConsentPolicy, Finding, Job,
+                                   Transcript, TranscriptTurn)
+from redactor.store.search import SearchHit, search_turns
+from redactor.store.transcripts import (FindingRecord, TurnRecord, delete_transcript, entity_types_of,
+                                        get_transcript, save_transcript)
+from redactor.store.types import UtcDateTime, utcnow
+
+__all__ = [
+    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "ConsentPolicy", "CursorError",
+    "Database", "Finding", "FindingRecord", "Job", "SearchHit", "Transcript", "TranscriptTurn",
+    "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript", "ensure_sqlite_parent",
+    "entity_types_of", "get_call", "get_call_by_external_id", "get_transcript", "list_calls",
+    "open_database", "save_transcript", "search_turns", "upgrade_database", "utcnow",
+]

@@ -1,0 +1,191 @@
+"""Audio in: probe and decode what telephony systems send, through PyAV (FFmpeg, no binary).
+
+WAV (PCM, mu-law, A-law), FLAC, MP3, Ogg/Opus, M4A/AAC, mono or stereo. Every failure of the
+container or codec becomes a typed AudioError with a stable code, never a decoder exception
+deep in the transcription.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import logging
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import av
+import numpy as np
+
+from redactor.transcribe.errors import (
+    ChannelLayoutError,
+    EmptyAudioError,
+    TruncatedAudioError,
+    UnreadableAudioError,
+)
+
+logger = logging.getLogger(__name__)
+
+# Packets to decode when probing: enough to prove the codec works, cheap on hour-long calls.
+_PROBE_DECODE_PACKETS = 16
+# A container that declares this much more audio than its packets hold was cut short.
+_TRUNCATION_TOLERANCE_S = 0.5
+_TRUNCATION_TOLERANCE_RATIO = 0.02
+_DECODE_ERRORS = (av.error.FFmpegError, ValueError, IndexError, EOFError, MemoryError)
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What probe_audio found: duration in seconds, channel count, native rate and codec name."""
+
+    duration: float
+    channels: int
+    sample_rate: int
+    codec: str
+    container: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _describe(path: str | os.PathLike) -> str:
+    # Paths are ours (upload spool, CLI argument), never personal data.
+    return str(path)
+
+
+def _open(path: str | os.PathLike | BinaryIO):
+    try:
+        return av.open(path if not isinstance(path, Path) else str(path), mode="r", metadata_errors="ignore")
+    except FileNotFoundError:
+        raise
+    except _DECODE_ERRORS as exc:
+        raise UnreadableAudioError(
+            f"{_describe(path)} is not a readable audio file ({type(exc).__name__}); send WAV, FLAC, "
+            "MP3, Ogg/Opus or M4A"
+        ) from exc
+
+
+def _first_audio_stream(container, path) -> "av.audio.stream.AudioStream":
+    if not container.streams.audio:
+        raise UnreadableAudioError(
+            f"{_describe(path)} has no audio stream (container {container.format.name}); send a recording"
+        )
+    return container.streams.audio[0]
+
+
+def _declared_duration(container, stream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / av.time_base
+    return None
+
+
+def probe_audio(path: str | os.PathLike) -> AudioInfo:
+    """Check that `path` is decodable audio and describe it, quickly (demux, decode a few packets).
+
+    Raises EmptyAudioError (code "audio_empty") for a zero-length file or one without samples,
+    TruncatedAudioError ("audio_truncated") when the file holds less than its header declares,
+    UnreadableAudioError ("audio_unreadable") for anything that is not decodable audio, and
+    FileNotFoundError when `path` does not exist.
+    """
+    if os.path.getsize(path) == 0:
+        raise EmptyAudioError(f"{_describe(path)} is a zero-length file; the upload holds no audio")
+    with _open(path) as container:
+        stream = _first_audio_stream(container, path)
+        codec = stream.codec_context.name
+        sample_rate = stream.codec_context.sample_rate or stream.rate or 0
+        channels = stream.codec_context.channels
+        declared = _declared_duration(container, stream)
+        samples = 0
+        packet_seconds = 0.0
+        decoded_packets = 0
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue
+                if packet.duration is not None and packet.time_base is not None:
+                    packet_seconds += float(packet.duration * packet.time_base)
+                if decoded_packets < _PROBE_DECODE_PACKETS:
+                    for frame in packet.decode():
+                        samples += frame.samples
+                        sample_rate = frame.sample_rate or sample_rate
+                    decoded_packets += 1
+        except _DECODE_ERRORS as exc:
+            raise UnreadableAudioError(
+                f"{_describe(path)} is corrupt: {codec} data fails to decode ({type(exc).__name__}); "
+                "re-export the recording"
+            ) from exc
+    if decoded_packets == 0 or (samples == 0 and packet_seconds == 0):
+        raise EmptyAudioError(f"{_describe(path)} ({container.format.name}/{codec}) holds no audio samples")
+    if samples == 0:
+        raise UnreadableAudioError(f"{_describe(path)}: no {codec} packet decodes to audio; re-export the recording")
+    if not sample_rate or not channels:
+        raise UnreadableAudioError(f"{_describe(path)}: {codec} stream has no sample rate or channel count")
+    duration = packet_seconds if packet_seconds > 0 else (declared or 0.0)
+    if declared and duration < declared - max(_TRUNCATION_TOLERANCE_S, declared * _TRUNCATION_TOLERANCE_RATIO):
+        raise TruncatedAudioError(
+            f"{_describe(path)} declares {declared:.1f} s of audio but holds {duration:.1f} s: the file "
+            "was cut short; upload it again"
+        )
+    return AudioInfo(
+        duration=round(duration, 3), channels=channels, sample_rate=int(sample_rate), codec=codec,
+        container=container.format.name,
+    )
+
+
+def decode_audio(
+    path: str | os.PathLike | BinaryIO, sampling_rate: int = 16000, split_stereo: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Decode to float32 samples in [-1, 1] at `sampling_rate` (faster-whisper's PyAV approach).
+
+    Mono output downmixes every channel. With `split_stereo=True` the file must have exactly two
+    channels and a (left, right) pair is returned; otherwise ChannelLayoutError. Raises the same
+    typed errors as probe_audio for unreadable or empty input.
+    """
+    with _open(path) as container:
+        stream = _first_audio_stream(container, path)
+        channels = stream.codec_context.channels
+        if split_stereo and channels != 2:
+            raise ChannelLayoutError(
+                f"{_describe(path)} has {channels} channel(s); a stereo operator/caller layout needs "
+                "exactly 2: use channels='mono' for this file"
+            )
+        resampler = av.audio.resampler.AudioResampler(
+            format="s16", layout="stereo" if split_stereo else "mono", rate=sampling_rate
+        )
+        buffer = io.BytesIO()
+        invalid = 0
+        try:
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    # One damaged packet (a telephony glitch) should not lose the whole call.
+                    invalid += 1
+                    continue
+                for frame in frames:
+                    frame.pts = None
+                    for out in resampler.resample(frame):
+                        buffer.write(out.to_ndarray().tobytes())
+            for out in resampler.resample(None):
+                buffer.write(out.to_ndarray().tobytes())
+        except _DECODE_ERRORS as exc:
+            raise UnreadableAudioError(
+                f"{_describe(path)} is corrupt: decoding failed ({type(exc).__name__}); re-export the recording"
+            ) from exc
+        finally:
+            # PyAV's resampler keeps buffers alive until collected (faster-whisper issue 390).
+            del resampler
+            gc.collect()
+    audio = np.frombuffer(buffer.getbuffer(), dtype=np.int16).astype(np.float32) / 32768.0
+    if audio.size == 0:
+        if invalid:
+            raise UnreadableAudioError(f"{_describe(path)}: all {invalid} packets are damaged; re-export it")
+        raise EmptyAudioError(f"{_describe(path)} holds no audio samples")
+    if invalid:
+        logger.warning("skipped %d damaged audio packets in %s", invalid, _describe(path))
+    if split_stereo:
+        return audio[0::2].copy(), audio[1::2].copy()
+    return audio

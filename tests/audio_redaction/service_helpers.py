@@ -1,0 +1,86 @@
+"""Helpers shared by the service-level tests: a sample call stored and run through the step.
+
+The transcript is built from the sample's script (one timed word per turn), so no model is
+loaded; test_end_to_end.py runs the real models.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from redactor.audio_redaction.pipeline_step import RedactedAudioStep
+from redactor.blobstore import EncryptedFileBlobStore
+from redactor.config import Settings
+from redactor.jobs.queue import ClaimedJob, SqlJobQueue
+from redactor.jobs.states import JobState
+from redactor.pii import Finding, RedactedCall, RedactedTurn
+from redactor.pipeline import CallPipeline, PipelineContext
+from redactor.store.db import open_database
+from redactor.store.models import Call
+from redactor.transcribe import Transcript, Turn, Word
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
+CALLS = {c["id"]: c for c in json.loads((SAMPLES / "calls.json").read_text(encoding="utf-8"))["calls"]}
+CARD_TYPES = {"CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY"}
+
+
+def script_transcript(call: dict) -> tuple[Transcript, RedactedCall]:
+    """The sample's script as a transcript (one word per turn) and its PII as findings."""
+    turns = [
+        Turn(speaker=t["speaker"], start=t["start"], end=t["end"], text=t["text"],
+             words=[Word(start=t["start"], end=t["end"], word=t["text"], probability=1.0)])
+        for t in call["turns"]
+    ]
+    findings = []
+    for pii in call["pii"]:
+        offset = call["turns"][pii["turn"]]["text"].index(pii["text"])
+        findings.append(Finding(type=pii["type"], turn=pii["turn"], start=offset,
+                                end=offset + len(pii["text"]), score=1.0))
+    redacted = RedactedCall(turns=[RedactedTurn(speaker=t.speaker, text="<redacted>") for t in turns],
+                            findings=findings)
+    transcript = Transcript(duration=call["duration"], language="ja", channels=call["channels"], turns=turns)
+    return transcript, redacted
+
+
+def make_pipeline(tmp_path: Path) -> CallPipeline:
+    """A real CallPipeline over a fresh SQLite DB and blob store, without models."""
+    db = open_database(f"sqlite:///{tmp_path / 'redactor.db'}")
+    db.upgrade()
+    blobs = EncryptedFileBlobStore(tmp_path / "blobs", b"k" * 32)
+    queue = SqlJobQueue(db, max_attempts=3, backoff_seconds=0)
+    return CallPipeline(db=db, queue=queue, blobs=blobs, transcriber=None, call_redactor=None,
+                        work_dir=tmp_path / "work")
+
+
+def add_call(pipeline: CallPipeline, call: dict) -> Call:
+    ref = pipeline.blobs.put(SAMPLES / call["file"])
+    row = Call(id=f"id-{call['id']}", external_id=call["id"], started_at=datetime(2026, 11, 1, tzinfo=timezone.utc),
+               operator_id="op1", direction="inbound", channels=call["channels"], consent_state="granted",
+               status="redacting", audio_blob_key=ref.key, audio_sha256=ref.sha256, audio_bytes=ref.size,
+               audio_codec=call["codec"])
+    with pipeline.db.session() as session:
+        session.add(row)
+        session.flush()
+        pipeline.queue.enqueue(session, row.id)
+        session.commit()
+    return row
+
+
+def claim(pipeline: CallPipeline) -> ClaimedJob:
+    job = pipeline.queue.claim_next("test")
+    pipeline.queue.mark(job.job_id, JobState.REDACTING)
+    return job
+
+
+def run_step(pipeline: CallPipeline, call: dict, row: Call, settings: Settings) -> PipelineContext:
+    transcript, redacted = script_transcript(call)
+    context = PipelineContext(job=claim(pipeline),
+                              call_id=row.id, channels=call["channels"], audio_blob_key=row.audio_blob_key,
+                              audio_sha256=row.audio_sha256, transcript=transcript, redacted=redacted)
+    with pipeline.decrypted_audio(context):
+        RedactedAudioStep.from_settings(settings)(pipeline, context)
+    return context

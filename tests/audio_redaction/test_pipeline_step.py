@@ -1,0 +1,129 @@
+"""RedactedAudioStep against the real database, blob store and pipeline, on a committed sample.
+
+The transcript is built from the sample's script (one timed word per turn) so no model is
+loaded here; test_end_to_end.py runs the real models.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from redactor import audit
+from redactor.audio_redaction import decode_pcm
+from redactor.audio_redaction.pipeline_step import RedactedAudioStep
+from redactor.audio_redaction.records import get_redacted_audio, public_ranges
+from redactor.blobstore import EncryptedFileBlobStore
+from redactor.config import Settings
+from redactor.jobs.queue import ClaimedJob, SqlJobQueue
+from redactor.jobs.states import JobState
+from redactor.pii import Finding, RedactedCall, RedactedTurn
+from redactor.pipeline import CallPipeline, PipelineContext
+from redactor.store.db import open_database
+from redactor.store.models import AuditEvent, Call
+from redactor.store.transcripts import get_transcript
+from redactor.transcribe import Transcript, Turn, Word
+
+@pytest.fixture()
+def service(tmp_path):
+    pipeline = make_pipeline(tmp_path)
+    yield pipeline
+    pipeline.db.dispose()
+
+
+def decrypt(pipeline: CallPipeline, key: str) -> bytes:
+    return b"".join(pipeline.blobs.iter_chunks(key))
+
+
+@pytest.mark.parametrize("call_id", ["call02", "call04"])
+def test_step_records_redacted_audio_and_scrubs_card_data(service, call_id):
+    pipeline, call = service, CALLS[call_id]
+    row = add_call(pipeline, call)
+    settings = Settings(redaction_fill="tone")
+    context = run_step(pipeline, call, row, settings)
+    has_cards = any(p["type"] in CARD_TYPES for p in call["pii"])
+
+    with pipeline.db.read_session() as session:
+        stored_call = session.get(Call, row.id)
+        artifact = get_redacted_audio(session=session, call_id=row.id)
+        events = session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+        assert audit.verify_chain(session) == []
+    # the redacted copy: encrypted, recorded, FLAC with the tone over every PII turn
+    flac = decrypt(pipeline, artifact.blob_key)
+    assert (artifact.media_type, artifact.fill) == ("audio/flac", "tone")
+    assert artifact.range_count == len({p["turn"] for p in call["pii"]}) or artifact.range_count >= 1
+    info, redacted = decode_pcm(io.BytesIO(flac))
+    assert info.sample_rate == call["sample_rate"]
+    assert abs(redacted.shape[1] / info.sample_rate - call["duration"]) < 0.1
+    for pii in call["pii"]:
+        turn = call["turns"][pii["turn"]]
+        lo, hi = math.ceil(turn["start"] * info.sample_rate), math.floor(turn["end"] * info.sample_rate)
+        segment = redacted[0, lo:hi].astype(np.float64)
+        spectrum = np.abs(np.fft.rfft(segment)) ** 2
+        freqs = np.fft.rfftfreq(segment.size, 1 / info.sample_rate)
+        assert spectrum[np.abs(freqs - 1000) <= 30].sum() / spectrum.sum() > 0.99
+    assert [e.type for e in events] == (
+        ["redacted_audio.created", "raw_audio.card_data_scrubbed"] if has_cards else ["redacted_audio.created"]
+    )
+    assert json.loads(context.artifacts["redacted_ranges_json"])  # handed to CallPipeline.store
+
+    # the raw audio: replaced by a scrubbed blob only when the call holds card data
+    if not has_cards:
+        assert stored_call.audio_blob_key == row.audio_blob_key
+        assert stored_call.audio_sha256 == row.audio_sha256
+        return
+    assert stored_call.audio_blob_key != row.audio_blob_key
+    assert not pipeline.blobs.exists(row.audio_blob_key), "the unscrubbed original is deleted"
+    assert pipeline.blobs.verify(stored_call.audio_blob_key).sha256 == stored_call.audio_sha256
+    assert stored_call.audio_codec == "flac"  # Opus source: lossless, no second lossy encoding
+    assert (context.audio_blob_key, context.audio_sha256) == (stored_call.audio_blob_key, stored_call.audio_sha256)
+    _, original = decode_pcm(SAMPLES / call["file"])
+    _, scrubbed = decode_pcm(io.BytesIO(decrypt(pipeline, stored_call.audio_blob_key)))
+    assert scrubbed.shape == original.shape
+    card_turns = sorted({p["turn"] for p in call["pii"] if p["type"] in CARD_TYPES})
+    silent = np.zeros(original.shape[1], dtype=bool)
+    for index in card_turns:
+        turn = call["turns"][index]
+        lo = max(0, math.floor((turn["start"] - 0.15) * info.sample_rate))
+        hi = math.ceil((turn["end"] + 0.15) * info.sample_rate)
+        assert not scrubbed[:, lo:hi].any(), f"card data turn {index} is silent in every channel"
+        silent[lo:hi] = True
+    # everything else in the retained raw audio is unchanged sample for sample
+    np.testing.assert_array_equal(scrubbed[:, ~silent], original[:, ~silent])
+    assert [p.name for p in (pipeline.work_dir).iterdir()] == [], "no plaintext left in the work dir"
+
+
+def test_ranges_are_stored_with_the_transcript(service):
+    pipeline, call = service, CALLS["call01"]
+    row = add_call(pipeline, call)
+    context = run_step(pipeline, call, row, Settings(redaction_fill="silence"))
+    pipeline.store(context)
+    with pipeline.db.read_session() as session:
+        ranges = public_ranges(get_transcript(session=session, call_id=row.id))
+    pii_turns = sorted({p["turn"] for p in call["pii"]})
+    expected = [(max(0.0, round(call["turns"][i]["start"] - 0.15, 3)), round(call["turns"][i]["end"] + 0.15, 3))
+                for i in pii_turns]
+    assert [(r["start"], r["end"]) for r in ranges] == expected
+    assert all(set(r) == {"start", "end"} for r in ranges)
+
+
+def test_a_call_deleted_meanwhile_leaves_no_blob(service):
+    pipeline, call = service, CALLS["call02"]
+    row = add_call(pipeline, call)
+    transcript, redacted = script_transcript(call)
+    context = PipelineContext(job=claim(pipeline),
+                              call_id=row.id, channels=call["channels"], audio_blob_key=row.audio_blob_key,
+                              audio_sha256=row.audio_sha256, transcript=transcript, redacted=redacted)
+    with pipeline.decrypted_audio(context):
+        with pipeline.db.session() as session:
+            session.delete(session.get(Call, row.id))
+            session.commit()
+        RedactedAudioStep()(pipeline, context)
+    assert list(pipeline.blobs.keys()) == [row.audio_blob_key]  # only the (to-be-purged) original

@@ -1,0 +1,100 @@
+"""Fixtures shared by the whole suite.
+
+Three scales, as in datasette's tests: `runtime` (the service's storage, keys and queue, no
+HTTP), `client` (the real app in-process with a real SQLite DB and blob store in a temp dir,
+worker not started: no models loaded), and the real server subprocess in tests/service/test_e2e.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO_ROOT / "sample_audio"
+SHARED_DIR = REPO_ROOT / ".." / "shared"
+ROLES = ("telephony", "qa", "privacy_manager", "admin")
+
+
+@pytest.fixture
+def service_settings(tmp_path: Path):
+    """Settings for a fresh service in a temp data dir (small upload limit for 413 tests)."""
+    from redactor.config import Settings
+
+    return Settings(data_dir=tmp_path / "data", max_upload_bytes=2 * 1024 * 1024, job_retry_backoff_seconds=0)
+
+
+@pytest.fixture
+def runtime(service_settings) -> Iterator:
+    """ServiceRuntime.open(settings): migrated DB, blob store, caller hasher, queue; no worker."""
+    from redactor.service.runtime import ServiceRuntime
+
+    rt = ServiceRuntime.open(service_settings)
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def client(service_settings) -> Iterator:
+    """TestClient of the real app (worker not started, so no models are loaded)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(service_settings, start_worker=False)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def api_keys(client) -> dict[str, str]:
+    """One fresh API key per role for `client`: {role: token}."""
+    from redactor.api_keys import create_key
+
+    runtime = client.app.state.runtime
+    tokens = {}
+    with runtime.db.session() as session:
+        for role in ROLES:
+            tokens[role] = create_key(session=session, role=role, label=f"test {role}").token
+        session.commit()
+    return tokens
+
+
+@pytest.fixture
+def auth(api_keys) -> Callable[[str], dict[str, str]]:
+    """auth("qa") -> the Authorization header of the QA key."""
+    return lambda role: {"Authorization": f"Bearer {api_keys[role]}"}
+
+
+@pytest.fixture(scope="session")
+def sample_calls() -> list[dict]:
+    """The committed sample calls (sample_audio/calls.json): file, channels, turns, spoken PII."""
+    path = SAMPLE_DIR / "calls.json"
+    if not path.exists():
+        pytest.skip("sample_audio/calls.json is missing; run sample_audio/make_samples.py")
+    calls = json.loads(path.read_text(encoding="utf-8"))["calls"]
+    for call in calls:
+        call["path"] = SAMPLE_DIR / call["file"]
+    return calls
+
+
+@pytest.fixture(scope="session")
+def call_metadata() -> Callable[..., dict]:
+    """call_metadata("tel-1", channels="stereo_operator_left") -> valid upload metadata."""
+    return _call_metadata
+
+
+def _call_metadata(external_id: str = "tel-0001", **overrides) -> dict:
+    metadata = {
+        "external_id": external_id,
+        "started_at": "2026-11-27T09:30:00+09:00",
+        "operator_id": "op-17",
+        "caller_number": "090-1234-5678",
+        "direction": "inbound",
+        "channels": "mono",
+        "consent": {"state": "granted", "method": "ivr", "recorded_at": "2026-11-27T09:29:40+09:00"},
+    }
+    metadata.update(overrides)
+    return metadata

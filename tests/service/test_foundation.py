@@ -1,0 +1,122 @@
+"""Storage, migrations, audit chain, API keys, caller identity and the consent gate."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from redactor import audit, consent
+from redactor.api_keys import UnknownRoleError, authenticate, create_key, revoke_key
+from redactor.identity import CallerHasher, CallerNumberError, normalize_number
+from redactor.store.models import AuditEvent, Base
+
+
+def test_migrations_match_models(runtime):
+    with runtime.db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={
+            "include_name": lambda name, type_, parent: not (type_ == "table" and name.startswith("transcript_fts"))})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_database_is_sqlite_wal_with_foreign_keys(runtime):
+    runtime.db.upgrade()  # idempotent
+    with runtime.db.read_session() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    assert "transcript_fts" in inspect(runtime.db.engine).get_table_names()
+
+
+def test_audit_chain_verifies_and_names_the_edited_event(runtime):
+    with runtime.db.session() as session:
+        for i in range(5):
+            audit.record(session, type="test.event", actor=audit.SYSTEM, details={"n": i})
+        session.commit()
+    with runtime.db.read_session() as session:
+        assert audit.verify_chain(session) == []
+    with runtime.db.session() as session:
+        session.execute(text("UPDATE audit_events SET details = :d WHERE seq = 3"), {"d": '{"n":99}'})
+        session.commit()
+    with runtime.db.read_session() as session:
+        problems = audit.verify_chain(session)
+    assert problems and all("seq 3" in p for p in problems)
+
+
+def test_audit_chain_names_removed_events(runtime):
+    with runtime.db.session() as session:
+        for i in range(4):
+            audit.record(session, type="test.event", actor=audit.SYSTEM, details={"n": i})
+        session.commit()
+        session.execute(text("DELETE FROM audit_events WHERE seq = 2"))
+        session.commit()
+    with runtime.db.read_session() as session:
+        problems = audit.verify_chain(session)
+    assert any(p.startswith("seq 3:") for p in problems)
+
+
+@pytest.mark.parametrize("details", [
+    {"caller_number": "09012345678"},
+    {"nested": {"text": "伊藤雅美です"}},
+    {"note": "x" * 500},
+    {"when": datetime.now(timezone.utc)},
+])
+def test_audit_refuses_details_that_could_hold_personal_data(runtime, details):
+    with runtime.db.session() as session, pytest.raises(audit.AuditDetailsError):
+        audit.record(session, type="test.event", actor=audit.SYSTEM, details=details)
+
+
+def test_api_keys_hash_only_and_authenticate(runtime):
+    with runtime.db.session() as session:
+        created = create_key(session=session, role="qa", label="qa team")
+        session.commit()
+    secret = created.token.rsplit("_", 1)[1]
+    with runtime.db.read_session() as session:
+        assert authenticate(session=session, token=created.token).role == "qa"
+        for bad in ("", "rdk_x_y", created.token[:-1] + ("A" if created.token[-1] != "A" else "B"),
+                    created.token.replace(created.key_id, "0" * 12)):
+            assert authenticate(session=session, token=bad) is None
+        stored = session.execute(text("SELECT secret_sha256 FROM api_keys")).scalar()
+        assert secret not in stored
+        events = session.query(AuditEvent).filter_by(type="api_key.created").all()
+        assert events and created.token not in events[0].details
+    with runtime.db.session() as session:
+        assert revoke_key(session=session, key_id=created.key_id, actor=audit.CLI)
+        session.commit()
+        assert authenticate(session=session, token=created.token) is None
+    with runtime.db.session() as session, pytest.raises(UnknownRoleError, match="valid roles"):
+        create_key(session=session, role="root")
+
+
+@pytest.mark.parametrize("a,b", [
+    ("090-1234-5678", "+81 90 1234 5678"),
+    ("09012345678", "+819012345678"),
+    ("(03) 1234-5678", "+81-3-1234-5678"),
+])
+def test_caller_hash_matches_the_same_number_in_any_form(a, b):
+    hasher = CallerHasher(b"k" * 32)
+    assert hasher.hash_number(a) == hasher.hash_number(b)
+    assert "1234" not in hasher.hash_number(a)
+    assert CallerHasher(b"j" * 32).hash_number(a) != hasher.hash_number(a)
+
+
+@pytest.mark.parametrize("bad", ["abc", "12", "", "090-1234-5678-9999-0000"])
+def test_caller_number_errors_never_echo_the_number(bad):
+    with pytest.raises(CallerNumberError) as error:
+        normalize_number(bad)
+    assert bad == "" or bad not in str(error.value)
+
+
+def test_consent_policy_default_and_change_is_audited(runtime):
+    with runtime.db.session() as session:
+        assert consent.get_allowed_states(session) == {"granted", "notice_given"}
+        assert consent.decide("declined", consent.get_allowed_states(session)).allowed is False
+        consent.set_allowed_states(session=session, allowed=["granted"], actor=audit.Actor("privacy_manager", "k1"))
+        session.commit()
+        assert consent.get_allowed_states(session) == {"granted"}
+        event = session.query(AuditEvent).filter_by(type="consent_policy.changed").one()
+        assert '"old_allowed":["granted","notice_given"]' in event.details
+        with pytest.raises(consent.ConsentPolicyError, match="maybe"):
+            consent.set_allowed_states(session=session, allowed=["maybe"], actor=audit.SYSTEM)
