@@ -16,6 +16,8 @@ from fastapi import FastAPI
 import redactor
 from api.errors import install_error_handlers
 from api.routes import api_keys, audio, calls, consent_policy, health, redacted_audio, search, transcripts
+from api.routes import audit_events, holds, privacy_requests, retention
+from api.ui import router as ui_router
 from redactor.config import Settings, get_settings
 from redactor.service.runtime import ServiceRuntime
 
@@ -31,6 +33,11 @@ ROUTERS = [
     search.router,
     consent_policy.router,
     api_keys.router,
+    retention.router,
+    holds.router,
+    privacy_requests.router,
+    audit_events.router,
+    ui_router,  # the review workspace at /ui/ (session-cookie auth)
 ]
 
 

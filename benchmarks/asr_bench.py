@@ -59,7 +59,8 @@ CONFIGS = [
     Config("seq-b1-f32", "float32", 1, True, 0),
     Config("batch8-b1-int8", "int8", 1, True, 8),
     Config("batch8-b5-int8", "int8", 5, True, 8),
-    Config("seq-b5-int8-1call-2threads", "int8", 5, True, 0, cpu_threads=2, workers=1),
+    Config("seq-b1-int8-1call", "int8", 1, True, 0, workers=1),
+    Config("seq-b1-int8-1call-2threads", "int8", 1, True, 0, cpu_threads=2, workers=1),
 ]
 
 

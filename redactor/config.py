@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
     whisper_compute_type: str = Field("int8", description="CTranslate2 compute type: int8, float16, float32, ...")
     whisper_cpu_threads: int = Field(1, ge=0, description="Threads per decode; one worker per core does better.")
-    whisper_beam_size: int = Field(5, ge=1)
+    whisper_beam_size: int = Field(
+        1, ge=1, description="Greedy (1) matched beam 5's CER at 1.3x the speed: benchmarks/asr_bench.py."
+    )
     whisper_vad_filter: bool = True
     whisper_batch_size: int = Field(
         0, ge=0, description="0: sequential decoding with temperature fallback; >0: BatchedInferencePipeline batch."
@@ -68,6 +70,10 @@ class Settings(BaseSettings):
         default_factory=lambda: ["CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY"],
         description="Entity types silenced in the retained raw audio right after processing (PCI DSS 3.3.1).",
     )
+
+    # --- review workspace (web UI at /ui/) ---------------------------------------------------
+    ui_session_idle_minutes: int = Field(60, ge=1, description="A browser session ends after this long unused.")
+    ui_session_max_hours: int = Field(12, ge=1, description="A browser session ends this long after sign-in.")
 
     @property
     def sqlalchemy_url(self) -> str:

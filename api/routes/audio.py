@@ -14,9 +14,6 @@ from redactor.service.intake import IntakeError, open_raw_audio
 
 router = APIRouter(prefix="/v1/calls", tags=["audio"])
 
-_AUDIO_TYPES = {"wav": "audio/wav", "flac": "audio/flac", "ogg": "audio/ogg", "mp3": "audio/mpeg"}
-
-
 @router.get("/{call_id}/audio", responses={200: {"content": {"application/octet-stream": {}}}, **ERROR_RESPONSES},
             response_class=StreamingResponse, dependencies=[require_roles(Role.PRIVACY_MANAGER)])
 async def read_raw_audio(call_id: str, runtime: RuntimeDep, principal: PrincipalDep):

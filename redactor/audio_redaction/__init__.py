@@ -11,7 +11,7 @@
 from .codec import AudioRedactionError, StreamInfo
 from .fill import FillOptions
 from .ranges import RangeOptions, RedactionRangeError, TimeRange, redaction_ranges
-from .render import RenderedAudio, decode_pcm, render_redacted, scrub_raw_audio
+from .render import RenderedAudio, decode_pcm, render_and_scrub, render_redacted, scrub_raw_audio
 
 __all__ = [
     "AudioRedactionError",
@@ -23,6 +23,7 @@ __all__ = [
     "TimeRange",
     "decode_pcm",
     "redaction_ranges",
+    "render_and_scrub",
     "render_redacted",
     "scrub_raw_audio",
 ]

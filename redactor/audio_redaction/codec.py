@@ -25,7 +25,7 @@ from typing import IO, Any
 import av
 import numpy as np
 
-BLOCK_SAMPLES = 4096
+BLOCK_SAMPLES = 16384
 # What FFmpeg (through PyAV) raises for broken input: bad containers, codecs, truncated data.
 _DECODE_ERRORS = (av.FFmpegError, ValueError, IndexError, EOFError)
 
@@ -147,15 +147,41 @@ class PcmReader:
         self._container.close()
 
     def blocks(self) -> Iterator[np.ndarray]:
+        """Integer PCM blocks (channels, n) of BLOCK_SAMPLES or more, in order, then the rest.
+
+        Codecs hand out frames of a few hundred samples; converting each one alone costs more
+        than the conversion itself, so decoded frames are gathered (as decoded) into blocks and
+        each block is converted at once. The result is the same sample for sample.
+        """
         info = self.info
         # Converts the sample format (float -> int) and nothing else: same layout, and the same
         # rate except for Opus (see _source_rate).
         resampler = av.AudioResampler(format=info.sample_format + "p", layout=info.layout, rate=info.sample_rate)
+        pending: list[np.ndarray] = []
+        pending_samples = 0
+        shape: tuple[str, str, int] | None = None  # (format, layout, rate) of the pending frames
+
+        def convert() -> Iterator[np.ndarray]:
+            assert shape is not None
+            frame = av.AudioFrame.from_ndarray(np.concatenate(pending, axis=1), format=shape[0], layout=shape[1])
+            frame.sample_rate = shape[2]
+            for converted in resampler.resample(frame):
+                yield converted.to_ndarray()
+
         try:
             for frame in self._container.decode(self._stream):
-                frame.pts = None  # we count samples ourselves; odd timestamps must not reorder them
-                for converted in resampler.resample(frame):
-                    yield converted.to_ndarray()
+                frame_shape = (frame.format.name, frame.layout.name, frame.sample_rate)
+                if pending and frame_shape != shape:
+                    yield from convert()
+                    pending, pending_samples = [], 0
+                shape = frame_shape
+                pending.append(frame.to_ndarray())
+                pending_samples += frame.samples
+                if pending_samples >= BLOCK_SAMPLES:
+                    yield from convert()
+                    pending, pending_samples = [], 0
+            if pending:
+                yield from convert()
             for converted in resampler.resample(None):
                 yield converted.to_ndarray()
         except _DECODE_ERRORS as exc:

@@ -7,7 +7,8 @@ It runs inside `CallPipeline.process` while the decrypted raw audio exists (cont
    stored with the transcript by `CallPipeline.store`, for the UI's timeline);
 2. render the redacted copy (FLAC, tone or silence) and encrypt it into the blob store;
 3. when the call holds card data (Settings.raw_audio_scrub_entities: PCI DSS v4.0 3.3.1 and
-   3.5.1), write a scrubbed copy of the raw audio and encrypt it as a new blob;
+   3.5.1), write a scrubbed copy of the raw audio (same decoding pass as 2) and encrypt it as a
+   new blob;
 4. in one transaction: record the redacted audio, point the call at the scrubbed raw audio
    (key, sha256, size, codec) and append audit events; then delete the superseded blobs.
 
@@ -37,7 +38,7 @@ from redactor.store.models import Call
 from .codec import AudioRedactionError
 from .ranges import RedactionRangeError, redaction_ranges
 from .records import ranges_json, save_redacted_audio
-from .render import render_redacted, scrub_raw_audio
+from .render import render_and_scrub
 
 logger = logging.getLogger(__name__)
 
@@ -73,16 +74,17 @@ class RedactedAudioStep:
 
         new_blobs: list[str] = []
         try:
-            with _work_file(pipeline.work_dir, context, ".redacted.flac") as path:
-                rendered = render_redacted(context.audio_path, ranges, fill=self.fill, output=path)
-                redacted_ref = pipeline.blobs.put(path)
-            new_blobs.append(redacted_ref.key)
-            scrubbed = scrubbed_ref = None
-            if card_ranges:
-                with _work_file(pipeline.work_dir, context, ".scrubbed") as path:
-                    scrubbed = scrub_raw_audio(context.audio_path, card_ranges, output=path)
-                    scrubbed_ref = pipeline.blobs.put(path)
-                new_blobs.append(scrubbed_ref.key)
+            scrubbed_ref = None
+            with _work_file(pipeline.work_dir, context, ".redacted.flac") as redacted_path, \
+                    _work_file(pipeline.work_dir, context, ".scrubbed") as scrubbed_path:
+                # one decoding pass writes both copies
+                rendered, scrubbed = render_and_scrub(context.audio_path, ranges, card_ranges, output=redacted_path,
+                                                      scrub_output=scrubbed_path, fill=self.fill)
+                redacted_ref = pipeline.blobs.put(redacted_path)
+                new_blobs.append(redacted_ref.key)
+                if scrubbed is not None:
+                    scrubbed_ref = pipeline.blobs.put(scrubbed_path)
+                    new_blobs.append(scrubbed_ref.key)
             superseded = self._record(pipeline, context, rendered, redacted_ref, len(ranges),
                                       scrubbed, scrubbed_ref, card_ranges)
         except AudioRedactionError as error:

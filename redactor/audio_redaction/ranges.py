@@ -16,6 +16,7 @@ Nothing here ever logs text: the only things that leave this module are times an
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,37 +129,59 @@ def _turn_bounds(turn: Any, call_end: float) -> tuple[float, float, bool]:
     return start, end, True
 
 
+def _silent_token(text: str) -> bool:
+    """Punctuation, symbols and spaces: written, never spoken (e.g. the "-" of "090-1234")."""
+    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in text)
+
+
+def _word_times(word: Any, turn_start: float, turn_end: float, options: RangeOptions) -> tuple[float, float] | None:
+    """(start, end) of a word whose timestamps are believable, else None."""
+    start, end = _finite(_get(word, "start")), _finite(_get(word, "end"))
+    if start is None or end is None or end <= start:
+        return None  # missing, zero-length or reversed
+    if start < turn_start - options.turn_tolerance_s or end > turn_end + options.turn_tolerance_s:
+        return None  # outside its turn
+    chars = len(str(_get(word, "word") or ""))
+    if end - start > max(options.min_plausible_span_s, chars * options.max_seconds_per_char):
+        return None  # one word stretched over far too long
+    return start, end
+
+
 def _word_span(
     turn: Any, char_start: int, char_end: int, turn_start: float, turn_end: float,
     options: RangeOptions,
 ) -> tuple[float, float] | None:
-    """Seconds covered by the words overlapping [char_start, char_end), or None to widen."""
+    """Seconds covered by the words overlapping [char_start, char_end), or None to widen.
+
+    Punctuation "words" right next to the entity are taken in too: they have no sound of their
+    own, so Whisper's time for them is really the tail (or onset) of the neighbouring spoken
+    word, typically the last digit of a number.
+    """
     words = list(_get(turn, "words") or ())
     text = _get(turn, "text") or ""
     if not words or "".join(str(_get(w, "word") or "") for w in words) != text:
         return None  # cannot map characters to words: the transcription invariant is broken
-    first: float | None = None
-    last: float | None = None
+    covered = []
     offset = 0
-    for word in words:
+    for index, word in enumerate(words):
         word_text = str(_get(word, "word") or "")
         word_start_char, offset = offset, offset + len(word_text)
-        if not word_text or offset <= char_start or word_start_char >= char_end:
-            continue
-        start, end = _finite(_get(word, "start")), _finite(_get(word, "end"))
-        if start is None or end is None or end <= start:
-            return None  # missing, zero-length or reversed
-        if start < turn_start - options.turn_tolerance_s or end > turn_end + options.turn_tolerance_s:
-            return None  # outside its turn
-        if end - start > max(options.min_plausible_span_s, len(word_text) * options.max_seconds_per_char):
-            return None  # one word stretched over far too long
-        first = start if first is None else min(first, start)
-        last = end if last is None else max(last, end)
-    if first is None or last is None:
+        if word_text and offset > char_start and word_start_char < char_end:
+            covered.append(index)
+    if not covered:
         return None  # no word covers the finding
-    chars = char_end - char_start
-    if last - first > max(options.min_plausible_span_s, chars * options.max_seconds_per_char):
+    times = [_word_times(words[i], turn_start, turn_end, options) for i in covered]
+    if any(t is None for t in times):
+        return None
+    first, last = min(t[0] for t in times), max(t[1] for t in times)  # type: ignore[index]
+    if last - first > max(options.min_plausible_span_s, (char_end - char_start) * options.max_seconds_per_char):
         return None  # the entity as a whole lasts implausibly long
+    for step, index in ((-1, covered[0] - 1), (1, covered[-1] + 1)):
+        while 0 <= index < len(words) and _silent_token(str(_get(words[index], "word") or "")):
+            neighbour = _word_times(words[index], turn_start, turn_end, options)
+            if neighbour is not None:
+                first, last = min(first, neighbour[0]), max(last, neighbour[1])
+            index += step
     return first, last
 
 

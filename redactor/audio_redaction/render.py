@@ -117,6 +117,16 @@ def _array_source(samples: np.ndarray, sample_rate: int | None, layout: str | No
     return info, blocks
 
 
+@dataclass(frozen=True)
+class _Output:
+    """One rewritten copy produced by a decoding pass."""
+
+    ranges: tuple[TimeRange, ...]
+    options: FillOptions
+    path: Path | None
+    keep_format: bool
+
+
 def _rewrite(
     source: AudioSource,
     ranges: Sequence[TimeRange],
@@ -127,56 +137,91 @@ def _rewrite(
     *,
     keep_format: bool,
 ) -> RenderedAudio:
+    [result] = _rewrite_many(source, [_output(ranges, options, output, keep_format)], sample_rate, layout)
+    return result
+
+
+def _output(ranges: Sequence[TimeRange], options: FillOptions, output: Any, keep_format: bool) -> _Output:
     ordered = tuple(sorted(ranges, key=lambda r: (r.start, r.end)))
-    out_path = Path(output) if output is not None else None
+    return _Output(ordered, options, Path(output) if output is not None else None, keep_format)
+
+
+def _rewrite_many(
+    source: AudioSource, outputs: Sequence[_Output], sample_rate: int | None = None, layout: str | None = None
+) -> list[RenderedAudio]:
     if isinstance(source, np.ndarray):
         info, blocks = _array_source(source, sample_rate, layout)
-        return _encode(info, blocks, ordered, options, out_path, keep_format)
+        return _encode(info, blocks, outputs)
     with PcmReader(source) as reader:
-        return _encode(reader.info, reader.blocks(), ordered, options, out_path, keep_format)
+        return _encode(reader.info, reader.blocks(), outputs)
 
 
-def _encode(
-    info: StreamInfo,
-    blocks: Iterable[np.ndarray],
-    ranges: tuple[TimeRange, ...],
-    options: FillOptions,
-    out_path: Path | None,
-    keep_format: bool,
-) -> RenderedAudio:
-    output_format: OutputFormat = info.same_format_output() if keep_format else info.flac_output()
-    writer = PcmWriter(info, output_format, out_path)
+def render_and_scrub(
+    source: str | os.PathLike[str] | IO[bytes],
+    ranges: Sequence[TimeRange],
+    scrub_ranges: Sequence[TimeRange],
+    *,
+    output: str | os.PathLike[str],
+    scrub_output: str | os.PathLike[str],
+    fill: Fill = "tone",
+) -> tuple[RenderedAudio, RenderedAudio | None]:
+    """`render_redacted` and `scrub_raw_audio` in one decoding pass (the pipeline's case).
+
+    The scrubbed copy is only written when `scrub_ranges` is not empty (else None).
+    """
+    outputs = [_output(ranges, FillOptions(fill=fill), output, False)]
+    if scrub_ranges:
+        outputs.append(_output(scrub_ranges, FillOptions(fill="silence"), scrub_output, True))
+    results = _rewrite_many(source, outputs)
+    return results[0], (results[1] if scrub_ranges else None)
+
+
+def _encode(info: StreamInfo, blocks: Iterable[np.ndarray], outputs: Sequence[_Output]) -> list[RenderedAudio]:
+    formats = [info.same_format_output() if o.keep_format else info.flac_output() for o in outputs]
+    writers: list[PcmWriter] = []
     written = 0
     try:
+        for output, output_format in zip(outputs, formats):
+            writers.append(PcmWriter(info, output_format, output.path))
         for block in blocks:
-            block = np.array(block, copy=True)  # never write into the decoder's buffers
-            apply_fill(block, written, info.sample_rate, ranges, options)
-            writer.write(block)
+            for output, writer in zip(outputs, writers):
+                copy = np.array(block, copy=True)  # never write into the decoder's buffers
+                apply_fill(copy, written, info.sample_rate, output.ranges, output.options)
+                writer.write(copy)
             written += block.shape[1]
         if written == 0:
             raise AudioRedactionError("audio_empty", "the audio holds no samples; upload a non-empty recording")
-        data = writer.close()
+        datas = [writer.close() for writer in writers]
     except BaseException:
-        writer.abort()
+        for writer in writers:
+            writer.abort()
         raise
+    return [
+        _result(info, output, output_format, data, written)
+        for output, output_format, data in zip(outputs, formats, datas)
+    ]
+
+
+def _result(info: StreamInfo, output: _Output, output_format: OutputFormat, data: bytes | None,
+            written: int) -> RenderedAudio:
     digest = hashlib.sha256()
     if data is not None:
         digest.update(data)
         size = len(data)
     else:
-        assert out_path is not None
-        with open(out_path, "rb") as handle:
+        assert output.path is not None
+        with open(output.path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
-        size = out_path.stat().st_size
+        size = output.path.stat().st_size
     logger.debug(
         "rendered %d ranges (%s) into %s/%s, %d channels, %.1f s",
-        len(ranges), options.fill, output_format.container, output_format.codec,
+        len(output.ranges), output.options.fill, output_format.container, output_format.codec,
         info.channels, written / info.sample_rate,
     )
     return RenderedAudio(
         data=data,
-        path=out_path,
+        path=output.path,
         media_type=output_format.media_type,
         container=output_format.container,
         codec=output_format.codec,
@@ -186,8 +231,8 @@ def _encode(
         samples=written,
         sha256=digest.hexdigest(),
         size=size,
-        ranges=ranges,
-        options=options,
+        ranges=output.ranges,
+        options=output.options,
     )
 
 

@@ -52,9 +52,17 @@ class CallContextConfig(_Strict):
 
 class NlpConfig(_Strict):
     model: str = "ja_ginza"
-    ner: bool = Field(True, description="Run GiNZA's NER (tok2vec + ner); False: Sudachi tokens only.")
+    ner: Literal["all", "selective", "off"] = Field(
+        "selective", description="GiNZA NER on every turn, only on turns that may hold a name, or never.")
     max_chunk_bytes: int = Field(40000, ge=1000, le=49149, description="SudachiPy rejects input over 49,149 bytes.")
     batch_size: int = Field(64, ge=1)
+
+
+    @field_validator("ner", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value):
+        # YAML reads a bare `off` as False (and `on` as True)
+        return {False: "off", True: "all"}.get(value, value) if isinstance(value, bool) else value
 
 
 class PiiConfig(_Strict):

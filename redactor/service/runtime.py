@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,9 @@ class ServiceRuntime:
         # (name, interval seconds, callable) run by the worker, e.g. the retention purge;
         # append before start_worker().
         self.periodic_tasks: list[tuple[str, float, Any]] = []
+        from redactor.retention.schedule import retention_purge_task  # issue 5: hourly purge
+
+        self.periodic_tasks.append(("retention-purge", settings.purge_interval_seconds, retention_purge_task(self)))
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
@@ -84,6 +88,8 @@ class ServiceRuntime:
         from redactor.transcribe import Transcriber
 
         settings = self.settings
+        # spaCy's W102 warning prints token surfaces (raw transcript words) to stderr.
+        warnings.filterwarnings("ignore", message=r"\[W102\]")
         self.transcriber = Transcriber.from_settings(settings)
         pseudonym_key = load_key(Path(settings.data_dir), "pseudonym", settings.pseudonym_key)
         self.call_redactor = CallRedactor.load(config_path=settings.pii_config, pseudonym_key=pseudonym_key)

@@ -63,9 +63,8 @@ def list_calls(*, session: Session, filters: CallFilter, limit: int = 50, cursor
         query = query.where(exists().where(and_(Finding.call_id == Call.id, Finding.type == filters.entity_type)))
     if cursor:
         after_started, after_id = _decode_cursor(cursor)
-        started_col = Call.__table__.c.started_at
-        query = query.where(or_(started_col < after_started,
-                                and_(started_col == after_started, Call.id < after_id)))
+        query = query.where(or_(Call.started_at < after_started,
+                                and_(Call.started_at == after_started, Call.id < after_id)))
     query = query.order_by(Call.started_at.desc(), Call.id.desc()).limit(limit + 1)
     rows = list(session.execute(query).scalars())
     next_cursor = _encode_cursor(rows[limit - 1]) if len(rows) > limit else None

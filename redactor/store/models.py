@@ -193,3 +193,8 @@ class ConsentPolicy(Base):
     allowed_states: Mapped[str] = mapped_column(Text)  # JSON list
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     updated_by_key_id: Mapped[str | None] = mapped_column(String(32))
+
+
+# Tables defined next to the code that owns them register on Base here, so that Base.metadata
+# (Alembic's target) always lists every table. Imported last: they need Base defined above.
+import redactor.retention.tables  # noqa: E402,F401  (retention, holds, privacy requests)

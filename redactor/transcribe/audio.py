@@ -32,6 +32,7 @@ _PROBE_DECODE_PACKETS = 16
 # A container that declares this much more audio than its packets hold was cut short.
 _TRUNCATION_TOLERANCE_S = 0.5
 _TRUNCATION_TOLERANCE_RATIO = 0.02
+_OGG_TAIL_BYTES = 70_000  # an Ogg page is at most 65,307 bytes
 _DECODE_ERRORS = (av.error.FFmpegError, ValueError, IndexError, EOFError, MemoryError)
 
 
@@ -82,6 +83,28 @@ def _declared_duration(container, stream) -> float | None:
     return None
 
 
+def _ogg_is_complete(path: str | os.PathLike) -> bool:
+    """True when the last Ogg page is whole and flagged end-of-stream.
+
+    Ogg has no total length in a header (FFmpeg reads the duration off the last page), so an
+    upload cut short looks like a shorter, valid file; a finished Ogg stream always ends with a
+    page whose header type has the EOS bit (RFC 3533, section 6).
+    """
+    with open(path, "rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        size = fh.tell()
+        fh.seek(max(0, size - _OGG_TAIL_BYTES))
+        tail = fh.read()
+    position = tail.rfind(b"OggS")
+    if position < 0 or len(tail) - position < 27:
+        return False
+    header_type = tail[position + 5]
+    segments = tail[position + 26]
+    table = tail[position + 27 : position + 27 + segments]
+    page_end = position + 27 + segments + sum(table)
+    return len(table) == segments and page_end == len(tail) and bool(header_type & 0x04)
+
+
 def probe_audio(path: str | os.PathLike) -> AudioInfo:
     """Check that `path` is decodable audio and describe it, quickly (demux, decode a few packets).
 
@@ -105,12 +128,15 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
             for packet in container.demux(stream):
                 if packet.size == 0:
                     continue
-                if packet.duration is not None and packet.time_base is not None:
+                timed = packet.duration is not None and packet.time_base is not None
+                if timed:
                     packet_seconds += float(packet.duration * packet.time_base)
-                if decoded_packets < _PROBE_DECODE_PACKETS:
+                if decoded_packets < _PROBE_DECODE_PACKETS or not timed:
                     for frame in packet.decode():
                         samples += frame.samples
                         sample_rate = frame.sample_rate or sample_rate
+                        if not timed:  # no packet durations in this container: count samples
+                            packet_seconds += frame.samples / frame.sample_rate
                     decoded_packets += 1
         except _DECODE_ERRORS as exc:
             raise UnreadableAudioError(
@@ -126,7 +152,12 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
     duration = packet_seconds if packet_seconds > 0 else (declared or 0.0)
     if declared and duration < declared - max(_TRUNCATION_TOLERANCE_S, declared * _TRUNCATION_TOLERANCE_RATIO):
         raise TruncatedAudioError(
-            f"{_describe(path)} declares {declared:.1f} s of audio but holds {duration:.1f} s: the file "
+            f"{_describe(path)} declares {declared:.1f} s of audio but only {duration:.1f} s can be read: "
+            "the file was cut short or damaged; upload it again"
+        )
+    if container.format.name == "ogg" and not _ogg_is_complete(path):
+        raise TruncatedAudioError(
+            f"{_describe(path)} is an Ogg stream without its final (end-of-stream) page: the file "
             "was cut short; upload it again"
         )
     return AudioInfo(
@@ -140,10 +171,13 @@ def decode_audio(
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Decode to float32 samples in [-1, 1] at `sampling_rate` (faster-whisper's PyAV approach).
 
-    Mono output downmixes every channel. With `split_stereo=True` the file must have exactly two
+    Mono output downmixes every channel. Damaged packets inside a file are skipped (a line
+    glitch should not lose the call) and logged by count. With `split_stereo=True` the file must have exactly two
     channels and a (left, right) pair is returned; otherwise ChannelLayoutError. Raises the same
     typed errors as probe_audio for unreadable or empty input.
     """
+    if isinstance(path, (str, os.PathLike)) and os.path.getsize(path) == 0:
+        raise EmptyAudioError(f"{_describe(path)} is a zero-length file; the upload holds no audio")
     with _open(path) as container:
         stream = _first_audio_stream(container, path)
         channels = stream.codec_context.channels

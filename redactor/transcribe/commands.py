@@ -29,12 +29,13 @@ from redactor.transcribe.transcript import CHANNEL_LAYOUTS
 )
 def transcribe(file: Path, channels: str | None, as_json: bool, progress: bool | None) -> None:
     """Transcribe a call recording FILE with the configured Whisper model."""
-    from redactor.transcribe import AudioError, ModelError, Transcriber
+    from redactor.transcribe import AudioError, ModelError, Transcriber, probe_audio
 
     show_progress = sys.stderr.isatty() if progress is None else progress
     try:
+        probe_audio(file)  # a bad file fails before the model is loaded
         transcriber = Transcriber.from_settings()
-    except ModelError as exc:
+    except (AudioError, ModelError) as exc:
         raise click.ClickException(f"[{exc.code}] {exc}") from exc
     bar = None
     if show_progress:

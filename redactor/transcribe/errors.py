@@ -38,8 +38,8 @@ class TruncatedAudioError(UnreadableAudioError):
     code = "audio_truncated"
 
 
-class ChannelLayoutError(AudioError):
-    """The requested channel layout does not fit the file (e.g. stereo layout on a mono file)."""
+class ChannelLayoutError(AudioError, ValueError):
+    """An unknown channel layout, or one that does not fit the file (stereo layout, mono file)."""
 
     code = "audio_channel_layout"
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from redactor.transcribe.audio import decode_audio, probe_audio
-from redactor.transcribe.errors import ModelNotInstalledError
+from redactor.transcribe.errors import ChannelLayoutError, ModelError
 from redactor.transcribe.model_store import bundled_spec_for, check_model_dir, verify_model_dir
 from redactor.transcribe.transcript import (
     CHANNEL_LAYOUTS,
@@ -61,8 +61,9 @@ class _Segment:
     words: list[Word]
 
 
-def _normalized(text: str) -> str:
-    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text))
+def is_silence_hallucination(text: str) -> bool:
+    """True for a segment that is only one of Whisper's known inventions for silent audio."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", text)) in SILENCE_HALLUCINATIONS
 
 
 def resolve_channels(channels: str | None, channel_count: int) -> str:
@@ -70,14 +71,15 @@ def resolve_channels(channels: str | None, channel_count: int) -> str:
     if channels is None:
         return "stereo_operator_left" if channel_count == 2 else "mono"
     if channels not in CHANNEL_LAYOUTS:
-        raise ValueError(f"unknown channel layout {channels!r}; use one of: {', '.join(CHANNEL_LAYOUTS)}")
+        raise ChannelLayoutError(f"unknown channel layout {channels!r}; use one of: {', '.join(CHANNEL_LAYOUTS)}")
     return channels
 
 
-def decode_workers(cpu_threads: int, worker_concurrency: int) -> int:
-    """CTranslate2 workers: one per core at `cpu_threads` threads each, and at least one per call
-    processed at once (cpu_threads=0 lets CTranslate2 use every core in one worker)."""
-    if cpu_threads <= 0:
+def decode_workers(device: str, cpu_threads: int, worker_concurrency: int) -> int:
+    """CTranslate2 workers: on CPU one per core at `cpu_threads` threads each (and at least one
+    per call processed at once); on a GPU, or with cpu_threads=0 (CTranslate2 uses every core
+    in one worker), one per call processed at once, since each worker holds a model replica."""
+    if device != "cpu" or cpu_threads <= 0:
         return max(1, worker_concurrency)
     return max(1, worker_concurrency, (os.cpu_count() or 1) // cpu_threads)
 
@@ -117,9 +119,10 @@ class Transcriber:
     def from_settings(cls, settings=None, **overrides) -> "Transcriber":
         """Load the model named by `settings` (default: `get_settings()`), once.
 
-        `overrides` replace TranscriptionOptions fields (the benchmark uses them). Raises
-        ModelNotInstalledError when the model directory is missing or incomplete and
-        ModelChecksumError when the bundled model does not match its pinned sha256.
+        `overrides` replace TranscriptionOptions fields that Settings does not expose (e.g.
+        `temperature` for an experiment). Raises ModelNotInstalledError when the model directory
+        is missing or incomplete, ModelChecksumError when the bundled model does not match its
+        pinned sha256, and ModelError when CTranslate2 cannot load it (device, compute type).
         """
         if settings is None:
             from redactor.config import get_settings
@@ -148,7 +151,7 @@ class Transcriber:
             hallucination_silence_threshold=2.0,
         )
         options = replace(options, **overrides)
-        num_workers = decode_workers(options.cpu_threads, settings.worker_concurrency)
+        num_workers = decode_workers(options.device, options.cpu_threads, settings.worker_concurrency)
         from faster_whisper import WhisperModel
 
         try:
@@ -161,7 +164,7 @@ class Transcriber:
                 local_files_only=True,
             )
         except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelNotInstalledError(
+            raise ModelError(
                 f"cannot load the Whisper model in {model_dir} ({exc}); check "
                 "REDACTOR_WHISPER_MODEL_DIR / _DEVICE / _COMPUTE_TYPE"
             ) from exc
@@ -177,8 +180,8 @@ class Transcriber:
         time); None picks operator-left for a 2-channel file and mono otherwise.
         `progress(done_seconds, total_seconds)` is called as segments complete (from a decode
         thread when the channels run in parallel).
-        Raises the AudioError subclasses of probe_audio/decode_audio, and ValueError for an
-        unknown layout.
+        Raises the AudioError subclasses of probe_audio/decode_audio; ChannelLayoutError (also a
+        ValueError) for an unknown layout or a stereo layout on a file without two channels.
         """
         info = probe_audio(path)
         layout = resolve_channels(channels, info.channels)
@@ -193,17 +196,17 @@ class Transcriber:
         duration = round(len(audio) / SAMPLING_RATE, 3)
         tracker = _ProgressTracker(progress, len(tracks), duration)
         force_vad = layout != "mono"
-        jobs = [
-            (lambda speaker=speaker, samples=samples, index=index: self._transcribe_track(
-                samples, speaker, force_vad, lambda done: tracker.update(index, done)))
-            for index, (speaker, samples) in enumerate(tracks)
-        ]
-        if len(jobs) > 1 and self.num_workers > 1:
+
+        def run_track(index: int) -> list[_Segment]:
+            speaker, samples = tracks[index]
+            return self._transcribe_track(samples, speaker, force_vad, lambda done: tracker.update(index, done))
+
+        if len(tracks) > 1 and self.num_workers > 1:
             # The two channels are independent decodes: CTranslate2 runs them on two workers.
-            with ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="whisper-channel") as pool:
-                results = list(pool.map(lambda job: job(), jobs))
+            with ThreadPoolExecutor(max_workers=len(tracks), thread_name_prefix="whisper-channel") as pool:
+                results = list(pool.map(run_track, range(len(tracks))))
         else:
-            results = [job() for job in jobs]
+            results = [run_track(index) for index in range(len(tracks))]
         segments = [segment for result in results for segment in result]
         for index in range(len(tracks)):
             tracker.update(index, duration)
@@ -247,14 +250,15 @@ class Transcriber:
         dropped = 0
         for segment in iterator:
             report(segment.end)
-            if _normalized(segment.text) in SILENCE_HALLUCINATIONS:
+            if is_silence_hallucination(segment.text):
                 dropped += 1
                 continue
             words = [
-                Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4)) for w in segment.words or []
+                Word(_seconds(w.start), _seconds(w.end), w.word, round(float(w.probability), 4))
+                for w in segment.words or []
             ]
             if not words and segment.text.strip():
-                words = [Word(round(segment.start, 3), round(segment.end, 3), segment.text, 0.0)]
+                words = [Word(_seconds(segment.start), _seconds(segment.end), segment.text, 0.0)]
             segments += [_Segment(speaker, part) for part in _split_at_pauses(words)]
         if dropped:
             logger.info("dropped %d segment(s) of known silence hallucination", dropped)
@@ -275,6 +279,11 @@ def _split_at_pauses(words: list[Word]) -> list[list[Word]]:
         else:
             parts.append([word])
     return parts
+
+
+def _seconds(value) -> float:
+    # faster-whisper hands out numpy floats; a Transcript holds plain Python floats.
+    return round(float(value), 3)
 
 
 def _fixed_clips(length: int) -> list[dict]:

@@ -1,16 +1,10 @@
-"""RedactedAudioStep against the real database, blob store and pipeline, on a committed sample.
-
-The transcript is built from the sample's script (one timed word per turn) so no model is
-loaded here; test_end_to_end.py runs the real models.
-"""
+"""RedactedAudioStep against the real database, blob store and pipeline, on committed samples."""
 
 from __future__ import annotations
 
 import io
 import json
 import math
-from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,16 +14,13 @@ from redactor import audit
 from redactor.audio_redaction import decode_pcm
 from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.audio_redaction.records import get_redacted_audio, public_ranges
-from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
-from redactor.jobs.queue import ClaimedJob, SqlJobQueue
-from redactor.jobs.states import JobState
-from redactor.pii import Finding, RedactedCall, RedactedTurn
-from redactor.pipeline import CallPipeline, PipelineContext
-from redactor.store.db import open_database
+from redactor.pipeline import PipelineContext
 from redactor.store.models import AuditEvent, Call
 from redactor.store.transcripts import get_transcript
-from redactor.transcribe import Transcript, Turn, Word
+
+from .service_helpers import CALLS, CARD_TYPES, SAMPLES, add_call, claim, make_pipeline, run_step, script_transcript
+
 
 @pytest.fixture()
 def service(tmp_path):
@@ -38,7 +29,7 @@ def service(tmp_path):
     pipeline.db.dispose()
 
 
-def decrypt(pipeline: CallPipeline, key: str) -> bytes:
+def decrypt(pipeline, key: str) -> bytes:
     return b"".join(pipeline.blobs.iter_chunks(key))
 
 

@@ -55,8 +55,8 @@ CASES = [
      [(2.35, 3.45, ("PERSON",), False), (3.85, 5.75, ("PHONE_NUMBER",), False)]),
     ("padding makes them touch: merged", call(), [NAME, PHONE], 0.35, None,
      [(2.15, 5.95, ("PERSON", "PHONE_NUMBER"), False)]),
-    ("overlapping entities merged", call(), [NAME, Finding("PERSON", 1, 2, 6, 0.5)], 0.0, None,
-     [(2.5, 3.5, ("PERSON",), False)]),
+    ("overlapping entities merged (and the '。' after them taken in)",
+     call(), [NAME, Finding("PERSON", 1, 2, 6, 0.5)], 0.0, None, [(2.5, 3.6, ("PERSON",), False)]),
     ("clamped to 0 at the start", call(), [Finding("PERSON", 0, 0, 4, 0.9)], 0.15, None,
      [(0.0, 0.95, ("PERSON",), False)]),
     ("clamped to the duration at the end", call(), [Finding("PHONE_NUMBER", 1, 21, 23, 0.9)], 0.15, 6.05,
@@ -145,3 +145,12 @@ def test_time_range_json_round_trip():
     data = time_range.to_dict()
     assert data == {"start": 1.235, "end": 2.5, "entity_types": ["CARD_CVV", "CREDIT_CARD"], "widened": True}
     assert TimeRange.from_dict(data) == TimeRange(1.235, 2.5, ("CARD_CVV", "CREDIT_CARD"), True)
+
+
+def test_punctuation_next_to_an_entity_is_taken_in():
+    # Whisper gives the sound of the last digit partly to the "-" token after it
+    words = [("電話は", 2.5, 3.0), ("080", 3.0, 3.6), ("-", 3.6, 3.8), ("5512", 3.8, 4.6), ("-", 4.6, 5.1),
+             ("です", 5.1, 5.4)]
+    turns = [make_turn("caller", 2.5, 5.4, words)]
+    [time_range] = redaction_ranges(turns, [Finding("PHONE_NUMBER", 0, 3, 11, 0.9)], 0.0)
+    assert (time_range.start, time_range.end, time_range.widened) == (3.0, 5.1, False)

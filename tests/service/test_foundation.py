@@ -120,3 +120,14 @@ def test_consent_policy_default_and_change_is_audited(runtime):
         assert '"old_allowed":["granted","notice_given"]' in event.details
         with pytest.raises(consent.ConsentPolicyError, match="maybe"):
             consent.set_allowed_states(session=session, allowed=["maybe"], actor=audit.SYSTEM)
+
+
+def test_readers_are_not_blocked_by_a_writer(runtime):
+    """Writing sessions hold SQLite's write lock (BEGIN IMMEDIATE); read sessions still read."""
+    with runtime.db.session() as writer:
+        audit.record(writer, type="test.event", actor=audit.SYSTEM)  # holds the write lock, uncommitted
+        with runtime.db.read_session() as reader:
+            assert reader.execute(text("SELECT count(*) FROM audit_events")).scalar() == 0
+        writer.commit()
+    with runtime.db.read_session() as reader:
+        assert reader.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1

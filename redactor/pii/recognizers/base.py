@@ -58,7 +58,7 @@ class JaPatternRecognizer(EntityRecognizer):
     CONTEXT_BEFORE: ClassVar[int] = 30
     CONTEXT_AFTER: ClassVar[int] = 20
     VALIDATED_SCORE: ClassVar[float] = 1.0
-    FLAGS: ClassVar[int] = 0
+    FLAGS: ClassVar[int] = re.MULTILINE  # ^ and $ match at turn boundaries (turns are lines)
 
     def __init__(self, patterns: Optional[list[JaPattern]] = None, context: Optional[list[str]] = None,
                  supported_language: str = "ja", name: Optional[str] = None):

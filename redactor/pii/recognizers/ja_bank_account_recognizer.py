@@ -27,4 +27,4 @@ class JaBankAccountRecognizer(JaPatternRecognizer):
 
     def validate_result(self, value: str) -> Optional[bool]:
         digits = digits_of(value)
-        return None if 3 <= len(digits) <= 8 else False
+        return None if 3 <= len(digits) <= 13 else False  # 13: ゆうちょ 記号 + 番号

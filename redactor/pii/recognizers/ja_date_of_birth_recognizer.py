@@ -12,14 +12,16 @@ from typing import Optional
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
-_ERA = r"(?:明治|大正|昭和|平成|令和)"
+_ERA = r"(?:明治|大正|昭和|平成)"
 _MD = r"[の、,\s]*(?P<month>\d{1,2})月[の、,\s]*(?P<day>\d{1,2})日"
 
 
 class JaDateOfBirthRecognizer(JaPatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [
-        JaPattern("era date (medium)", rf"{_ERA}\s?(?P<year>\d{{1,2}}|元)年{_MD}", 0.45),
+        # A full date in a pre-令和 era is how callers give a birth date; 令和 dates are recent events.
+        JaPattern("era date (medium)", rf"{_ERA}\s?(?P<year>\d{{1,2}}|元)年{_MD}", 0.5),
+        JaPattern("令和 date (weak)", rf"令和\s?(?P<year>\d{{1,2}}|元)年{_MD}", 0.3),
         JaPattern("western date (weak)", rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})年{_MD}", 0.3),
         JaPattern("slashed date (weak)",
                   r"(?<![\d/])(?P<year>(?:19|20)\d{2})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})(?![\d/])", 0.3),

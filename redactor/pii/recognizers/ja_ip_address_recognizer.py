@@ -12,7 +12,7 @@ class JaIpAddressRecognizer(JaPatternRecognizer):
     ENTITY = "IP_ADDRESS"
     PATTERNS = [
         JaPattern("IPv4 (medium)", r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d]|\.\d)", 0.6),
-        JaPattern("IPv6 (medium)", r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])", 0.5),
+        JaPattern("IPv6 (medium)", r"(?<![0-9A-Fa-f:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Fa-f:])", 0.5),
     ]
     CONTEXT = ["ip", "アドレス", "あいぴー"]
 

@@ -10,9 +10,11 @@ import re
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from redactor.pii.recognizers.names import is_plausible_name
+from redactor.pii.recognizers.base import turn_bounds
+from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
 
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶぁ-ゖァ-ヺー・ 　]+$")
+_CONTEXT = ("名前", "氏名", "名義", "名札", "フルネーム", "旧姓", "宛名") + RELATIONS
 _CUE_AFTER = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "といい", "です", "でございます", "が承", "がお受け")
 
 
@@ -22,6 +24,7 @@ class JaNerPersonRecognizer(EntityRecognizer):
     ENTITY = "PERSON"
     NER_LABELS = ("Person",)
     NER_SCORE = 0.6
+    COMMON_NOUN_SCORE = 0.3
     FULL_NAME_SCORE = 0.7  # 姓 followed by 名 in Sudachi's dictionary
     SURNAME_WITH_CUE_SCORE = 0.6
     SURNAME_SCORE = 0.35
@@ -39,7 +42,8 @@ class JaNerPersonRecognizer(EntityRecognizer):
         results = []
         for ent in nlp_artifacts.entities:
             if ent.label_ in self.NER_LABELS and self._name_like(ent.text):
-                results.append(self._result(ent.start_char, ent.end_char, self.NER_SCORE, f"GiNZA NER {ent.label_}"))
+                score = self.NER_SCORE if not self._common_nouns_only(ent) else self.COMMON_NOUN_SCORE
+                results.append(self._result(ent.start_char, ent.end_char, score, f"GiNZA NER {ent.label_}"))
         results.extend(self._sudachi_names(text, nlp_artifacts.tokens))
         return results
 
@@ -61,11 +65,27 @@ class JaNerPersonRecognizer(EntityRecognizer):
                     score, why = self.FULL_NAME_SCORE, "Sudachi surname + given name"
                 elif text.startswith(_CUE_AFTER, end):
                     score, why = self.SURNAME_WITH_CUE_SCORE, "Sudachi name + honorific/copula"
+                elif self._name_context(text, start, end):
+                    score, why = self.SURNAME_WITH_CUE_SCORE, "Sudachi name token + name/family context"
                 else:
                     score, why = self.SURNAME_SCORE, "Sudachi name token"
                 results.append(self._result(start, end, score, why))
             i = j + 1
         return results
+
+    @staticmethod
+    def _name_context(text: str, start: int, end: int) -> bool:
+        """A name word or a family relation (息子, 妻) in the same turn near the token."""
+        lo, hi = turn_bounds(text, start, end)
+        window = text[max(lo, start - 20):start] + " " + text[end:min(hi, end + 10)]
+        return any(word in window for word in _CONTEXT)
+
+    @staticmethod
+    def _common_nouns_only(ent) -> bool:
+        """通知カード: NER said Person, but Sudachi knows every word as a common noun."""
+        if re.fullmatch(r"[ぁ-ゖー]+", ent.text):
+            return False  # hiragana names (かおり, ひとみ) are common nouns to Sudachi too
+        return all(t.tag_.startswith(("名詞-普通名詞", "接尾辞", "接頭辞")) for t in ent)
 
     @staticmethod
     def _name_like(value: str) -> bool:

@@ -10,7 +10,7 @@ from presidio_analyzer import RecognizerResult
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME, RELATIONS,
-                                            has_proper_noun, is_plausible_name)
+                                            has_proper_noun, has_verb, is_plausible_name)
 
 _HONORIFIC = r"(?:様|さま|さん|くん|君|ちゃん|氏)"
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
@@ -34,11 +34,12 @@ class JaPersonRecognizer(JaPatternRecognizer):
         JaPattern("family member (weak)", rf"(?:{_RELATION})(?:の|は|が)\s?(?P<value>{ANY_NAME}|{HIRAGANA_NAME}){_END}", 0.5),
         JaPattern("name written as (medium)", rf"(?:漢字は|漢字で)(?P<value>{KANJI_NAME})(?:って|と)(?:書|かき)", 0.6),
         JaPattern("answer with a name (very weak)",
-                  rf"(?:^|[。、！？!?\s…]|は)(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
+                  rf"(?:^|[。、！？!?\s….]|は)(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
     ]
+    CONTEXT = ["名前", "氏名", "名義", "フルネーム", "名札", "読み", "漢字", "カタカナ", "ひらがな", "旧姓", "宛名", "なまえ"]
 
     def accept(self, text, start, end, nlp_artifacts) -> bool:
-        return is_plausible_name(text[start:end])
+        return is_plausible_name(text[start:end]) and not has_verb(nlp_artifacts, start, end)
 
     def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         results = []

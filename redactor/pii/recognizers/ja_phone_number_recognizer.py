@@ -16,15 +16,15 @@ class JaPhoneNumberRecognizer(JaPatternRecognizer):
         JaPattern("ungrouped phone (weak)", r"(?<![\d.\-])0\d{9,10}(?![\d\-])", 0.3),
         JaPattern("international +81 (medium)", r"\+81[\s\-]?\d{1,4}[\s\-]?\d{1,4}[\s\-]?\d{3,4}(?!\d)", 0.5),
     ]
-    CONTEXT = ["電話", "番号", "携帯", "ケータイ", "連絡先", "でんわ", "自宅", "固定", "折り返し", "tel", "スマホ"]
+    CONTEXT = ["電話", "携帯", "ケータイ", "連絡先", "でんわ", "自宅", "固定", "折り返し", "tel", "スマホ"]
 
     def validate_result(self, value: str) -> Optional[bool]:
         """True for a number libphonenumber calls valid in Japan; False when it cannot be one."""
         digits = digits_of(value)
         if value.startswith("+81"):
             digits = "0" + digits[2:]
-        if len(digits) not in (10, 11):
-            return False
+        if len(digits) not in (10, 11) or digits.startswith("00"):
+            return False  # 00 is the international call prefix, never a domestic number
         try:
             number = phonenumbers.parse(digits, "JP")
         except phonenumbers.NumberParseException:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 KANJI_NAME = r"[\u4e00-\u9fff々ヶ]{1,6}"
 KANA_NAME = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:[ 　・][ァ-ヺ][ァ-ヺー]{0,7}){0,3}"
-MIXED_NAME = r"[\u4e00-\u9fff々]{1,4}[ぁ-ゖ]{2,4}"
-HIRAGANA_NAME = r"[ぁ-ゖ]{2,6}"
+# Hiragana parts never run into the copula or a self-introduction (村上なお|です).
+_HIRA = r"(?:(?!です|でした|でござ|と申|といい|って|さん|さま|ちゃん|くん)[ぁ-ゖ])"
+MIXED_NAME = rf"[\u4e00-\u9fff々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
+HIRAGANA_NAME = rf"{_HIRA}{{2,6}}"
 ANY_NAME = rf"(?:{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME})"
 
 # Words that take 様/さん but are not names (お客様, ご本人様, 奥さん, 同様).
@@ -19,9 +21,12 @@ NOT_NAMES = {
     "ベトナム", "アメリカ", "中国", "韓国", "日本", "ネット", "インターネット", "メーター", "キャンペーン",
     "アルファベット", "カタカナ", "ひらがな", "漢字", "フルネーム", "旧姓", "新しい", "ほう", "こちら", "そちら",
     "わかりました", "すみません", "ありがとう", "よろしく", "はい", "いいえ", "えっと", "あの", "ええ", "そう",
+    "ベトナム人", "中国人", "韓国人", "アメリカ人", "先方", "相手方", "この方", "部屋", "本部", "全部", "一部",
     "もしもし", "なるほど", "まあ", "じゃあ", "ちょっと", "お願い", "今", "先月", "今月", "来月", "家", "自宅", "携帯",
 }
-NOT_NAME_SUFFIXES = ("者", "人", "客", "族", "員", "方", "社", "長", "屋", "先", "殿", "様", "課", "部", "係", "店",
+# Role endings only: 人, 方, 屋, 部 end real names too (雅人, 緒方, 土屋, 服部).
+NOT_NAME_SUFFIXES = ("者", "客", "族", "員", "社", "長", "先", "殿", "様", "課", "係", "店", "本人", "個人", "他人",
+                     "法人", "代理人", "名義人", "管理人", "友人", "知人", "主人", "夫人", "外国人", "日本人", "担当",
                      "窓口", "センター", "デスク", "会社", "銀行", "支店")
 RELATIONS = ("夫", "妻", "主人", "父", "母", "息子", "娘", "長男", "長女", "次男", "次女", "三男", "兄", "弟", "姉", "妹",
              "祖父", "祖母", "奥さん", "家内", "旦那", "子供", "孫", "義父", "義母", "嫁", "父親", "母親", "配偶者",
@@ -36,12 +41,22 @@ def is_plausible_name(value: str) -> bool:
     return not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in value)
 
 
+def tokens_in(doc, start: int, end: int) -> list:
+    """The tokens of `doc` overlapping the character span [start, end)."""
+    span = doc.char_span(start, end, alignment_mode="expand") if doc is not None else None
+    return [t for t in span if not t.is_space] if span is not None else []
+
+
 def sudachi_tags(nlp_artifacts, start: int, end: int) -> list[str]:
     """Sudachi part-of-speech tags of the tokens overlapping [start, end)."""
-    if nlp_artifacts is None or nlp_artifacts.tokens is None:
+    if nlp_artifacts is None:
         return []
-    doc = nlp_artifacts.tokens
-    return [t.tag_ for t in doc if t.idx < end and t.idx + len(t.text) > start and not t.is_space]
+    return [t.tag_ for t in tokens_in(nlp_artifacts.tokens, start, end)]
+
+
+def has_verb(nlp_artifacts, start: int, end: int) -> bool:
+    """True when the span holds a verb or auxiliary (承知しました, 千夏がします): not a name."""
+    return any(tag.startswith(("動詞", "助動詞")) for tag in sudachi_tags(nlp_artifacts, start, end))
 
 
 def has_proper_noun(nlp_artifacts, start: int, end: int) -> bool:

@@ -1,0 +1,15 @@
+"""The QA review workspace: server-rendered pages at /ui/ (Jinja2 templates in api/templates/ui).
+
+`router` is included in the app by api.main; the pages authenticate with a session cookie
+(api.ui.sessions), not with the API's bearer keys.
+"""
+
+from fastapi import APIRouter
+
+from api.ui import auth_routes, call_routes, privacy_routes, static_routes
+
+router = APIRouter(include_in_schema=False)
+for _module in (auth_routes, call_routes, privacy_routes, static_routes):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,149 @@
+"""What every page of the review workspace shares: templates, the signed-in user, CSRF, headers.
+
+    user: UiUserDep                       # redirects to the sign-in page when not signed in
+    return render(request, "ui/calls.html", {...}, user=user)
+    await check_csrf(request, user)       # first line of every POST handler
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.deps import RuntimeDep
+from api.ui import text
+from api.ui.i18n import ENTITY_TYPES, LANGUAGES, Labels, language_of
+from api.ui.sessions import (LANG_COOKIE, SESSION_COOKIE, InMemorySessionStore, SessionStore, same_origin,
+                             set_cookie, tokens_match, utcnow)
+from redactor.api_keys import Role
+from redactor.store.models import ApiKey
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
+UI_ROLES = frozenset({Role.QA.value, Role.PRIVACY_MANAGER.value})
+
+# Pages hold redacted transcripts: never cached, never framed, scripts and styles only from us.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "media-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+                                "frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send `Origin: null`
+}
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals.update(clock=text.clock, local_time=text.local_time, segments=text.segments,
+                             find_hits=text.find_hits, entity_types=ENTITY_TYPES)
+_store_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class UiUser:
+    """The signed-in browser: key id and role (never the key), and its CSRF token."""
+
+    session_id: str
+    key_id: str
+    role: str
+    csrf_token: str
+
+    @property
+    def is_privacy_manager(self) -> bool:
+        return self.role == Role.PRIVACY_MANAGER.value
+
+    @property
+    def can_search(self) -> bool:
+        # Mirrors GET /v1/search, which is for the qa role only.
+        return self.role == Role.QA.value
+
+
+def session_store(request: Request) -> SessionStore:
+    """The app's session store, made on first use with the timeouts from Settings."""
+    store = getattr(request.app.state, "ui_sessions", None)
+    if store is None:
+        with _store_lock:
+            store = getattr(request.app.state, "ui_sessions", None)
+            if store is None:
+                settings = request.app.state.runtime.settings
+                store = InMemorySessionStore(idle=timedelta(minutes=settings.ui_session_idle_minutes),
+                                             lifetime=timedelta(hours=settings.ui_session_max_hours))
+                request.app.state.ui_sessions = store
+    return store
+
+
+def signin_redirect(request: Request) -> HTTPException:
+    """303 to the sign-in page, coming back here afterwards."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return HTTPException(303, "sign in first", headers={"Location": f"/ui/signin?next={quote(here, safe='')}"})
+
+
+def current_user(request: Request, runtime: RuntimeDep) -> UiUser:
+    """The signed-in user, or a redirect to the sign-in page.
+
+    The key behind the session is looked up on every request: a revoked key (or one whose role
+    changed) ends the session at once.
+    """
+    session_id = request.cookies.get(SESSION_COOKIE)
+    store = session_store(request)
+    session = store.get(session_id, now=utcnow()) if session_id else None
+    if session is None:
+        raise signin_redirect(request)
+    with runtime.db.read_session() as db:
+        key = db.get(ApiKey, session.key_id)
+        active = key is not None and key.revoked_at is None and key.role == session.role
+    if not active or session.role not in UI_ROLES:
+        store.delete_for_key(session.key_id)
+        raise signin_redirect(request)
+    return UiUser(session_id=session_id, key_id=session.key_id, role=session.role,
+                  csrf_token=session.csrf_token)
+
+
+UiUserDep = Annotated[UiUser, Depends(current_user)]
+
+
+class CsrfError(Exception):
+    """A state-changing form without the session's token, or posted from another site."""
+
+
+async def check_csrf(request: Request, user: UiUser) -> dict[str, Any]:
+    """The submitted form, after checking its CSRF token and Origin; raises CsrfError."""
+    form = await request.form()
+    if not same_origin(request) or not tokens_match(user.csrf_token, str(form.get("csrf_token") or "")):
+        raise CsrfError()
+    return dict(form)
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """This page's URL with some query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    params.pop("lang", None)
+    for name, value in changes.items():
+        if value is None or value == "":
+            params.pop(name, None)
+        else:
+            params[name] = str(value)
+    return request.url.path + (f"?{urlencode(params)}" if params else "")
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           user: UiUser | None = None, status_code: int = 200) -> HTMLResponse:
+    """A page in the request's language, with the security headers; `?lang=` is remembered."""
+    lang = language_of(request)
+    other = "en" if lang == "ja" else "ja"
+    page = {"request": request, "t": Labels(lang), "lang": lang, "user": user,
+            "lang_switch_url": url_with(request, lang=other),
+            "url_with": lambda **changes: url_with(request, **changes)}
+    page.update(context or {})
+    response = templates.TemplateResponse(request, template, page, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
+    if request.query_params.get("lang") in LANGUAGES:
+        set_cookie(response, request, LANG_COOKIE, lang, max_age=365 * 24 * 3600)
+    return response

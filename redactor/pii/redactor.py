@@ -1,0 +1,197 @@
+"""CallRedactor: a call's turns in, redacted turns and findings out.
+
+Load once per process (GiNZA takes seconds); `redact` may then be called from one worker thread
+at a time (a lock enforces it). The whole call is analyzed at once: turns are normalized, joined
+with newlines and given to Presidio's AnalyzerEngine; call context, fail-closed digit runs, the
+allow-list and name propagation are applied per turn; spans map back to the original text.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+from redactor.pii.anonymize import TurnAnonymizer
+from redactor.pii.call_context import fail_closed_numbers, plan_turn_contexts
+from redactor.pii.config import PiiConfig, load_config
+from redactor.pii.names_propagation import find_occurrences, name_terms
+from redactor.pii.nlp_engine import GinzaNlpEngine
+from redactor.pii.normalize import NormalizedText, normalize
+from redactor.pii.recognizers import RECOGNIZERS
+from redactor.pii.recognizers.base import JaPatternRecognizer
+from redactor.pii.recognizers.names import tokens_in
+from redactor.pii.results import Finding, RedactedCall, RedactedTurn
+
+logger = logging.getLogger(__name__)
+
+VERY_WEAK = 0.25  # below this a candidate is lifted by call context only in a caller's turn
+Span = tuple[str, int, int, float]  # (type, start, end, score) in a normalized turn
+
+
+class TurnError(ValueError):
+    """A turn is not {speaker: str, text: str}; the message names the turn index, never its text."""
+
+
+class CallRedactor:
+    """Japanese PII detection and redaction for whole calls."""
+
+    def __init__(self, config: PiiConfig, nlp_engine: GinzaNlpEngine, pseudonym_key: bytes | None = None):
+        self.config = config
+        self.nlp_engine = nlp_engine
+        if not nlp_engine.is_loaded():
+            nlp_engine.load()
+        registry = RecognizerRegistry(supported_languages=["ja"])
+        for name, switch in config.enabled_recognizers().items():
+            cls = RECOGNIZERS[name]
+            kwargs = {"context": switch.context} if issubclass(cls, JaPatternRecognizer) and switch.context else {}
+            registry.add_recognizer(cls(**kwargs))
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["ja"])
+        self.anonymizer = TurnAnonymizer(config, pseudonym_key)
+        self._allow = [normalize(item).text for item in config.allow_list]
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, config_path: Path | str | None = None, pseudonym_key: bytes | None = None) -> "CallRedactor":
+        """Read the YAML config (default: bundled pii.yaml) and load GiNZA once."""
+        config = load_config(config_path)
+        started = time.perf_counter()
+        engine = GinzaNlpEngine(model=config.nlp.model, ner=config.nlp.ner,
+                                max_chunk_bytes=config.nlp.max_chunk_bytes, batch_size=config.nlp.batch_size)
+        engine.load()
+        logger.info("PII engine loaded in %.1f s", time.perf_counter() - started)
+        return cls(config, engine, pseudonym_key)
+
+    def redact(self, turns: Sequence) -> RedactedCall:
+        """Redact a call: `turns` are objects or mappings with `speaker` and `text` strings."""
+        speakers, texts = _coerce_turns(turns)
+        with self._lock:
+            spans_per_turn = self._analyze(speakers, texts)
+        findings: list[Finding] = []
+        redacted: list[RedactedTurn] = []
+        for index, (speaker, norm, spans) in enumerate(zip(speakers, texts, spans_per_turn)):
+            original_spans = [(t, *norm.to_original(s, e), sc) for t, s, e, sc in spans]
+            original_spans = _merge(original_spans)
+            findings.extend(Finding(t, index, s, e, round(sc, 4)) for t, s, e, sc in original_spans)
+            redacted.append(RedactedTurn(speaker, self.anonymizer.anonymize(norm.original, original_spans)))
+        return RedactedCall(redacted, findings, {"score_threshold": self.config.score_threshold,
+                                                 "ner": self.config.nlp.ner})
+
+    # -- analysis --------------------------------------------------------------------------
+    def _analyze(self, speakers: list[str], norms: list[NormalizedText]) -> list[list[Span]]:
+        conf = self.config
+        lines = [n.text.replace("\n", " ").replace("\r", " ") for n in norms]
+        joined = "\n".join(lines)
+        starts, pos = [], 0
+        for line in lines:
+            starts.append(pos)
+            pos += len(line) + 1
+        artifacts = self.nlp_engine.process_text(joined, "ja")
+        results = self.analyzer.analyze(text=joined, language="ja", nlp_artifacts=artifacts, score_threshold=0.01,
+                                        allow_list=conf.allow_list or None)
+        contexts = plan_turn_contexts(speakers, lines, conf.call_context)
+        per_turn: list[list[Span]] = [[] for _ in lines]
+        for r in results:
+            turn = _turn_of(starts, r.start)
+            lo = starts[turn]
+            end = min(r.end, lo + len(lines[turn]))
+            score = r.score + (conf.call_context.boost if self._lifted(r, contexts[turn]) else 0.0)
+            if score >= conf.score_threshold:
+                per_turn[turn].append((r.entity_type, r.start - lo, end - lo, min(score, 1.0)))
+        for turn, (line, context) in enumerate(zip(lines, contexts)):
+            for run in fail_closed_numbers(line, context, conf.call_context):
+                if not _overlaps(per_turn[turn], run.start, run.end):
+                    per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
+        per_turn = [self._drop_allowed(line, spans) for line, spans in zip(lines, per_turn)]
+        if conf.propagate_names:
+            self._propagate_names(lines, starts, per_turn, artifacts)
+        return per_turn
+
+    @staticmethod
+    def _lifted(result, context) -> bool:
+        """Call context lifts candidates of the expected types; the faintest ones (a bare name-shaped
+        word) only in the caller's answers, since operators also say product and company names."""
+        if result.entity_type not in context.expected:
+            return False
+        return not context.is_operator or result.score >= VERY_WEAK
+
+    def _drop_allowed(self, line: str, spans: list[Span]) -> list[Span]:
+        allowed = [(i, i + len(item)) for item in self._allow for i in _find_all(line, item)]
+        return [s for s in spans if not any(a < s[2] and s[1] < b for a, b in allowed)]
+
+    def _propagate_names(self, lines, starts, per_turn, artifacts) -> None:
+        doc = artifacts.tokens
+        terms: set[str] = set()
+        for turn, spans in enumerate(per_turn):
+            for etype, s, e, _ in spans:
+                if etype != "PERSON":
+                    continue
+                lo, hi = starts[turn] + s, starts[turn] + e
+                tokens = tokens_in(doc, lo, hi)
+                terms |= name_terms(lines[turn][s:e], tokens)
+        for term in sorted(terms, key=len, reverse=True):
+            for turn, line in enumerate(lines):
+                for s, e in find_occurrences(line, term):
+                    if not _overlaps(per_turn[turn], s, e):
+                        per_turn[turn].append(("PERSON", s, e, self.config.score_threshold))
+        for turn, line in enumerate(lines):
+            per_turn[turn] = self._drop_allowed(line, per_turn[turn])
+
+
+def _coerce_turns(turns: Sequence) -> tuple[list[str], list[NormalizedText]]:
+    if isinstance(turns, (str, bytes)) or not isinstance(turns, Sequence):
+        raise TurnError(f"turns must be a list of {{speaker, text}} objects, got {type(turns).__name__}")
+    speakers, norms = [], []
+    for index, turn in enumerate(turns):
+        if isinstance(turn, Mapping):
+            speaker, text = turn.get("speaker"), turn.get("text")
+        else:
+            speaker, text = getattr(turn, "speaker", None), getattr(turn, "text", None)
+        if not isinstance(text, str):
+            raise TurnError(f"turn {index}: 'text' must be a string, got {type(text).__name__}")
+        if not isinstance(speaker, str):
+            raise TurnError(f"turn {index}: 'speaker' must be a string, got {type(speaker).__name__}")
+        speakers.append(speaker)
+        norms.append(normalize(text))
+    return speakers, norms
+
+
+def _turn_of(starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _overlaps(spans: list[Span], start: int, end: int) -> bool:
+    return any(s < end and start < e for _, s, e, _ in spans)
+
+
+def _find_all(text: str, item: str) -> list[int]:
+    found, i = [], text.find(item)
+    while item and i >= 0:
+        found.append(i)
+        i = text.find(item, i + 1)
+    return found
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Union overlapping spans (never leave part of a value behind); the best-scored type names it."""
+    merged: list[list] = []
+    for etype, s, e, score in sorted(spans, key=lambda x: (x[1], -x[2])):
+        if merged and s < merged[-1][2]:
+            last = merged[-1]
+            last[2] = max(last[2], e)
+            if score > last[3]:
+                last[0], last[3] = etype, score
+        else:
+            merged.append([etype, s, e, score])
+    return [tuple(m) for m in merged]

@@ -1,0 +1,12 @@
+"""Retention: limits per artifact, legal holds, contract ends, crash-safe purging, the report.
+
+    from redactor.retention.policy import get_policy, set_policy, RetentionPolicy
+    from redactor.retention.purge import purge_expired_artifacts
+    from redactor.retention.report import retention_report
+    from redactor.retention.holds import place_hold, release_hold
+    from redactor.retention.contract_ends import record_contract_end
+    from redactor.retention.consent_changes import change_consent
+
+This package's __init__ imports nothing: `redactor.store.models` imports
+`redactor.retention.tables` while it is itself being imported.
+"""

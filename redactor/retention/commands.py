@@ -1,0 +1,91 @@
+"""`redactor purge` and `redactor audit verify` (entry points in pyproject.toml)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def _settings(data_dir: Path | None):
+    from redactor.config import get_settings
+
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+DATA_DIR_OPTION = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The service's data directory (default: REDACTOR_DATA_DIR, else ./data).")
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="List what would be purged; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of lines.")
+@DATA_DIR_OPTION
+def purge(dry_run: bool, as_json: bool, data_dir: Path | None) -> None:
+    """Purge every artifact past its retention limit now (the service also does it hourly)."""
+    from redactor import audit
+    from redactor.retention.purge import purge_expired_artifacts
+    from redactor.service.runtime import ServiceRuntime
+
+    runtime = ServiceRuntime.open(_settings(data_dir))
+    try:
+        report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, dry_run=dry_run, actor=audit.CLI)
+    finally:
+        runtime.close()
+    if as_json:
+        click.echo(json.dumps({
+            "dry_run": report.dry_run, "now": report.now.isoformat(), "counts": report.counts(),
+            "resumed": report.resumed, "held": report.held, "failed": report.failed,
+            "items": [{"call_id": i.call_id, "artifact": i.artifact, "reason": i.reason,
+                       "due_at": i.due_at.isoformat() if i.due_at else None} for i in report.items],
+        }, indent=2))
+    else:
+        verb = "would purge" if dry_run else "purged"
+        for item in report.items:
+            due = item.due_at.isoformat() if item.due_at else "-"
+            click.echo(f"{verb}\t{item.call_id}\t{item.artifact}\t{item.reason}\tdue {due}")
+        click.echo(f"{len(report.items)} artifact(s) {verb}; {report.held} kept under a legal hold; "
+                   f"{report.resumed} half-done deletion(s) {'waiting' if dry_run else 'finished'}", err=True)
+    if report.failed:
+        click.echo(f"{report.failed} file(s) could not be deleted; see the log, the next purge retries", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def audit() -> None:
+    """Inspect the hash-chained audit log."""
+
+
+@audit.command("verify")
+@DATA_DIR_OPTION
+def verify(data_dir: Path | None) -> None:
+    """Recompute the audit chain; name every edited, removed or reordered event (exit 1 if any)."""
+    from sqlalchemy import func, select
+
+    from redactor.audit import verify_chain
+    from redactor.store.db import open_database
+    from redactor.store.models import AuditEvent
+
+    settings = _settings(data_dir)
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        raise click.UsageError(f"no database at {url[len('sqlite:///'):]}; pass --data-dir or set REDACTOR_DATA_DIR")
+    db = open_database(url)
+    try:
+        with db.read_session() as session:
+            problems = verify_chain(session)
+            count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    finally:
+        db.dispose()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {count} event(s)", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {count} event(s)", err=True)

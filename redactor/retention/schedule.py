@@ -1,0 +1,19 @@
+"""The scheduled purge: a periodic task for the embedded worker (Settings.purge_interval_seconds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from redactor import audit
+from redactor.retention.purge import PurgeReport, purge_expired_artifacts
+from redactor.store.types import utcnow
+
+
+def retention_purge_task(runtime: Any) -> Callable[[], PurgeReport]:
+    """A callable purging with `runtime`'s database and blob store at the real current time."""
+
+    def run() -> PurgeReport:
+        return purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=utcnow(), actor=audit.SYSTEM)
+
+    return run

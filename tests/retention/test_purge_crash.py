@@ -1,0 +1,107 @@
+"""A purge killed between its steps leaves a state the next run finishes: no orphan file, no
+row pointing at a missing file.
+
+The crash is simulated at the blob store's border: a wrapper around the real store raises a
+BaseException (as a kill would, nothing after it runs) just before or just after deleting a file.
+Step 1 (rows detached, deletion recorded) is already committed then; step 3 is not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from redactor import audit
+from redactor.blobstore import EncryptedFileBlobStore
+from redactor.retention.consent_changes import change_consent
+from redactor.retention.purge import purge_expired_artifacts
+
+from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent, blob_state
+
+
+class Killed(BaseException):
+    """Stands for the process dying: not an Exception, so nothing catches it."""
+
+
+class CrashingBlobStore:
+    """The real store, except that the `nth` delete dies before or after removing the file."""
+
+    def __init__(self, real: EncryptedFileBlobStore, *, when: str, nth: int = 1) -> None:
+        self.real, self.when, self.remaining = real, when, nth
+
+    def delete(self, key: str) -> bool:
+        self.remaining -= 1
+        if self.remaining == 0 and self.when == "before_file_delete":
+            raise Killed()
+        existed = self.real.delete(key)
+        if self.remaining == 0 and self.when == "after_file_delete":
+            raise Killed()
+        return existed
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def purge(runtime, now, blobs=None):
+    return purge_expired_artifacts(db=runtime.db, blobs=blobs or runtime.blobs, now=now)
+
+
+@pytest.mark.parametrize("when", ["before_file_delete", "after_file_delete"])
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_purge_killed_between_steps_converges(runtime, when, nth):
+    calls = [add_call(runtime), add_call(runtime)]  # four blobs to delete at T0 + 400 days
+    keep = add_call(runtime, started_at=T0 + 399 * DAY)
+    with pytest.raises(Killed):
+        purge(runtime, T0 + 400 * DAY, CrashingBlobStore(runtime.blobs, when=when, nth=nth))
+
+    files, referenced, pending = blob_state(runtime)
+    assert pending, "the crash left the deletion recorded as pending"
+    assert_consistent(runtime, settled=False)  # even mid-crash: nothing orphaned, nothing dangling
+
+    report = purge(runtime, T0 + 400 * DAY)
+    assert report.resumed >= 1
+    assert_consistent(runtime)
+    for call_id in calls:
+        assert artifacts_of(runtime, call_id) == set()
+    assert artifacts_of(runtime, keep) == {"raw_audio", "redacted_transcript", "redacted_audio"}
+    assert_purge_events_complete(runtime, expected_blob_events=4)
+
+
+def assert_purge_events_complete(runtime, expected_blob_events: int) -> None:
+    from sqlalchemy import select
+
+    from redactor.store.models import AuditEvent
+
+    with runtime.db.read_session() as session:
+        events = session.execute(select(AuditEvent).where(AuditEvent.type == "artifact.purged")).scalars().all()
+        assert not audit.verify_chain(session)
+    blob_events = [e for e in events if '"artifact":"redacted_transcript"' not in e.details]
+    assert len(blob_events) == expected_blob_events  # exactly one event per deleted file
+
+
+@pytest.mark.parametrize("when", ["before_file_delete", "after_file_delete"])
+def test_consent_withdrawal_killed_mid_erase_is_finished_by_the_next_purge(runtime, when):
+    call_id = add_call(runtime, started_at=T0)
+    with pytest.raises(Killed):
+        change_consent(db=runtime.db, blobs=CrashingBlobStore(runtime.blobs, when=when), call_id=call_id,
+                       state="withdrawn", method="ivr", recorded_at=None, actor=audit.Actor("telephony", "k"),
+                       now=T0 + DAY)
+    assert_consistent(runtime, settled=False)
+    assert "redacted_transcript" not in artifacts_of(runtime, call_id)  # went with step 1
+    purge(runtime, T0 + DAY)
+    assert artifacts_of(runtime, call_id) == set()
+    assert_consistent(runtime)
+
+
+def test_a_file_that_cannot_be_deleted_stays_pending_and_is_retried(runtime):
+    call_id = add_call(runtime, transcript=False, redacted_audio=False)
+
+    class ReadOnlyDisk(CrashingBlobStore):
+        def delete(self, key: str) -> bool:
+            raise PermissionError("read-only file system")
+
+    report = purge(runtime, T0 + 31 * DAY, ReadOnlyDisk(runtime.blobs, when="never"))
+    assert report.failed == 1
+    assert_consistent(runtime, settled=False)
+    assert purge(runtime, T0 + 31 * DAY).resumed == 1
+    assert artifacts_of(runtime, call_id) == set()
+    assert_consistent(runtime)

@@ -1,0 +1,83 @@
+"""Fixtures of the review-workspace tests: one real service with processed sample calls.
+
+`workspace` (session scope): uvicorn in a thread over a fresh data dir, the committed samples
+uploaded over HTTP and processed through the pipeline's steps (tests/ui/workspace.py).
+`browser` (session scope): Debian's Chromium through Playwright; skipped only when
+/usr/bin/chromium is absent (`scripts/bootstrap --test` installs it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .workspace import SAMPLES, ThreadedServer, Workspace, populate, workspace_settings
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def workspace(tmp_path_factory) -> Iterator[Workspace]:
+    from api.main import create_app
+
+    calls_json = SAMPLES / "calls.json"
+    if not calls_json.exists():
+        pytest.skip("sample_audio/calls.json is missing; run sample_audio/make_samples.py")
+    samples = json.loads(calls_json.read_text(encoding="utf-8"))["calls"]
+    app = create_app(workspace_settings(tmp_path_factory.mktemp("ui") / "data"), start_worker=False)
+    with ThreadedServer(app) as base_url:
+        yield populate(base_url, app, samples)
+
+
+def sign_in(client: httpx.Client, key: str) -> httpx.Response:
+    """Sign `client` in through the real form (CSRF cookie + field); returns the final response."""
+    form = client.get("/ui/signin")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    return client.post("/ui/signin", data={"csrf_token": token, "api_key": key, "next": "/ui/calls"},
+                       headers={"Origin": str(client.base_url).rstrip("/")})
+
+
+@pytest.fixture
+def browser_client(workspace) -> Iterator:
+    """client("qa") -> an httpx client signed in to the UI with that role's key (cookies kept)."""
+    clients = []
+
+    def make(role: str | None = None) -> httpx.Client:
+        client = httpx.Client(base_url=workspace.base_url, timeout=30, follow_redirects=True)
+        clients.append(client)
+        if role is not None:
+            response = sign_in(client, workspace.keys[role])
+            assert response.status_code == 200 and "/ui/calls" in str(response.url), response.text[:500]
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium; run scripts/bootstrap --test "
+                    "(apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Where screenshots go (gitignored: /artifacts/)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
