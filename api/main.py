@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True) -
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime.open(settings)
+        runtime.sweep_leftovers()
         app.state.runtime = runtime
         if start_worker:
             runtime.start_worker()

@@ -2,8 +2,8 @@
 
 Transcribes every sample call in sample_audio/calls.json with each configuration (each in its
 own subprocess, so peak RSS is that configuration's alone) and prints one table row each:
-audio seconds, wall seconds, real-time factor (audio s / wall s), peak RSS, and the character
-error rate against the calls' scripts (NFKC, punctuation removed; micro-averaged over calls).
+audio seconds, wall seconds, real-time factor (audio s / wall s), CPU seconds and audio seconds
+per CPU second (the figure other processes distort least), peak RSS, and the character error rate against the calls' scripts (NFKC, punctuation removed; micro-averaged over calls).
 
 Calls are processed `workers` at a time, as the service's embedded worker would, and the two
 channels of a stereo call are decoded in parallel when the model has two CTranslate2 workers.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -68,6 +69,11 @@ def _reference(call: dict) -> str:
     return "".join(turn["text"] for turn in sorted(call["turns"], key=lambda t: t["start"]))
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_config(config: Config) -> dict:
     """Run one configuration in this process (the child side); returns its measurements."""
     import ctranslate2
@@ -87,10 +93,12 @@ def run_config(config: Config) -> dict:
     def one(call: dict):
         return transcriber.transcribe(ROOT / "sample_audio" / call["file"], channels=call["channels"])
 
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=config.workers) as pool:
         transcripts = list(pool.map(one, calls))
     wall_s = time.perf_counter() - started
+    cpu_s = _cpu_seconds() - cpu_before
     errors = chars = 0
     for call, transcript in zip(calls, transcripts):
         reference = normalize_for_cer(_reference(call))
@@ -103,6 +111,8 @@ def run_config(config: Config) -> dict:
         "audio_s": round(audio_s, 1),
         "wall_s": round(wall_s, 2),
         "rtf": round(audio_s / wall_s, 1),
+        "cpu_s": round(cpu_s, 1),
+        "rtf_per_core": round(audio_s / cpu_s, 1),
         "load_s": round(load_s, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "cer": round(errors / chars, 3),
@@ -110,8 +120,6 @@ def run_config(config: Config) -> dict:
 
 
 def _spawn(config: Config) -> dict:
-    import os
-
     env = {**os.environ, **config.settings_env()}
     result = subprocess.run(
         [sys.executable, __file__, "--child", config.name], env=env, capture_output=True, text=True, cwd=ROOT
@@ -136,9 +144,13 @@ def main() -> None:
         parser.error(f"unknown configuration(s) {sorted(unknown)}; choose from {sorted(by_name)}")
     selected = [by_name[n] for n in args.only] if args.only else CONFIGS
     header = f"{'configuration':28s} {'compute':8s} {'beam':>4s} {'vad':>4s} {'batch':>5s} {'thr':>3s} {'calls':>5s} " \
-             f"{'audio s':>8s} {'wall s':>7s} {'x RT':>6s} {'load s':>6s} {'RSS MB':>7s} {'CER':>6s}"
+             f"{'audio s':>8s} {'wall s':>7s} {'x RT':>6s} {'cpu s':>6s} {'xRT/core':>8s} {'load s':>6s} " \
+             f"{'RSS MB':>7s} {'CER':>6s}"
     if not args.json:
-        print(f"cores: {__import__('os').cpu_count()}; calls: {CALLS_JSON.relative_to(ROOT)}", file=sys.stderr)
+        # Other processes share the cores: the load average says how far to trust wall times;
+        # audio seconds per CPU second (xRT/core) is the figure contention distorts least.
+        print(f"cores: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}; "
+              f"calls: {CALLS_JSON.relative_to(ROOT)}", file=sys.stderr)
         print(header)
     for config in selected:
         row = _spawn(config)
@@ -148,9 +160,12 @@ def main() -> None:
         print(
             f"{config.name:28s} {config.compute_type:8s} {config.beam_size:4d} {'on' if config.vad_filter else 'off':>4s} "
             f"{config.batch_size:5d} {config.cpu_threads:3d} {config.workers:5d} {row['audio_s']:8.1f} "
-            f"{row['wall_s']:7.2f} {row['rtf']:6.1f} {row['load_s']:6.2f} {row['peak_rss_mb']:7d} {row['cer']:6.3f}",
+            f"{row['wall_s']:7.2f} {row['rtf']:6.1f} {row['cpu_s']:6.1f} {row['rtf_per_core']:8.1f} "
+            f"{row['load_s']:6.2f} {row['peak_rss_mb']:7d} {row['cer']:6.3f}",
             flush=True,
         )
+    if not args.json:
+        print(f"load average after: {os.getloadavg()[0]:.2f}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ class PurgeOut(BaseModel):
     resumed: int = Field(description="Deletions a crashed run left half done, finished now (dry run: waiting).")
     held: int = Field(description="Expired artifacts kept because their call is under a legal hold.")
     failed: int
+    orphans: int = Field(description="Blob files no record pointed at, removed (dry run: found).")
 
 
 @router.post("/v1/retention/purge", response_model=PurgeOut, responses=ERROR_RESPONSES,
@@ -73,7 +74,7 @@ async def purge(runtime: RuntimeDep, principal: PrincipalDep,
     report = await run_in_threadpool(purge_expired_artifacts, db=runtime.db, blobs=runtime.blobs, now=utcnow(),
                                      dry_run=dry_run, actor=principal.actor)
     return PurgeOut(dry_run=report.dry_run, now=report.now, counts=report.counts(), resumed=report.resumed,
-                    held=report.held, failed=report.failed,
+                    held=report.held, failed=report.failed, orphans=report.orphans,
                     items=[PurgeItemOut(call_id=i.call_id, artifact=i.artifact, reason=i.reason, due_at=i.due_at)
                            for i in report.items])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from fastapi import APIRouter, Request
@@ -14,6 +15,7 @@ from api.ui.web import UI_ROLES, CsrfError, UiUserDep, check_csrf, render, sessi
 from redactor import audit
 from redactor.api_keys import authenticate
 
+logger = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 SIGNIN_FORM_SECONDS = 3600
@@ -41,11 +43,13 @@ def _signin_page(request: Request, *, error: str | None = None, error_values: di
 @router.get("/ui", include_in_schema=False)
 @router.get("/ui/", include_in_schema=False)
 def ui_home():
+    """The workspace's front door: the call list (or, signed out, the sign-in page)."""
     return RedirectResponse("/ui/calls", status_code=303)
 
 
 @router.get("/ui/signin")
 def signin_form(request: Request):
+    """The sign-in form, with a fresh CSRF token in a cookie and a hidden field."""
     return _signin_page(request)
 
 
@@ -55,13 +59,16 @@ async def signin(request: Request, runtime: RuntimeDep):
     form = await request.form()
     if not same_origin(request) or not tokens_match(request.cookies.get(SIGNIN_CSRF_COOKIE),
                                                     str(form.get("csrf_token") or "")):
+        logger.info("ui sign-in refused: csrf token or origin mismatch")
         return _signin_page(request, error="signin_expired", status_code=403)
     token = str(form.get("api_key") or "").strip()
     with runtime.db.read_session() as db:
         principal = authenticate(session=db, token=token)
-    if principal is None:
+    if principal is None:  # never log the submitted text: it may be a mistyped key
+        logger.info("ui sign-in refused: unknown, malformed or revoked key")
         return _signin_page(request, error="signin_failed", status_code=401)
     if principal.role not in UI_ROLES:
+        logger.info("ui sign-in refused: key %s has the role %s", principal.key_id, principal.role)
         return _signin_page(request, error="signin_role", error_values={"role": principal.role},
                             status_code=403)
     session_id, _ = session_store(request).create(key_id=principal.key_id, role=principal.role, now=utcnow())
@@ -76,6 +83,7 @@ async def signin(request: Request, runtime: RuntimeDep):
 
 @router.post("/ui/signout")
 async def signout(request: Request, user: UiUserDep):
+    """End this browser's session (CSRF-checked) and drop its cookie."""
     try:
         await check_csrf(request, user)
     except CsrfError:

@@ -1,60 +1,158 @@
-"""The privacy manager's section: consent policy, audit-chain status, recent audit events.
+"""The privacy manager's section: retention policy and report, legal holds, privacy requests,
+consent policy, and the audit chain's verification status.
 
-privacy_manager only; every other role gets a 403 page. Forms carry the session's CSRF token.
+privacy_manager only; every other role gets a 403 page. Every form carries the session's CSRF
+token. Changes go through the same functions as the JSON API (redactor.retention, redactor.consent),
+which audit them. Privacy requests are listed here but made through the API: a disclosure
+package holds raw audio, which no UI response may carry.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep
 from api.ui.web import CsrfError, UiUser, UiUserDep, check_csrf, render
 from redactor import audit, consent
 from redactor.api_keys import Principal
+from redactor.privacy_requests.records import list_requests
+from redactor.retention.holds import HoldError, list_holds, place_hold, release_hold
+from redactor.retention.policy import ARTIFACTS, RetentionPolicyError, get_policy, iso_duration, parse_policy, set_policy
+from redactor.retention.report import AGE_BUCKETS, retention_report
 from redactor.store.models import AuditEvent
+from redactor.store.types import utcnow
 
 router = APIRouter(include_in_schema=False)
 
 RECENT_EVENTS = 20
+RECENT_REQUESTS = 50
+
+
+def _actor(user: UiUser) -> audit.Actor:
+    return Principal(key_id=user.key_id, role=user.role).actor
 
 
 def _forbidden(request: Request, user: UiUser):
     return render(request, "ui/message.html", {"message": "forbidden"}, user=user, status_code=403)
 
 
+def _policy_form(session: Session) -> dict[str, Any]:
+    """The retention policy as the form shows it: ISO durations, the rest as JSON."""
+    policy = get_policy(session)
+    advanced = {"operator_groups": [g.model_dump() for g in policy.operator_groups],
+                "overrides": json.loads(policy.model_dump_json())["overrides"]}
+    return {"limits": {a: iso_duration(getattr(policy.limits, a)) for a in ARTIFACTS},
+            "count_from": policy.count_from, "advanced": json.dumps(advanced, ensure_ascii=False, indent=2)}
+
+
+def _page(request: Request, user: UiUser, runtime, *, status_code: int = 200, **overrides: Any):
+    with runtime.db.read_session() as session:
+        context = {
+            "consent_states": consent.CONSENT_STATES, "allowed": consent.get_allowed_states(session),
+            "problems": audit.verify_chain(session),
+            "event_count": session.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
+            "events": list(session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())
+                                           .limit(RECENT_EVENTS)).scalars()),
+            "policy_form": _policy_form(session), "artifacts": ARTIFACTS,
+            "age_buckets": [label for label, _ in AGE_BUCKETS],
+            "report": retention_report(session, now=utcnow()),
+            "holds": list_holds(session, active_only=True),
+            "requests": list_requests(session, limit=RECENT_REQUESTS),
+            "saved": request.query_params.get("saved"), "error": None, "error_section": None,
+        }
+    context.update(overrides)
+    return render(request, "ui/privacy.html", context, user=user, status_code=status_code)
+
+
 @router.get("/ui/privacy")
 def privacy_home(request: Request, user: UiUserDep, runtime: RuntimeDep):
-    """Consent policy form, audit verification, the latest audit events (types and ids only)."""
     if not user.is_privacy_manager:
         return _forbidden(request, user)
-    with runtime.db.read_session() as session:
-        allowed = consent.get_allowed_states(session)
-        problems = audit.verify_chain(session)
-        event_count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
-        events = list(session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())
-                                      .limit(RECENT_EVENTS)).scalars())
-    return render(request, "ui/privacy.html", {
-        "consent_states": consent.CONSENT_STATES, "allowed": allowed, "problems": problems,
-        "event_count": event_count, "events": events, "saved": request.query_params.get("saved") == "1",
-        "error": None,
-    }, user=user)
+    return _page(request, user, runtime)
+
+
+async def _checked_form(request: Request, user: UiUser):
+    """The form of a privacy POST, or a response refusing it (wrong role or CSRF)."""
+    if not user.is_privacy_manager:
+        return None, _forbidden(request, user)
+    try:
+        return await check_csrf(request, user), None
+    except CsrfError:
+        return None, render(request, "ui/message.html", {"message": "csrf_failed"}, user=user, status_code=403)
+
+
+def _saved(section: str) -> RedirectResponse:
+    return RedirectResponse(f"/ui/privacy?saved={section}#{section}", status_code=303)
 
 
 @router.post("/ui/privacy/consent-policy")
 async def save_consent_policy(request: Request, user: UiUserDep, runtime: RuntimeDep):
     """Replace the consent policy (audited with old and new values by redactor.consent)."""
-    if not user.is_privacy_manager:
-        return _forbidden(request, user)
-    try:
-        await check_csrf(request, user)
-    except CsrfError:
-        return render(request, "ui/message.html", {"message": "csrf_failed"}, user=user, status_code=403)
-    form = await request.form()
-    chosen = [state for state in form.getlist("allowed_states") if state in consent.CONSENT_STATES]
-    actor = Principal(key_id=user.key_id, role=user.role).actor
+    form, refused = await _checked_form(request, user)
+    if refused:
+        return refused
+    chosen = [s for s in form.getlist("allowed_states") if s in consent.CONSENT_STATES]
     with runtime.db.session() as session:
-        consent.set_allowed_states(session=session, allowed=chosen, actor=actor)
+        consent.set_allowed_states(session=session, allowed=chosen, actor=_actor(user))
         session.commit()
-    return RedirectResponse("/ui/privacy?saved=1#consent-policy", status_code=303)
+    return _saved("consent-policy")
+
+
+@router.post("/ui/privacy/retention-policy")
+async def save_retention_policy(request: Request, user: UiUserDep, runtime: RuntimeDep):
+    """Replace the retention policy: three default limits, the anchor, groups/overrides as JSON."""
+    form, refused = await _checked_form(request, user)
+    if refused:
+        return refused
+    submitted = {"limits": {a: str(form.get(f"limit_{a}") or "").strip() for a in ARTIFACTS},
+                 "count_from": str(form.get("count_from") or ""), "advanced": str(form.get("advanced") or "")}
+    try:
+        advanced = json.loads(submitted["advanced"] or "{}")
+        if not isinstance(advanced, dict) or set(advanced) - {"operator_groups", "overrides"}:
+            raise RetentionPolicyError("the JSON must be an object with operator_groups and overrides only")
+        policy = parse_policy({"limits": submitted["limits"], "count_from": submitted["count_from"], **advanced})
+    except (ValueError, RetentionPolicyError) as error:  # JSONDecodeError is a ValueError
+        message = str(error) if isinstance(error, RetentionPolicyError) else f"JSON: {getattr(error, 'msg', error)}"
+        return _page(request, user, runtime, status_code=422, policy_form=submitted, error=message,
+                     error_section="retention-policy")
+    with runtime.db.session() as session:
+        set_policy(session=session, policy=policy, actor=_actor(user))
+        session.commit()
+    return _saved("retention-policy")
+
+
+@router.post("/ui/privacy/holds")
+async def add_hold(request: Request, user: UiUserDep, runtime: RuntimeDep):
+    """Place a legal hold on a call (call id + reason)."""
+    form, refused = await _checked_form(request, user)
+    if refused:
+        return refused
+    try:
+        with runtime.db.session() as session:
+            place_hold(session=session, call_id=str(form.get("call_id") or "").strip(),
+                       reason=str(form.get("reason") or ""), actor=_actor(user), now=utcnow())
+            session.commit()
+    except HoldError as error:
+        return _page(request, user, runtime, status_code=error.status, error=error.message, error_section="holds")
+    return _saved("holds")
+
+
+@router.post("/ui/privacy/holds/{call_id}/release")
+async def end_hold(call_id: str, request: Request, user: UiUserDep, runtime: RuntimeDep):
+    """Release the active hold of a call; what expired meanwhile goes at the next purge."""
+    _, refused = await _checked_form(request, user)
+    if refused:
+        return refused
+    try:
+        with runtime.db.session() as session:
+            release_hold(session=session, call_id=call_id, actor=_actor(user), now=utcnow())
+            session.commit()
+    except HoldError as error:
+        return _page(request, user, runtime, status_code=error.status, error=error.message, error_section="holds")
+    return _saved("holds")

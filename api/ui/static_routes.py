@@ -17,6 +17,7 @@ FILES = {"app.css": "text/css; charset=utf-8", "call.js": "text/javascript; char
 
 @router.get("/ui/static/{name}")
 def static_file(name: str):
+    """One of FILES from api/static/ui (anything else is a 404)."""
     if name not in FILES:
         raise ApiError(404, "not_found", f"no static file {name!r}; the UI serves {', '.join(sorted(FILES))}")
     return FileResponse(STATIC_DIR / name, media_type=FILES[name],

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
 
 from api.deps import RuntimeDep
 from api.ui import text
@@ -113,12 +114,12 @@ class CsrfError(Exception):
     """A state-changing form without the session's token, or posted from another site."""
 
 
-async def check_csrf(request: Request, user: UiUser) -> dict[str, Any]:
+async def check_csrf(request: Request, user: UiUser) -> FormData:
     """The submitted form, after checking its CSRF token and Origin; raises CsrfError."""
     form = await request.form()
     if not same_origin(request) or not tokens_match(user.csrf_token, str(form.get("csrf_token") or "")):
         raise CsrfError()
-    return dict(form)
+    return form
 
 
 def url_with(request: Request, **changes: Any) -> str:

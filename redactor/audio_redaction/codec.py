@@ -170,7 +170,9 @@ class PcmReader:
 
         try:
             for frame in self._container.decode(self._stream):
-                frame_shape = (frame.format.name, frame.layout.name, frame.sample_rate)
+                # a layout FFmpeg leaves unnamed ("2 channels") is read as ours (same count: no remix)
+                layout = info.layout if len(frame.layout.channels) == info.channels else frame.layout.name
+                frame_shape = (frame.format.name, layout, frame.sample_rate)
                 if pending and frame_shape != shape:
                     yield from convert()
                     pending, pending_samples = [], 0

@@ -10,13 +10,14 @@ It runs inside `CallPipeline.process` while the decrypted raw audio exists (cont
    3.5.1), write a scrubbed copy of the raw audio (same decoding pass as 2) and encrypt it as a
    new blob;
 4. in one transaction: record the redacted audio, point the call at the scrubbed raw audio
-   (key, sha256, size, codec) and append audit events; then delete the superseded blobs.
+   (key, sha256, size, codec), schedule the superseded blobs in retention's
+   `pending_blob_deletions` and append audit events; then delete those blobs
+   (`retention.erase.finish_blob_deletions`, which every purge also runs).
 
-A crash before the commit leaves only unreferenced new blobs (the raw audio is untouched and the
-job is retried); a crash between the commit and the deletion leaves the superseded blob
-unreferenced by any row, for the orphan sweep (BlobStore.keys vs calls.audio_blob_key and
-redacted_audio.blob_key). Decrypted and rendered plaintext lives in the work dir (0600) only
-for the duration of the step.
+A crash before the commit leaves the raw audio untouched (the job is retried) and the new
+blobs unreferenced (known gap: nothing sweeps blobs no row knows); a crash after it leaves
+pending deletions that the next purge finishes. Decrypted and rendered plaintext lives in the
+work dir (0600) only for the duration of the step.
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ from redactor import audit
 from redactor.jobs.states import FailureReason
 from redactor.jobs.worker import JobFailure
 from redactor.store.models import Call
+from redactor.store.types import utcnow
 
 from .codec import AudioRedactionError
+from .fill import FILLS
 from .ranges import RedactionRangeError, redaction_ranges
-from .records import ranges_json, save_redacted_audio
+from .records import get_redacted_audio, ranges_json, save_redacted_audio
 from .render import render_and_scrub
 
 logger = logging.getLogger(__name__)
@@ -50,6 +53,16 @@ class RedactedAudioStep:
     padding_s: float = 0.15
     fill: str = "tone"
     scrub_entities: tuple[str, ...] = ("CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY")
+
+    def __post_init__(self) -> None:
+        from redactor.pii.entities import ENTITY_TYPES
+
+        unknown = sorted(set(self.scrub_entities) - set(ENTITY_TYPES))
+        if unknown:  # a typo here would silently keep card data in the raw audio
+            raise ValueError(f"REDACTOR_RAW_AUDIO_SCRUB_ENTITIES names unknown entity types {unknown}; "
+                             f"valid: {', '.join(ENTITY_TYPES)}")
+        if self.fill not in FILLS:
+            raise ValueError(f"REDACTOR_REDACTION_FILL must be one of {', '.join(FILLS)}, got {self.fill!r}")
 
     @classmethod
     def from_settings(cls, settings: Any) -> "RedactedAudioStep":
@@ -96,31 +109,40 @@ class RedactedAudioStep:
         if superseded is None:  # the call was deleted meanwhile
             _delete_quietly(pipeline.blobs, new_blobs)
             return
-        _delete_quietly(pipeline.blobs, superseded)
+        if superseded:
+            from redactor.retention import erase
+
+            erase.finish_blob_deletions(pipeline.db, pipeline.blobs, actor=audit.SYSTEM, keys=superseded)
         context.artifacts["redacted_audio_seconds"] = time.monotonic() - began
         logger.info("job %d: redacted audio with %d range(s), %d scrubbed from the raw audio, %.2f s",
                     context.job.job_id, len(ranges), len(card_ranges), time.monotonic() - began)
 
     def _record(self, pipeline, context, rendered, redacted_ref, range_count,
                 scrubbed, scrubbed_ref, card_ranges) -> list[str] | None:
-        """One transaction; the blob keys no row points at any more, or None if the call is gone."""
+        """One transaction; the blob keys scheduled for deletion, or None if the call is gone.
+
+        Superseded blobs (the unscrubbed raw audio, a redacted copy from an earlier attempt)
+        are unlinked through retention's pending-deletion records in this same transaction, so
+        a crash before their files are deleted leaves them for the next purge, never orphaned.
+        """
+        from redactor.retention import erase
+
         superseded: list[str] = []
+        now = utcnow()
         with pipeline.db.session() as session:
             call = session.get(Call, context.call_id)
             if call is None:
                 return None
-            replaced = save_redacted_audio(
+            if get_redacted_audio(session=session, call_id=call.id) is not None:
+                superseded.append(erase.unlink_redacted_audio(session, call.id, reason="superseded", now=now))
+            save_redacted_audio(
                 session=session, call_id=call.id, blob_key=redacted_ref.key, sha256=redacted_ref.sha256,
                 size=redacted_ref.size, media_type=rendered.media_type, fill=self.fill,
                 duration=rendered.duration, range_count=range_count,
             )
-            if replaced:
-                superseded.append(replaced)
-            audit.record(session, type="redacted_audio.created", actor=audit.SYSTEM, call_id=call.id,
+            audit.record(session, type="redacted_audio.created", actor=audit.SYSTEM, call_id=call.id, now=now,
                          details={"ranges": range_count, "fill": self.fill, "sha256": redacted_ref.sha256})
             if scrubbed is not None and scrubbed_ref is not None:
-                if call.audio_blob_key and call.audio_blob_key != scrubbed_ref.key:
-                    superseded.append(call.audio_blob_key)
                 details = {
                     "ranges": len(card_ranges),
                     "entity_types": sorted({t for r in card_ranges for t in r.entity_types}),
@@ -128,10 +150,13 @@ class RedactedAudioStep:
                     "new_sha256": scrubbed_ref.sha256,
                     "codec": scrubbed.codec,
                 }
+                old_key = erase.unlink_raw_audio(session, call, reason="card_data_scrubbed", now=now)
+                if old_key:
+                    superseded.append(old_key)
                 call.audio_blob_key, call.audio_sha256 = scrubbed_ref.key, scrubbed_ref.sha256
                 call.audio_bytes, call.audio_codec = scrubbed_ref.size, scrubbed.codec
                 audit.record(session, type="raw_audio.card_data_scrubbed", actor=audit.SYSTEM,
-                             call_id=call.id, details=details)
+                             call_id=call.id, now=now, details=details)
                 context.audio_blob_key, context.audio_sha256 = scrubbed_ref.key, scrubbed_ref.sha256
             session.commit()
         return superseded

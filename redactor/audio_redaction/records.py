@@ -54,27 +54,10 @@ def save_redacted_audio(
     fill: str,
     duration: float,
     range_count: int,
-) -> str | None:
-    """Record (or replace) the redacted audio of a call; return the blob key it replaced, if any.
-
-    The caller deletes the replaced blob after committing (a retry renders a new one).
-    """
-    row = session.get(RedactedAudio, call_id)
-    replaced = None
-    if row is None:
-        row = RedactedAudio(call_id=call_id)
-        session.add(row)
-    elif row.blob_key != blob_key:
-        replaced = row.blob_key
-    row.blob_key, row.sha256, row.size, row.media_type = blob_key, sha256, size, media_type
-    row.fill, row.duration, row.range_count = fill, duration, range_count
-    return replaced
-
-
-def delete_redacted_audio(*, session: Session, call_id: str) -> str | None:
-    """Forget the redacted audio of a call; return its blob key for the caller to delete."""
-    row = session.get(RedactedAudio, call_id)
-    if row is None:
-        return None
-    session.delete(row)
-    return row.blob_key
+) -> RedactedAudio:
+    """Record the redacted audio of a call (unlink an earlier one first: retention.erase)."""
+    row = RedactedAudio(call_id=call_id, blob_key=blob_key, sha256=sha256, size=size, media_type=media_type,
+                        fill=fill, duration=duration, range_count=range_count)
+    session.add(row)
+    session.flush()
+    return row

@@ -50,6 +50,15 @@ class CallContextConfig(_Strict):
         return value
 
 
+class OrganisationNumbersConfig(_Strict):
+    """Phone numbers an operator gives as the organisation's own (not personal, kept for QA)."""
+
+    enabled: bool = True
+    prefixes: list[str] = Field(["0120", "0800", "0570"], description="Toll-free and navigation-dial prefixes.")
+    cues_after: list[str] = Field(["までお問い合わせ", "までお電話", "までご連絡", "までお願い", "でも承", "にお問い合わせ"],
+                                  description="Words right after a number that make it the organisation's.")
+
+
 class NlpConfig(_Strict):
     model: str = "ja_ginza"
     ner: Literal["all", "selective", "off"] = Field(
@@ -72,6 +81,7 @@ class PiiConfig(_Strict):
     operators: dict[str, OperatorConfig] = Field(default_factory=lambda: {"default": OperatorConfig()})
     allow_list: list[str] = Field(default_factory=list, description="Organisation names and numbers kept verbatim.")
     propagate_names: bool = True
+    organisation_numbers: OrganisationNumbersConfig = OrganisationNumbersConfig()
     call_context: CallContextConfig = CallContextConfig()
     nlp: NlpConfig = NlpConfig()
 

@@ -63,10 +63,11 @@ def _nfkc_pieces(text: str) -> list[Piece]:
 
 
 def _fold_dashes(pieces: list[Piece]) -> list[Piece]:
-    """A dash-like character between digits (spaces allowed) becomes '-'."""
+    """A dash-like character between digits (spaces allowed) becomes '-'; so does a full-width or
+    ASCII hyphen after a letter or digit (ＭＴ－３９１８). ー between katakana stays a long vowel."""
     out = list(pieces)
     for k, p in enumerate(pieces):
-        if p.char not in DASHES or p.char == "-" and False:
+        if p.char not in DASHES:
             continue
         left = _neighbour(pieces, k, -1)
         right = _neighbour(pieces, k, 1)

@@ -112,7 +112,13 @@ def _kanji_run_to_digits(run: list[Piece]) -> list[Piece]:
     return [Piece(d, run[0].start, run[-1].end) for d in str(value)]
 
 
+_FIRST_CHARS = frozenset(token[0] for token, _ in _TOKENS)
+_ERA_FIRST_CHARS = frozenset(era[0] for era in KANA_ERAS)
+
+
 def _match_token(hira: str, i: int) -> tuple[str, str] | None:
+    if i >= len(hira) or hira[i] not in _FIRST_CHARS:
+        return None
     for token, kind in _TOKENS:
         if hira.startswith(token, i):
             return token, kind
@@ -125,6 +131,10 @@ def convert_kana_numerals(pieces: list[Piece]) -> list[Piece]:
     out: list[Piece] = []
     i, n = 0, len(pieces)
     while i < n:
+        if hira[i] not in _FIRST_CHARS and hira[i] not in _ERA_FIRST_CHARS:
+            out.append(pieces[i])
+            i += 1
+            continue
         era = next((e for e in KANA_ERAS if hira.startswith(e, i)), None)
         if era and _match_token(hira, i + len(era)):
             chars = KANA_ERAS[era]

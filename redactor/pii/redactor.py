@@ -9,6 +9,7 @@ allow-list and name propagation are applied per turn; spans map back to the orig
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ from redactor.pii.results import Finding, RedactedCall, RedactedTurn
 
 logger = logging.getLogger(__name__)
 
+_PHONE_SHAPE = re.compile(r"(?<![\d\-])0\d{1,4}-?\d{1,4}-?\d{3,4}(?![\d\-])")
 VERY_WEAK = 0.25  # below this a candidate is lifted by call context only in a caller's turn
 Span = tuple[str, int, int, float]  # (type, start, end, score) in a normalized turn
 
@@ -106,7 +108,8 @@ class CallRedactor:
             for run in fail_closed_numbers(line, context, conf.call_context):
                 if not _overlaps(per_turn[turn], run.start, run.end):
                     per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
-        per_turn = [self._drop_allowed(line, spans) for line, spans in zip(lines, per_turn)]
+        per_turn = [self._drop_allowed(line, spans, context.is_operator)
+                    for line, spans, context in zip(lines, per_turn, contexts)]
         if conf.propagate_names:
             self._propagate_names(lines, starts, per_turn, artifacts)
         return per_turn
@@ -119,9 +122,21 @@ class CallRedactor:
             return False
         return not context.is_operator or result.score >= VERY_WEAK
 
-    def _drop_allowed(self, line: str, spans: list[Span]) -> list[Span]:
+    def _drop_allowed(self, line: str, spans: list[Span], operator_turn: bool) -> list[Span]:
+        """Drop spans touching the allow-list, or (in an operator's turn) the organisation's numbers."""
         allowed = [(i, i + len(item)) for item in self._allow for i in _find_all(line, item)]
+        if operator_turn and self.config.organisation_numbers.enabled:
+            allowed += self._organisation_numbers(line)
         return [s for s in spans if not any(a < s[2] and s[1] < b for a, b in allowed)]
+
+    def _organisation_numbers(self, line: str) -> list[tuple[int, int]]:
+        conf = self.config.organisation_numbers
+        found = []
+        for match in _PHONE_SHAPE.finditer(line):
+            number, rest = match.group(), line[match.end():match.end() + 12]
+            if number.startswith(tuple(conf.prefixes)) or rest.lstrip().startswith(tuple(conf.cues_after)):
+                found.append(match.span())
+        return found
 
     def _propagate_names(self, lines, starts, per_turn, artifacts) -> None:
         doc = artifacts.tokens
@@ -133,13 +148,18 @@ class CallRedactor:
                 lo, hi = starts[turn] + s, starts[turn] + e
                 tokens = tokens_in(doc, lo, hi)
                 terms |= name_terms(lines[turn][s:e], tokens)
+        joined = "\n".join(lines)
         for term in sorted(terms, key=len, reverse=True):
+            if term not in joined:
+                continue
             for turn, line in enumerate(lines):
+                if term not in line:
+                    continue
                 for s, e in find_occurrences(line, term):
                     if not _overlaps(per_turn[turn], s, e):
                         per_turn[turn].append(("PERSON", s, e, self.config.score_threshold))
         for turn, line in enumerate(lines):
-            per_turn[turn] = self._drop_allowed(line, per_turn[turn])
+            per_turn[turn] = self._drop_allowed(line, per_turn[turn], False)
 
 
 def _coerce_turns(turns: Sequence) -> tuple[list[str], list[NormalizedText]]:

@@ -41,7 +41,7 @@ def purge(dry_run: bool, as_json: bool, data_dir: Path | None) -> None:
     if as_json:
         click.echo(json.dumps({
             "dry_run": report.dry_run, "now": report.now.isoformat(), "counts": report.counts(),
-            "resumed": report.resumed, "held": report.held, "failed": report.failed,
+            "resumed": report.resumed, "held": report.held, "failed": report.failed, "orphans": report.orphans,
             "items": [{"call_id": i.call_id, "artifact": i.artifact, "reason": i.reason,
                        "due_at": i.due_at.isoformat() if i.due_at else None} for i in report.items],
         }, indent=2))
@@ -51,7 +51,8 @@ def purge(dry_run: bool, as_json: bool, data_dir: Path | None) -> None:
             due = item.due_at.isoformat() if item.due_at else "-"
             click.echo(f"{verb}\t{item.call_id}\t{item.artifact}\t{item.reason}\tdue {due}")
         click.echo(f"{len(report.items)} artifact(s) {verb}; {report.held} kept under a legal hold; "
-                   f"{report.resumed} half-done deletion(s) {'waiting' if dry_run else 'finished'}", err=True)
+                   f"{report.resumed} half-done deletion(s) {'waiting' if dry_run else 'finished'}; "
+                   f"{report.orphans} orphan file(s) {'found' if dry_run else 'removed'}", err=True)
     if report.failed:
         click.echo(f"{report.failed} file(s) could not be deleted; see the log, the next purge retries", err=True)
         sys.exit(1)

@@ -35,6 +35,8 @@ from redactor.store.types import utcnow
 
 logger = logging.getLogger(__name__)
 
+BATCH = 100  # files deleted, then recorded in one transaction (a commit is an fsync)
+
 
 class EraseReason(StrEnum):
     RETENTION_LIMIT = "retention_limit"
@@ -113,29 +115,37 @@ def finish_blob_deletions(db: Database, blobs: BlobStore, *, actor: audit.Actor,
     """
     with db.read_session() as session:
         query = select(PendingBlobDeletion.blob_key).order_by(PendingBlobDeletion.created_at)
-        if keys is not None:
-            query = query.where(PendingBlobDeletion.blob_key.in_(keys))
-        pending = list(session.execute(query).scalars())
+        if keys is None:
+            pending = list(session.execute(query).scalars())
+        else:
+            pending = [key for start in range(0, len(keys), 500)
+                       for key in session.execute(query.where(
+                           PendingBlobDeletion.blob_key.in_(keys[start:start + 500]))).scalars()]
     finished = failed = 0
-    for key in pending:
-        try:
-            existed = blobs.delete(key)
-        except OSError as error:
-            failed += 1
-            logger.error("deleting blob %s failed (%s); the next purge retries", key, type(error).__name__)
+    for start in range(0, len(pending), BATCH):
+        deleted: dict[str, bool] = {}
+        for key in pending[start:start + BATCH]:
+            try:
+                deleted[key] = blobs.delete(key)
+            except OSError as error:
+                failed += 1
+                logger.error("deleting blob %s failed (%s); the next purge retries", key, type(error).__name__)
+        if not deleted:
             continue
         with db.session() as session:
-            row = session.get(PendingBlobDeletion, key)
-            if row is None:  # another process finished it meanwhile
-                continue
             secure_delete(session)
-            audit.record(session, type="artifact.purged", actor=actor, call_id=row.call_id, now=now,
-                         details={"artifact": row.artifact, "reason": row.reason, "sha256": row.sha256,
-                                  "file_deleted": existed})
-            session.delete(row)
+            for key, existed in deleted.items():
+                row = session.get(PendingBlobDeletion, key)
+                if row is None:  # another process finished it meanwhile
+                    continue
+                audit.record(session, type="artifact.purged", actor=actor, call_id=row.call_id, now=now,
+                             details={"artifact": row.artifact, "reason": row.reason, "sha256": row.sha256,
+                                      "file_deleted": existed})
+                session.delete(row)
+                finished += 1
+            session.flush()
             complete_deletion_requests(session, actor=actor, now=now)
             session.commit()
-        finished += 1
     return finished, failed
 
 

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator,
                       model_validator)
@@ -88,7 +88,8 @@ class OperatorGroup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     group: str = Field(..., pattern=_GROUP_PATTERN)
-    operator_ids: list[str] = Field(default_factory=list, max_length=10000)
+    operator_ids: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=10000)
 
 
 class Override(BaseModel):

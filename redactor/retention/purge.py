@@ -4,10 +4,11 @@
 
 Each run first finishes deletions a crashed run left half done (see redactor.retention.erase),
 then finds every artifact past its deadline under the policy in force now (so shortening a
-limit applies to existing calls), skips calls under a legal hold, and erases the rest one call
-per transaction, re-checking hold and deadline inside it. It also erases whatever a call whose
+limit applies to existing calls), skips calls under a legal hold, and erases the rest in
+batches of calls per transaction, re-checking hold and deadline inside it. It also erases whatever a call whose
 consent was withdrawn still holds (a job that was running during the withdrawal may have
-stored something after it). `now` is injected: tests drive a fake clock, never the real one.
+stored something after it), and finally removes orphan blob files (redactor.retention.orphans).
+`now` is injected: tests drive a fake clock, never the real one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from redactor.retention import erase
 from redactor.retention.deadlines import call_deadlines
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
+from redactor.retention.orphans import find_orphan_blobs, sweep_orphan_blobs
 from redactor.retention.policy import Artifact, RetentionPolicy, get_policy
 from redactor.retention.tables import ContractEnd
 from redactor.store.db import Database
@@ -57,6 +59,7 @@ class PurgeReport:
     resumed: int = 0  # half-done deletions of an earlier run finished (dry run: waiting)
     held: int = 0  # expired artifacts kept because their call is under a legal hold
     failed: int = 0  # files that could not be deleted now (retried next run)
+    orphans: int = 0  # unreferenced blob files removed (dry run: found)
 
     def counts(self) -> dict[str, int]:
         return dict(Counter(item.artifact for item in self.items))
@@ -159,40 +162,43 @@ def purge_expired_artifacts(*, db: Database, blobs: BlobStore, now: datetime | N
         with db.read_session() as session:
             items, held = expired_items(session, now=now)
             waiting = erase.pending_count(session)
-        return PurgeReport(now=now, dry_run=True, items=items, resumed=waiting, held=held)
+        return PurgeReport(now=now, dry_run=True, items=items, resumed=waiting, held=held,
+                           orphans=len(find_orphan_blobs(db, blobs)))
 
     resumed, failed = erase.finish_blob_deletions(db, blobs, actor=actor, now=now)
     with db.read_session() as session:
         planned, _ = expired_items(session, now=now)
-    by_call: dict[str, list[PurgeItem]] = {}
-    for item in planned:
-        by_call.setdefault(item.call_id, []).append(item)
+    call_ids = list(dict.fromkeys(item.call_id for item in planned))
 
     done: list[PurgeItem] = []
     keys: list[str] = []
-    for call_id in by_call:
+    for start in range(0, len(call_ids), erase.BATCH):
         with db.session() as session:
             # Re-check inside the transaction: a hold or a longer limit may have arrived.
-            items, _ = expired_items(session, now=now, calls=[call_id])
-            call = session.get(Call, call_id)
-            if not items or call is None:
-                continue
-            reason = items[0].reason
-            keys += erase_artifacts(session, call, [i.artifact for i in items], reason=reason, actor=actor, now=now)
-            if reason == EraseReason.CONSENT_WITHDRAWN:
-                erase.cancel_jobs(session, call.id, reason, now)
+            items, _ = expired_items(session, now=now, calls=call_ids[start:start + erase.BATCH])
+            by_call: dict[str, list[PurgeItem]] = {}
+            for item in items:
+                by_call.setdefault(item.call_id, []).append(item)
+            for call_id, call_items in by_call.items():
+                call = session.get(Call, call_id)
+                reason = call_items[0].reason
+                keys += erase_artifacts(session, call, [i.artifact for i in call_items], reason=reason,
+                                        actor=actor, now=now)
+                if reason == EraseReason.CONSENT_WITHDRAWN:
+                    erase.cancel_jobs(session, call.id, reason, now)
             session.commit()
         done.extend(items)
     finished, failed_now = erase.finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
     with db.read_session() as session:
         _, held = expired_items(session, now=now)
+    orphans = sweep_orphan_blobs(db, blobs, actor=actor, now=now)
     report = PurgeReport(now=now, dry_run=False, items=done, resumed=resumed, held=held,
-                         failed=failed + failed_now)
-    if done or resumed or report.failed:
+                         failed=failed + failed_now, orphans=orphans)
+    if done or resumed or report.failed or orphans:
         with db.session() as session:
             audit.record(session, type="retention.purge_run", actor=actor, now=now,
                          details={"purged": report.counts(), "resumed": resumed, "held": held,
-                                  "failed": report.failed})
+                                  "failed": report.failed, "orphans_removed": orphans})
             session.commit()
         logger.info("purge: %d artifact(s) purged, %d resumed, %d held, %d failed",
                     len(done), resumed, held, report.failed)

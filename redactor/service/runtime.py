@@ -60,7 +60,12 @@ class ServiceRuntime:
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
-        """Create the data dir (0700), migrate the database, load keys, clean crash leftovers."""
+        """Create the data dir (0700), migrate the database, load keys.
+
+        Commands (`redactor keys`, `redactor purge`) open the runtime while a server may be
+        running on the same data dir, so this does not touch temp files; the server calls
+        `sweep_leftovers()` at start.
+        """
         data_dir = Path(settings.data_dir)
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         url = settings.sqlalchemy_url
@@ -70,12 +75,40 @@ class ServiceRuntime:
         runtime = cls(settings, db)
         for folder in (runtime.incoming_dir, runtime.work_dir):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Plaintext left by a process killed mid-upload or mid-job never outlives a restart.
-        leftovers = sweep_work_dir(runtime.incoming_dir) + sweep_work_dir(runtime.work_dir)
-        leftovers += runtime.blobs.sweep_temp_files()
-        if leftovers:
-            logger.info("removed %d temporary file(s) left by an earlier run", leftovers)
         return runtime
+
+    def sweep_leftovers(self) -> int:
+        """Remove plaintext uploads, decrypted job audio and partial blobs a killed server left.
+
+        Only the (single) server calls this at start, before it accepts uploads or runs jobs.
+        """
+        leftovers = sweep_work_dir(self.incoming_dir) + sweep_work_dir(self.work_dir)
+        leftovers += self.blobs.sweep_temp_files()
+        leftovers += self.sweep_orphan_blobs()
+        if leftovers:
+            logger.info("removed %d temporary or orphaned file(s) left by an earlier run", leftovers)
+        return leftovers
+
+    def sweep_orphan_blobs(self) -> int:
+        """Delete blobs no row points at (a process killed between encrypting and committing).
+
+        A blob is referenced by any column named `blob_key` or `*_blob_key` in any table: keep
+        that naming for every new artifact, or its blobs are deleted at the next server start.
+        """
+        from sqlalchemy import select
+
+        from redactor.store.models import Base
+
+        referenced: set[str] = set()
+        with self.db.read_session() as session:
+            for table in Base.metadata.sorted_tables:
+                for column in table.columns:
+                    if column.name == "blob_key" or column.name.endswith("_blob_key"):
+                        referenced.update(k for k in session.execute(select(column)).scalars() if k)
+        orphans = [key for key in self.blobs.keys() if key not in referenced]
+        for key in orphans:
+            self.blobs.delete(key)
+        return len(orphans)
 
     # --- models and worker ----------------------------------------------------------------
     @property

@@ -311,7 +311,10 @@ def _merge_turns(segments: list[_Segment]) -> list[Turn]:
             continue
         if current:
             turns.append(Turn.from_words(current_speaker, current))
-        words[0].word = words[0].word.lstrip()
+        for word in words:  # a turn starts with its first visible character
+            word.word = word.word.lstrip()
+            if word.word:
+                break
         current, current_speaker = words, segment.speaker
     if current:
         turns.append(Turn.from_words(current_speaker, current))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from redactor import audit
 from redactor.audio_redaction import decode_pcm
 from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.audio_redaction.records import get_redacted_audio, public_ranges
+from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.pipeline import PipelineContext
 from redactor.store.models import AuditEvent, Call
@@ -61,7 +63,8 @@ def test_step_records_redacted_audio_and_scrubs_card_data(service, call_id):
         freqs = np.fft.rfftfreq(segment.size, 1 / info.sample_rate)
         assert spectrum[np.abs(freqs - 1000) <= 30].sum() / spectrum.sum() > 0.99
     assert [e.type for e in events] == (
-        ["redacted_audio.created", "raw_audio.card_data_scrubbed"] if has_cards else ["redacted_audio.created"]
+        ["redacted_audio.created", "raw_audio.card_data_scrubbed", "artifact.purged"] if has_cards
+        else ["redacted_audio.created"]
     )
     assert json.loads(context.artifacts["redacted_ranges_json"])  # handed to CallPipeline.store
 
@@ -118,3 +121,57 @@ def test_a_call_deleted_meanwhile_leaves_no_blob(service):
             session.commit()
         RedactedAudioStep()(pipeline, context)
     assert list(pipeline.blobs.keys()) == [row.audio_blob_key]  # only the (to-be-purged) original
+
+
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"raw_audio_scrub_entities": ["CREDIT_CARD", "CREDITCARD"]}, "unknown entity types ['CREDITCARD']"),
+        ({"redaction_fill": "beep"}, "REDACTOR_REDACTION_FILL must be one of tone, silence"),
+    ],
+)
+def test_misconfiguration_is_refused_at_start(settings, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        RedactedAudioStep.from_settings(Settings.model_construct(**{**Settings().model_dump(), **settings}))
+
+
+class FlakyDeleteBlobStore(EncryptedFileBlobStore):
+    """The real store whose file deletions fail with an I/O error while `failing` is set."""
+
+    failing = True
+
+    def delete(self, key: str) -> bool:
+        if self.failing:
+            raise OSError("disk unavailable")
+        return super().delete(key)
+
+
+def test_a_retry_supersedes_and_failed_deletions_wait_for_the_next_purge(service):
+    from redactor.retention import erase
+    from redactor.retention.tables import PendingBlobDeletion
+
+    pipeline, call = service, CALLS["call02"]
+    row = add_call(pipeline, call)
+    first = run_step(pipeline, call, row, Settings())  # the job's first attempt
+    with pipeline.db.read_session() as session:
+        first_redacted = get_redacted_audio(session=session, call_id=row.id).blob_key
+    # a second attempt (the job was retried after a crash before storing the transcript)
+    pipeline.blobs = FlakyDeleteBlobStore(pipeline.blobs.root, b"k" * 32)
+    context = PipelineContext(job=first.job, call_id=row.id, channels=call["channels"],
+                              audio_blob_key=first.audio_blob_key, audio_sha256=first.audio_sha256,
+                              transcript=first.transcript, redacted=first.redacted)
+    with pipeline.decrypted_audio(context):
+        RedactedAudioStep()(pipeline, context)
+    with pipeline.db.read_session() as session:
+        pending = {p.blob_key: p.reason for p in session.execute(select(PendingBlobDeletion)).scalars()}
+        current = get_redacted_audio(session=session, call_id=row.id).blob_key
+    assert pending == {first_redacted: "superseded", first.audio_blob_key: "card_data_scrubbed"}
+    assert current != first_redacted
+    # the next purge finishes the deletions: only the current blobs are left, nothing orphaned
+    pipeline.blobs.failing = False
+    assert erase.finish_blob_deletions(pipeline.db, pipeline.blobs, actor=audit.SYSTEM) == (2, 0)
+    with pipeline.db.read_session() as session:
+        stored_call = session.get(Call, row.id)
+        assert session.execute(select(PendingBlobDeletion)).first() is None
+        assert audit.verify_chain(session) == []
+    assert sorted(pipeline.blobs.keys()) == sorted([current, stored_call.audio_blob_key])

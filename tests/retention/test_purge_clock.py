@@ -138,7 +138,7 @@ def test_limits_can_count_from_the_contract_end(runtime):
     assert_consistent(runtime)
 
 
-def test_contract_end_via_api_matches_through_the_caller_hash(client, auth, call_metadata):
+def test_contract_end_via_api_matches_through_the_caller_hash(client, auth):
     runtime = client.app.state.runtime
     call_id = add_call(runtime, caller_number="03-1234-5678")
     response = client.post("/v1/contract-ends", headers=auth("telephony"),

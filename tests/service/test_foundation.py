@@ -131,3 +131,35 @@ def test_readers_are_not_blocked_by_a_writer(runtime):
         writer.commit()
     with runtime.db.read_session() as reader:
         assert reader.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
+
+
+def test_leftovers_are_swept_by_the_server_start_only(service_settings):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+    from redactor.service.runtime import ServiceRuntime
+
+    import io
+    import uuid
+
+    from redactor.store.models import Call
+
+    runtime = ServiceRuntime.open(service_settings)
+    orphan = runtime.blobs.put(io.BytesIO(b"encrypted, then the process died before the commit"))
+    kept = runtime.blobs.put(io.BytesIO(b"audio of a stored call"))
+    with runtime.db.session() as session:
+        session.add(Call(id=str(uuid.uuid4()), external_id="kept", started_at=datetime.now(timezone.utc),
+                         operator_id="op", direction="inbound", channels="mono", consent_state="granted",
+                         status="queued", audio_blob_key=kept.key))
+        session.commit()
+    leftovers = [runtime.incoming_dir / "upload-dead", runtime.work_dir / "job-1-dead.audio",
+                 runtime.blobs.root / "ab" / ("ab" + "0" * 30 + ".dead.tmp"), runtime.blobs.path_of(orphan.key)]
+    for path in leftovers[:3]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"plaintext")
+    runtime.close()
+    ServiceRuntime.open(service_settings).close()  # a command (keys, purge) next to a running server
+    assert all(path.exists() for path in leftovers)
+    with TestClient(create_app(service_settings, start_worker=False)) as client:
+        assert not any(path.exists() for path in leftovers)
+        assert list(client.app.state.runtime.blobs.keys()) == [kept.key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import wave
 from pathlib import Path
 
@@ -11,6 +12,15 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_DIR = REPO_ROOT / "sample_audio"
+
+
+@pytest.fixture(scope="session")
+def sample_calls() -> list[dict]:
+    """sample_audio/calls.json entries, each with `path` set (own copy: these tests define it)."""
+    calls = json.loads((SAMPLE_DIR / "calls.json").read_text(encoding="utf-8"))["calls"]
+    for call in calls:
+        call["path"] = SAMPLE_DIR / call["file"]
+    return calls
 
 
 @pytest.fixture(scope="session")

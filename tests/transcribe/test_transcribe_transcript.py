@@ -42,6 +42,7 @@ MERGE_CASES = [
         [("unknown", "はい"), ("unknown", "お願いします")],
     ),
     ("whitespace-only text is dropped", [seg("caller", (0.0, 1.0, "  "))], []),
+    ("leading blank words are stripped", [seg("caller", (0.0, 0.1, " "), (0.1, 0.5, " はい"))], [("caller", "はい")]),
     ("no segments, no turns", [], []),
 ]
 

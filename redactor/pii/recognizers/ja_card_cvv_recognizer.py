@@ -8,4 +8,4 @@ from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 class JaCardCvvRecognizer(JaPatternRecognizer):
     ENTITY = "CARD_CVV"
     PATTERNS = [JaPattern("3-4 digits (very weak)", r"(?<![\d\-/.,])\d{3,4}(?![\d\-/.,円])", 0.15)]
-    CONTEXT = ["セキュリティコード", "セキュリティ番号", "セキュリティー", "裏の番号", "裏面", "裏の", "cvv", "cvc", "3桁"]
+    CONTEXT = ["セキュリティコード", "セキュリティ番号", "セキュリティー", "裏の番号", "裏面", "裏", "cvv", "cvc", "3桁"]

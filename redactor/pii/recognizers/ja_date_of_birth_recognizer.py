@@ -23,6 +23,7 @@ class JaDateOfBirthRecognizer(JaPatternRecognizer):
         JaPattern("era date (medium)", rf"{_ERA}\s?(?P<year>\d{{1,2}}|元)年{_MD}", 0.5),
         JaPattern("令和 date (weak)", rf"令和\s?(?P<year>\d{{1,2}}|元)年{_MD}", 0.3),
         JaPattern("western date (weak)", rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})年{_MD}", 0.3),
+        JaPattern("two-digit year date (very weak)", rf"(?<![\d年])(?P<year>\d{{2}})年{_MD}", 0.15),
         JaPattern("slashed date (weak)",
                   r"(?<![\d/])(?P<year>(?:19|20)\d{2})[/.](?P<month>\d{1,2})[/.](?P<day>\d{1,2})(?![\d/])", 0.3),
     ]

@@ -16,7 +16,8 @@ class JaEmailRecognizer(JaPatternRecognizer):
     PATTERNS = [
         JaPattern("email (strong)",
                   r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?![A-Za-z0-9\-])", 0.9),
-        JaPattern("spelled email (medium)", rf"{_SPELLED}+\s?{_AT}\s?{_SPELLED}+", 0.6),
+        JaPattern("spelled email (medium)",
+                  rf"{_SPELLED}+(?:[ 　]{_SPELLED}+)*\s?{_AT}\s?{_SPELLED}+(?:[ 　]{_SPELLED}+)*", 0.6),
     ]
     CONTEXT = ["メール", "アドレス", "めーる"]
 

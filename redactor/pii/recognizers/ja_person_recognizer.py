@@ -6,6 +6,8 @@ word-list check; weak ones (「、吉田でございます」) also need Sudachi
 
 from __future__ import annotations
 
+import re
+
 from presidio_analyzer import RecognizerResult
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
@@ -15,6 +17,7 @@ from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, 
 _HONORIFIC = r"(?:様|さま|さん|くん|君|ちゃん|氏)"
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _END = r"(?=です|でした|で[、。\s]|で$|でお願|が|は|の|、|。|に|って|も|ね|\s|$|…)"
+_ROMAN = r"[A-Z][A-Za-z'\-]+(?:[ 　][A-Z][A-Za-z'\-]+){0,3}"
 _OFFICE = r"(?:センター|デスク|窓口|室|課|係|部|サポート|受付)"
 
 WEAK = "(weak)"
@@ -27,6 +30,8 @@ class JaPersonRecognizer(JaPatternRecognizer):
                   rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?:と申し|といいます|と言います|って言います|っていいます|と申す)", 0.8),
         JaPattern("honorific (medium)", rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}){_HONORIFIC}", 0.6),
         JaPattern("account holder name (strong)", rf"(?:名義|名前|氏名)(?:は|が)?[\s、]*(?P<value>{KANA_NAME}|{MIXED_NAME}|{KANJI_NAME})(?={_HONORIFIC}|です|で|。|、|$|\s)", 0.6),
+        JaPattern("romanized name (medium)",
+                  rf"(?:名義|名前|氏名|ローマ字)(?:は|が|で)?[\s、]*(?P<value>{_ROMAN})(?![A-Za-z])", 0.6),
         JaPattern("staff on duty (medium)",
                   rf"(?:担当の?|{_OFFICE}[、の]\s?)(?P<value>{KANJI_NAME})(?:です|でございます|が(?:承|うけたまわ|お受け|担当|対応|お伺い))", 0.7),
         JaPattern("staff taking the call (weak)",
@@ -39,7 +44,10 @@ class JaPersonRecognizer(JaPatternRecognizer):
     CONTEXT = ["名前", "氏名", "名義", "フルネーム", "名札", "読み", "漢字", "カタカナ", "ひらがな", "旧姓", "宛名", "なまえ"]
 
     def accept(self, text, start, end, nlp_artifacts) -> bool:
-        return is_plausible_name(text[start:end]) and not has_verb(nlp_artifacts, start, end)
+        value = text[start:end]
+        if re.fullmatch(_ROMAN, value):
+            return value.upper() not in ("ID", "OK", "NG", "IP", "SMS", "PDF")
+        return is_plausible_name(value) and not has_verb(nlp_artifacts, start, end)
 
     def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         results = []

@@ -22,6 +22,9 @@ NOT_NAMES = {
     "アルファベット", "カタカナ", "ひらがな", "漢字", "フルネーム", "旧姓", "新しい", "ほう", "こちら", "そちら",
     "わかりました", "すみません", "ありがとう", "よろしく", "はい", "いいえ", "えっと", "あの", "ええ", "そう",
     "ベトナム人", "中国人", "韓国人", "アメリカ人", "先方", "相手方", "この方", "部屋", "本部", "全部", "一部",
+    "私", "僕", "俺", "自分", "わたし", "わたくし", "あたし", "ぼく", "おれ", "うち", "家族", "親", "子", "夫婦", "本人様",
+    "ええと", "えーと", "えーっと", "えっとー", "あのー", "えー", "うーん", "んー", "その", "うん", "あー", "なんか",
+    "ちょっと待って", "すいません", "どうも", "こんにちは", "お世話", "よろしい", "おねがい",
     "もしもし", "なるほど", "まあ", "じゃあ", "ちょっと", "お願い", "今", "先月", "今月", "来月", "家", "自宅", "携帯",
 }
 # Role endings only: 人, 方, 屋, 部 end real names too (雅人, 緒方, 土屋, 服部).
@@ -36,7 +39,7 @@ RELATIONS = ("夫", "妻", "主人", "父", "母", "息子", "娘", "長男", "�
 def is_plausible_name(value: str) -> bool:
     """False for words that look like a name slot filler but are common nouns or roles."""
     value = value.strip(" 　・")
-    if not value or value in NOT_NAMES or value.endswith(NOT_NAME_SUFFIXES):
+    if not value or value in NOT_NAMES or value in RELATIONS or value.endswith(NOT_NAME_SUFFIXES):
         return False
     return not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in value)
 

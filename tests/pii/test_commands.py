@@ -1,0 +1,57 @@
+"""`redactor redact-text` and `redactor eval` through click's runner (the real engine)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from redactor.pii.commands import evaluate, parse_call_line, redact_text, InputLineError
+
+from .helpers import OWN_CALLS
+
+GOOD = json.dumps({"id": "c1", "turns": [{"speaker": "caller", "text": "携帯は090-1234-5678です"}], "x": 1},
+                  ensure_ascii=False)
+
+
+@pytest.mark.parametrize("line, code, message", [
+    ('{"id": 1, "turns": [', "bad_json", "not valid JSON"),
+    ('[1, 2]', "bad_call", "expected a JSON object"),
+    ('{"id": 1}', "bad_call", "missing 'turns'"),
+    ('{"id": 1, "turns": "hello"}', "bad_call", "'turns' must be a list"),
+    ('{"id": 1, "turns": [{"speaker": "caller", "text": 5}]}', "bad_turn", "turn 0: 'text' must be a string"),
+    ('{"id": 1, "turns": ["text"]}', "bad_turn", "turn 0 must be an object"),
+])
+def test_parse_errors(line, code, message):
+    with pytest.raises(InputLineError, match=message) as info:
+        parse_call_line(line)
+    assert info.value.code == code
+
+
+@pytest.mark.slow
+def test_redact_text_good_and_bad_lines():
+    bad_text = json.dumps({"id": "c3", "turns": [{"speaker": "caller", "text": ["090-1234-5678"]}]})
+    stdin = "\n".join([GOOD, "{broken", '{"id": "c2"}', bad_text, ""]) + "\n"
+    result = CliRunner().invoke(redact_text, [], input=stdin)
+    assert result.exit_code == 1
+    out_lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out_lines == [{"id": "c1", "turns": [{"speaker": "caller", "text": "携帯は<PHONE_NUMBER>です"}],
+                          "entities": [{"type": "PHONE_NUMBER", "turn": 0, "start": 3, "end": 16, "score": 1.0}]}]
+    assert "error[bad_json] line 2" in result.stderr
+    assert "error[bad_call] line 3: missing 'turns'" in result.stderr
+    assert "error[bad_turn] line 4: turn 0: 'text' must be a string" in result.stderr
+    assert "090-1234-5678" not in result.stderr   # errors never echo the transcript
+
+
+@pytest.mark.slow
+def test_eval_prints_recall_and_keep_rate():
+    result = CliRunner().invoke(evaluate, [str(OWN_CALLS)])
+    assert result.exit_code == 0, result.output
+    assert "recall=" in result.stdout and "keep_rate=" in result.stdout
+    assert "PHONE_NUMBER" in result.stdout
+
+
+def test_redact_text_bad_config(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("operators: {default: {type: shred}}", encoding="utf-8")
+    result = CliRunner().invoke(redact_text, ["--config", str(path)], input=GOOD)
+    assert result.exit_code != 0 and "invalid" in result.output

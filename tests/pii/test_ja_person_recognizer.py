@@ -1,0 +1,58 @@
+"""PERSON through the whole engine (GiNZA tokens, call patterns, call context, propagation)."""
+
+import pytest
+
+from .helpers import redacted_types
+
+pytestmark = pytest.mark.slow
+
+ASK_NAME = ("operator", "ご契約者様のお名前をお願いします。")
+
+
+@pytest.mark.parametrize("before, text, name", [
+    # self-introductions and honorifics
+    ((), "森と申します。電気代のことで", "森"),
+    ((), "長谷川千尋といいます", "長谷川千尋"),
+    ((), "前回も林さんって人に電話したんです", "林"),
+    ((), "ヤマダタロウ様でよろしいですか", "ヤマダタロウ"),
+    ((), "石井さやか様、ご登録がございました", "石井さやか"),
+    # staff introducing themselves
+    ((), "お電話ありがとうございます。サクラ生命コールセンター、担当の藤原でございます。", "藤原"),
+    ((), "ミライガス受付センター、小川がお受けいたします。", "小川"),
+    # answers to a name question, in kanji, katakana, hiragana and foreign names
+    ((ASK_NAME,), "岩田美由紀です。", "岩田美由紀"),
+    ((ASK_NAME,), "オオツカ ケンジです。", "オオツカ ケンジ"),
+    ((ASK_NAME,), "わたぬきです。", "わたぬき"),
+    ((ASK_NAME,), "グエン・ヴァン・ミンです。", "グエン・ヴァン・ミン"),
+    ((ASK_NAME,), "名前は金子ひとみです。", "金子ひとみ"),
+    # family members
+    ((), "娘の恵子が決めてくれたのよ", "恵子"),
+    ((), "はい。立ち会いは妻の千夏がします", "千夏"),
+    ((), "名義はサイトウ ミホです", "サイトウ ミホ"),
+])
+def test_positive(call_redactor, before, text, name):
+    found = redacted_types(call_redactor, text, before=before)
+    assert any(name in value and etype == "PERSON" for value, etype in found.items()), found
+
+
+@pytest.mark.parametrize("before, text", [
+    ((ASK_NAME,), "はい、本人です。"),
+    ((ASK_NAME,), "えっと、ちょっと待ってください。"),
+    ((), "承知しました。お名前と生年月日をお願いいたします。"),
+    ((), "ギガプラン20に、かけ放題ライトのオプションをお付けしております。"),
+    ((), "ご主人様のお手続きはご本人からのお電話が必要です。"),
+    ((), "お客様、個人番号はお伺いしておりません。通知カードは本人確認書類としてご利用いただけません。"),
+    ((), "ベトナム人です。"),
+])
+def test_negative(call_redactor, before, text):
+    found = redacted_types(call_redactor, text, before=before)
+    assert "PERSON" not in found.values(), found
+
+
+def test_a_name_is_redacted_wherever_it_recurs(call_redactor):
+    turns = [{"speaker": "caller", "text": "長谷川千尋といいます"},
+             {"speaker": "operator", "text": "1991年7月22日生まれの長谷川様、確認がとれました。"},
+             {"speaker": "operator", "text": "チヒロ様のご契約ですね。"}]
+    result = call_redactor.redact(turns)
+    assert "長谷川" not in result.turns[1].text
+    assert "チヒロ" not in result.turns[2].text

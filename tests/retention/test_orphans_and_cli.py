@@ -1,0 +1,67 @@
+"""Orphan blob files and the `redactor purge` / `redactor audit verify` commands."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+
+from click.testing import CliRunner
+
+from redactor.retention.commands import purge as purge_command
+from redactor.retention.purge import purge_expired_artifacts
+
+from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def test_only_old_unreferenced_files_are_swept(runtime):
+    call_id = add_call(runtime, started_at=T0)
+    old_orphan = runtime.blobs.put(io.BytesIO(b"left by a crash between put and commit")).key
+    fresh_orphan = runtime.blobs.put(io.BytesIO(b"an upload committing right now")).key
+    two_hours_ago = time.time() - 7200
+    os.utime(runtime.blobs.path_of(old_orphan), (two_hours_ago, two_hours_ago))
+    for key in runtime.blobs.keys():  # referenced files are never touched, however old
+        if key != fresh_orphan:
+            os.utime(runtime.blobs.path_of(key), (two_hours_ago, two_hours_ago))
+
+    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0, dry_run=True)
+    assert dry.orphans == 1 and runtime.blobs.exists(old_orphan)
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0)
+    assert report.orphans == 1
+    assert not runtime.blobs.exists(old_orphan) and runtime.blobs.exists(fresh_orphan)
+    assert artifacts_of(runtime, call_id) == {"raw_audio", "redacted_transcript", "redacted_audio"}
+
+
+def test_purge_command_dry_run_then_real(runtime):
+    call_id = add_call(runtime, started_at=T0 - 400 * DAY)
+    data_dir = str(runtime.settings.data_dir)
+    dry = CliRunner().invoke(purge_command, ["--dry-run", "--json", "--data-dir", data_dir])
+    assert dry.exit_code == 0, dry.output
+    listed = json.loads(dry.output)
+    assert listed["dry_run"] is True and len(listed["items"]) == 3
+    assert artifacts_of(runtime, call_id) == {"raw_audio", "redacted_transcript", "redacted_audio"}
+    real = CliRunner().invoke(purge_command, ["--data-dir", data_dir])
+    assert real.exit_code == 0, real.output
+    assert real.output.count(f"purged\t{call_id}") == 3
+    assert artifacts_of(runtime, call_id) == set()
+    assert_consistent(runtime)
+
+
+def test_audit_verify_is_a_redactor_subcommand(runtime):
+    """Through the real entry point, as an operator runs it."""
+    env = {**os.environ, "REDACTOR_DATA_DIR": str(runtime.settings.data_dir)}
+    ok = subprocess.run([sys.executable, "-m", "redactor", "audit", "verify"], env=env, cwd=REPO_ROOT,
+                        capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    assert "audit chain intact" in ok.stderr
+    with runtime.db.engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO audit_events (seq, time, type, details, prev_hash, hash) "
+                                   "VALUES (1000, 't', 'forged', '{}', 'x', 'y')")
+    broken = subprocess.run([sys.executable, "-m", "redactor", "audit", "verify"], env=env, cwd=REPO_ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert broken.returncode == 1 and "seq 1000:" in broken.stdout

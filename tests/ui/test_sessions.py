@@ -1,0 +1,183 @@
+"""Sign-in, session cookies, sign-out and CSRF, against the real app (TestClient, real DB)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.ui.sessions import SESSION_COOKIE, SIGNIN_CSRF_COOKIE, InMemorySessionStore
+from redactor.api_keys import revoke_key
+from redactor.audit import Actor
+
+from .conftest import sign_in
+
+
+def set_cookie_headers(response) -> list[str]:
+    return [v for k, v in response.headers.multi_items() if k.lower() == "set-cookie"]
+
+
+def session_cookie_header(response) -> str:
+    return next(h for h in set_cookie_headers(response) if h.startswith(SESSION_COOKIE + "="))
+
+
+def csrf_of(page_html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
+
+
+@pytest.fixture
+def ui(client, api_keys):
+    """(client, keys): the app in-process; the client follows redirects and keeps cookies."""
+    client.follow_redirects = True
+    return client, api_keys
+
+
+def test_sign_in_sets_a_strict_httponly_cookie_and_never_puts_the_key_in_a_url(ui):
+    client, keys = ui
+    form = client.get("/ui/signin")
+    response = client.post("/ui/signin", data={"csrf_token": csrf_of(form.text), "api_key": keys["qa"],
+                                               "next": "/ui/calls"}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/ui/calls"
+    cookie = session_cookie_header(response)
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/ui" in cookie
+    assert "Secure" not in cookie  # plain http (a local deployment) cannot carry Secure cookies
+    assert keys["qa"] not in cookie and keys["qa"] not in response.headers["location"]
+    page = client.get("/ui/calls")
+    assert page.status_code == 200 and keys["qa"] not in page.text
+    assert keys["qa"].split("_")[1] in page.text  # the key id is shown, not the key
+
+
+def test_the_cookie_is_secure_over_https(service_settings):
+    from redactor.api_keys import create_key
+
+    app = create_app(service_settings, start_worker=False)
+    with TestClient(app, base_url="https://testserver") as client:
+        with app.state.runtime.db.session() as session:
+            key = create_key(session=session, role="privacy_manager").token
+            session.commit()
+        form = client.get("/ui/signin")
+        assert "Secure" in next(h for h in set_cookie_headers(form) if h.startswith(SIGNIN_CSRF_COOKIE))
+        response = client.post("/ui/signin", data={"csrf_token": csrf_of(form.text), "api_key": key},
+                               follow_redirects=False)
+        assert response.status_code == 303
+        assert "Secure" in session_cookie_header(response)
+
+
+REFUSED_SIGNINS = [
+    # (what, key role or literal key, csrf: "form"|"missing"|"wrong", origin, status, message key)
+    ("unknown key", "rdk_000000000000_" + "x" * 43, "form", None, 401, "signin-error"),
+    ("malformed key", "not a key", "form", None, 401, "signin-error"),
+    ("telephony key", "telephony", "form", None, 403, "signin-error"),
+    ("admin key", "admin", "form", None, 403, "signin-error"),
+    ("no csrf token", "qa", "missing", None, 403, "signin-error"),
+    ("wrong csrf token", "qa", "wrong", None, 403, "signin-error"),
+    ("cross-site post", "qa", "form", "https://evil.example", 403, "signin-error"),
+    ("opaque origin", "qa", "form", "null", 403, "signin-error"),
+]
+
+
+@pytest.mark.parametrize("what,key,csrf,origin,status,marker", REFUSED_SIGNINS, ids=[r[0] for r in REFUSED_SIGNINS])
+def test_refused_sign_ins_set_no_session(ui, what, key, csrf, origin, status, marker):
+    client, keys = ui
+    token = keys.get(key, key)
+    form = client.get("/ui/signin")
+    data = {"api_key": token}
+    if csrf != "missing":
+        data["csrf_token"] = csrf_of(form.text) if csrf == "form" else "forged"
+    headers = {"Origin": origin} if origin else {}
+    response = client.post("/ui/signin", data=data, headers=headers, follow_redirects=False)
+    assert response.status_code == status
+    assert marker in response.text
+    assert token not in response.text  # the submitted key is never echoed
+    assert not any(h.startswith(SESSION_COOKIE + "=") for h in set_cookie_headers(response))
+    assert client.get("/ui/calls", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("/ui/calls/abc?q=x", "/ui/calls/abc?q=x"),
+    ("/ui/privacy", "/ui/privacy"),
+    ("https://evil.example/", "/ui/calls"),
+    ("//evil.example/ui/", "/ui/calls"),
+    ("/ui//evil.example", "/ui/calls"),
+    ("/ui/\\evil.example", "/ui/calls"),
+    ("/v1/calls", "/ui/calls"),
+    ("", "/ui/calls"),
+])
+def test_after_sign_in_only_ui_paths_are_followed(ui, target, expected):
+    client, keys = ui
+    form = client.get("/ui/signin")
+    response = client.post("/ui/signin", data={"csrf_token": csrf_of(form.text), "api_key": keys["qa"],
+                                               "next": target}, follow_redirects=False)
+    assert response.headers["location"] == expected
+
+
+def test_sign_out_needs_the_csrf_token_and_ends_the_session(ui):
+    client, keys = ui
+    sign_in(client, keys["qa"])
+    page = client.get("/ui/calls")
+    old_cookie = client.cookies.get(SESSION_COOKIE)
+    refused = client.post("/ui/signout", data={}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert client.get("/ui/calls", follow_redirects=False).status_code == 200  # still signed in
+    done = client.post("/ui/signout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/ui/signin"
+    assert 'Max-Age=0' in session_cookie_header(done)
+    # The old cookie, replayed, no longer opens anything.
+    client.cookies.set(SESSION_COOKIE, old_cookie, path="/ui")
+    assert client.get("/ui/calls", follow_redirects=False).status_code == 303
+
+
+def test_revoking_the_key_ends_its_browser_sessions(ui):
+    client, keys = ui
+    sign_in(client, keys["qa"])
+    assert client.get("/ui/calls", follow_redirects=False).status_code == 200
+    runtime = client.app.state.runtime
+    with runtime.db.session() as session:
+        assert revoke_key(session=session, key_id=keys["qa"].split("_")[1], actor=Actor("admin"))
+        session.commit()
+    response = client.get("/ui/calls", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/ui/signin")
+
+
+def test_a_forged_session_cookie_is_refused(ui):
+    client, _ = ui
+    client.cookies.set(SESSION_COOKIE, "forged-session-id", path="/ui")
+    response = client.get("/ui/calls/some-id", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/ui/signin?next=%2Fui%2Fcalls%2Fsome-id"
+
+
+def test_pages_are_not_cached_framed_or_scriptable_from_elsewhere(ui):
+    client, keys = ui
+    sign_in(client, keys["qa"])
+    for url in ("/ui/signin", "/ui/calls"):
+        headers = client.get(url).headers
+        assert headers["cache-control"] == "no-store"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self'" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY"
+
+
+def test_ui_routes_stay_out_of_the_api_schema(client):
+    assert not [path for path in client.get("/openapi.json").json()["paths"] if path.startswith("/ui")]
+
+
+def test_session_store_expires_idle_and_old_sessions():
+    store = InMemorySessionStore(idle=timedelta(minutes=30), lifetime=timedelta(hours=2))
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+    session_id, session = store.create(key_id="k1", role="qa", now=start)
+    assert store.get(session_id, now=start + timedelta(minutes=29)) is not None
+    # used every 29 minutes: alive until the lifetime runs out
+    moment = start + timedelta(minutes=29)
+    while moment + timedelta(minutes=29) <= start + timedelta(hours=2):
+        moment += timedelta(minutes=29)
+        assert store.get(session_id, now=moment) is not None
+    assert store.get(session_id, now=start + timedelta(hours=2, minutes=1)) is None
+    other_id, _ = store.create(key_id="k1", role="qa", now=start)
+    assert store.get(other_id, now=start + timedelta(minutes=31)) is None  # idle too long
+    third_id, _ = store.create(key_id="k2", role="qa", now=start)
+    assert store.delete_for_key("k2") == 1 and store.get(third_id, now=start) is None
+    assert session.csrf_token and session_id not in repr(store._sessions)  # only digests are kept
