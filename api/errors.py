@@ -6,6 +6,8 @@ Messages name the bad field and the fix, never a submitted value (it could be pe
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -59,8 +61,41 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation_error(_request: Request, exc: RequestValidationError):
         return error_response(422, "request_invalid", describe_validation_errors(exc.errors()))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception):
-        # Type only: an exception's message may quote data being processed.
-        logger.error("unhandled %s", type(exc).__name__, exc_info=False)
-        return error_response(500, "internal_error", "the service failed; the error was logged")
+    app.add_middleware(ContainUnhandledErrors)
+
+
+class ContainUnhandledErrors:
+    """Answers an unhandled exception with a 500 in our error shape and logs it without its message.
+
+    Starlette's own handler re-raises so that the server logs the full traceback, and an
+    exception's message (or a chained one's) may quote the transcript or metadata being
+    processed. Here the log names the exception type and the frames (file, line, function)
+    that raised it, which is enough to find the bug, and nothing that was being processed.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response_started = False
+
+        async def tracking_send(message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, by design
+            frames = "; ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}"
+                               for f in traceback.extract_tb(exc.__traceback__)[-6:])
+            route = scope.get("route")
+            logger.error("unhandled %s in %s %s [%s]", type(exc).__name__, scope.get("method"),
+                         getattr(route, "path", "?"), frames)
+            if not response_started:
+                await error_response(500, "internal_error", "the service failed; the error was logged")(
+                    scope, receive, send)
