@@ -106,7 +106,7 @@ class CallRedactor:
                 per_turn[turn].append((r.entity_type, r.start - lo, end - lo, min(score, 1.0)))
         for turn, (line, context) in enumerate(zip(lines, contexts)):
             for run in fail_closed_numbers(line, context, conf.call_context):
-                if not _overlaps(per_turn[turn], run.start, run.end):
+                if not _covered(per_turn[turn], run.start, run.end):  # partial overlaps merge later
                     per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
         per_turn = [self._drop_allowed(line, spans, context.is_operator)
                     for line, spans, context in zip(lines, per_turn, contexts)]
@@ -156,7 +156,7 @@ class CallRedactor:
                 if term not in line:
                     continue
                 for s, e in find_occurrences(line, term):
-                    if not _overlaps(per_turn[turn], s, e):
+                    if not _covered(per_turn[turn], s, e):
                         per_turn[turn].append(("PERSON", s, e, self.config.score_threshold))
         for turn, line in enumerate(lines):
             per_turn[turn] = self._drop_allowed(line, per_turn[turn], False)
@@ -191,8 +191,8 @@ def _turn_of(starts: list[int], offset: int) -> int:
     return lo
 
 
-def _overlaps(spans: list[Span], start: int, end: int) -> bool:
-    return any(s < end and start < e for _, s, e, _ in spans)
+def _covered(spans: list[Span], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for _, s, e, _ in spans)
 
 
 def _find_all(text: str, item: str) -> list[int]:

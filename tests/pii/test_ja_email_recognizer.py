@@ -17,6 +17,8 @@ def recognizer():
     ("エムタカナシドットニーマルニーイチアットマークエグザンプルドットジェーピーです",
      "エムタカナシドット2021アットマークエグザンプルドットジェーピー"),
     ("nguyen.vminh アットマーク example.com", "nguyen.vminh アットマーク example.com"),
+    ("ケー、イー、アイ、ドット、ワイ、アットマーク、イグザンプル、ドット、コムです",
+     "ケー、イー、アイ、ドット、ワイ、アットマーク、イグザンプル、ドット、コム"),
 ])
 def test_positive(recognizer, text, expected):
     assert expected in recognized(recognizer, text)

@@ -9,6 +9,9 @@ from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
 _AT = r"(?:アットマーク|あっとまーく|アット|@)"
 _SPELLED = r"(?:[A-Za-z0-9._+\-]|[ァ-ヺー])"
+# Letters may be read one by one: 「ケー、イー、アイ、ドット、ワイ、アットマーク、...」
+_CHUNKS = rf"{_SPELLED}+(?:[ 　、,]{{1,2}}{_SPELLED}+)*"
+_GAP = r"[ 　、,]{0,2}"
 
 
 class JaEmailRecognizer(JaPatternRecognizer):
@@ -16,8 +19,7 @@ class JaEmailRecognizer(JaPatternRecognizer):
     PATTERNS = [
         JaPattern("email (strong)",
                   r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+(?![A-Za-z0-9\-])", 0.9),
-        JaPattern("spelled email (medium)",
-                  rf"{_SPELLED}+(?:[ 　]{_SPELLED}+)*\s?{_AT}\s?{_SPELLED}+(?:[ 　]{_SPELLED}+)*", 0.6),
+        JaPattern("spelled email (medium)", rf"{_CHUNKS}{_GAP}{_AT}{_GAP}{_CHUNKS}", 0.6),
     ]
     CONTEXT = ["メール", "アドレス", "めーる"]
 
