@@ -17,6 +17,7 @@ from api.ui import queries
 from api.ui.i18n import ENTITY_TYPES
 from api.ui.web import UiUserDep, render, url_with
 from redactor.audio_redaction.records import get_redacted_audio, stored_ranges
+from redactor.retention.holds import active_hold
 from redactor.store.calls import CursorError, get_call, list_calls
 from redactor.store.transcripts import get_transcript
 
@@ -85,10 +86,11 @@ def call_view(call_id: str, request: Request, user: UiUserDep, runtime: RuntimeD
         if has_audio:
             duration = artifact.duration or duration
         type_counts = queries.entity_types_by_call(session, [call_id]).get(call_id, {})
+        hold = active_hold(session, call_id) if user.is_privacy_manager else None  # reasons are PM notes
     return render(request, "ui/call.html", {
         "call": call, "turns": turns, "findings_by_turn": findings_by_turn, "ranges": ranges,
         "duration": duration, "has_audio": has_audio, "type_counts": type_counts, "q": q.strip(),
-        "in_progress": call.status in IN_PROGRESS, "two_sided": any(t.speaker != "unknown" for t in turns),
+        "in_progress": call.status in IN_PROGRESS, "hold": hold, "two_sided": any(t.speaker != "unknown" for t in turns),
     }, user=user)
 
 

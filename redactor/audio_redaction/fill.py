@@ -85,9 +85,11 @@ def tone_samples(
     amplitude = 10 ** (options.tone_dbfs / 20)
     signal = amplitude * np.sin(2 * np.pi * frequency * index / sample_rate)
     fade = min(int(options.fade_s * sample_rate), length // 2)
-    if fade > 0:
-        ramp = lambda n: 0.5 - 0.5 * np.cos(np.pi * np.clip(n, 0, fade) / fade)  # noqa: E731
-        signal *= ramp(index) * ramp(length - 1 - index)
+    if fade > 0:  # raised-cosine ramps over the first and last `fade` samples of the range
+        head = index < fade
+        signal[head] *= 0.5 - 0.5 * np.cos(np.pi * index[head] / fade)
+        tail = (length - 1 - index) < fade
+        signal[tail] *= 0.5 - 0.5 * np.cos(np.pi * (length - 1 - index[tail]) / fade)
     scale = _full_scale(np.dtype(dtype))
     values = np.round(signal * scale).astype(np.int64)
     if np.dtype(dtype) == np.int32:

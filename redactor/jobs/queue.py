@@ -102,6 +102,8 @@ class SqlJobQueue:
     def mark(self, job_id: int, state: JobState) -> None:
         with self.db.session() as session:
             job = session.get(Job, job_id)
+            if job is None:  # its call was erased meanwhile (deletion request); the pipeline drops it
+                return
             check_transition(job.state, state)
             job.state = state
             _set_call_status(session, job.call_id, state, None)
@@ -119,6 +121,10 @@ class SqlJobQueue:
     def fail(self, job_id: int, reason: str, *, transient: bool) -> JobState:
         with self.db.session() as session:
             job = session.get(Job, job_id)
+            if job is None:  # its call was erased meanwhile (deletion request)
+                return JobState.FAILED
+            if job.state == JobState.FAILED:  # cancelled while running (consent withdrawn): stays so
+                return JobState.FAILED
             job.last_error = reason
             if transient and job.attempts < job.max_attempts:
                 delay = self.backoff_seconds * (2 ** max(job.attempts - 1, 0))

@@ -18,6 +18,13 @@ def _settings(data_dir: Path | None):
     return settings
 
 
+def _require_database(settings) -> None:
+    """Refuse to run on a data dir without a database (a typo would create an empty service)."""
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        raise click.UsageError(f"no database at {url[len('sqlite:///'):]}; pass --data-dir or set REDACTOR_DATA_DIR")
+
+
 DATA_DIR_OPTION = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="The service's data directory (default: REDACTOR_DATA_DIR, else ./data).")
@@ -33,7 +40,9 @@ def purge(dry_run: bool, as_json: bool, data_dir: Path | None) -> None:
     from redactor.retention.purge import purge_expired_artifacts
     from redactor.service.runtime import ServiceRuntime
 
-    runtime = ServiceRuntime.open(_settings(data_dir))
+    settings = _settings(data_dir)
+    _require_database(settings)
+    runtime = ServiceRuntime.open(settings)
     try:
         report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, dry_run=dry_run, actor=audit.CLI)
     finally:
@@ -74,10 +83,8 @@ def verify(data_dir: Path | None) -> None:
     from redactor.store.models import AuditEvent
 
     settings = _settings(data_dir)
-    url = settings.sqlalchemy_url
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        raise click.UsageError(f"no database at {url[len('sqlite:///'):]}; pass --data-dir or set REDACTOR_DATA_DIR")
-    db = open_database(url)
+    _require_database(settings)
+    db = open_database(settings.sqlalchemy_url)
     try:
         with db.read_session() as session:
             problems = verify_chain(session)

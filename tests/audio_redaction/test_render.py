@@ -223,3 +223,18 @@ def test_bad_options_are_refused(kwargs, message):
     args = {"sample_rate": 8000, **kwargs}
     with pytest.raises(ValueError, match=message):
         render_redacted(speech_like(1, 0.1, 8000), RANGES, **args)
+
+
+def test_tone_fades_in_and_out_inside_the_range():
+    rate, fade = 16000, 80  # 5 ms at 16 kHz
+    zeros = np.zeros((1, rate), dtype=np.int16)
+    rendered = render_redacted(zeros, [TimeRange(0.25, 0.75)], fill="tone", sample_rate=rate)
+    out = read_pcm(io.BytesIO(rendered.data))[0][0].astype(np.float64)
+    lo, hi = 4000, 12000
+    assert not out[:lo].any() and not out[hi:].any(), "nothing changes outside the range"
+    assert out[lo] == 0 and out[hi - 1] == 0, "the tone starts and ends at zero: no click"
+    peak = 10 ** (-20 / 20) * 32767
+    envelope = 0.5 - 0.5 * np.cos(np.pi * np.arange(fade) / fade)
+    assert np.all(np.abs(out[lo : lo + fade]) <= peak * envelope + 1)
+    assert np.all(np.abs(out[hi - fade : hi][::-1]) <= peak * envelope + 1)
+    assert np.abs(out[lo + fade : hi - fade]).max() == pytest.approx(peak, abs=2)

@@ -65,3 +65,9 @@ def test_audit_verify_is_a_redactor_subcommand(runtime):
     broken = subprocess.run([sys.executable, "-m", "redactor", "audit", "verify"], env=env, cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=60)
     assert broken.returncode == 1 and "seq 1000:" in broken.stdout
+
+
+def test_purge_refuses_a_data_dir_without_a_database(tmp_path):
+    result = CliRunner().invoke(purge_command, ["--data-dir", str(tmp_path / "typo")])
+    assert result.exit_code == 2 and "no database" in result.output
+    assert not (tmp_path / "typo").exists()

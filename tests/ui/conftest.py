@@ -46,7 +46,7 @@ def sign_in(client: httpx.Client, key: str) -> httpx.Response:
 
 
 @pytest.fixture
-def browser_client(workspace) -> Iterator:
+def ui_client(workspace) -> Iterator:
     """client("qa") -> an httpx client signed in to the UI with that role's key (cookies kept)."""
     clients = []
 

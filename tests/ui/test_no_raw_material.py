@@ -93,8 +93,8 @@ def raw_digests(workspace) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("role", ["qa", "privacy_manager"])
-def test_crawl_finds_no_raw_audio_and_no_personal_data(browser_client, workspace, raw_digests, role):
-    client = browser_client(role)
+def test_crawl_finds_no_raw_audio_and_no_personal_data(ui_client, workspace, raw_digests, role):
+    client = ui_client(role)
     responses = crawl(client, workspace)
     assert len(responses) >= 3 * len(workspace.call_ids), sorted(responses)
     pii = workspace.pii_texts()
@@ -119,8 +119,8 @@ def test_crawl_finds_no_raw_audio_and_no_personal_data(browser_client, workspace
 
 
 @pytest.mark.parametrize("role", ["qa", "privacy_manager"])
-def test_the_session_cookie_does_not_open_the_raw_audio_api(browser_client, workspace, raw_digests, role):
-    client = browser_client(role)
+def test_the_session_cookie_does_not_open_the_raw_audio_api(ui_client, workspace, raw_digests, role):
+    client = ui_client(role)
     for call_id in raw_digests:
         response = client.get(f"/v1/calls/{call_id}/audio")
         assert response.status_code == 401, response.text
@@ -129,8 +129,8 @@ def test_the_session_cookie_does_not_open_the_raw_audio_api(browser_client, work
         assert response.status_code == 401
 
 
-def test_qa_pages_have_no_raw_audio_link_even_in_scripts(browser_client, workspace):
-    client = browser_client("qa")
+def test_qa_pages_have_no_raw_audio_link_even_in_scripts(ui_client, workspace):
+    client = ui_client("qa")
     script = client.get("/ui/static/call.js").text
     assert "/audio" not in script.replace("redacted-audio", "")
     for call_id in workspace.call_ids.values():

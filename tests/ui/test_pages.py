@@ -39,16 +39,16 @@ FILTERS = [
 
 
 @pytest.mark.parametrize("query,expected", FILTERS, ids=[f[0] or "none" for f in FILTERS])
-def test_list_filters(browser_client, query, expected):
-    response = browser_client("qa").get(f"/ui/calls?{query}")
+def test_list_filters(ui_client, query, expected):
+    response = ui_client("qa").get(f"/ui/calls?{query}")
     assert response.status_code == 200
     assert external_ids(response.text) == expected
     if "2026-13-45" in query:
         assert 'name="date_from" value="" aria-invalid="true"' in response.text
 
 
-def test_search_highlights_hits_and_respects_filters(browser_client, workspace):
-    client = browser_client("qa")
+def test_search_highlights_hits_and_respects_filters(ui_client, workspace):
+    client = ui_client("qa")
     page = client.get("/ui/calls", params={"q": "電話番号"}).text
     hits = re.findall(r'<li class="hit">.*?</li>', page, flags=re.S)
     assert len(hits) >= 2
@@ -61,15 +61,15 @@ def test_search_highlights_hits_and_respects_filters(browser_client, workspace):
     assert 'class="empty"' in none and "<li class=\"hit\">" not in none
 
 
-def test_search_is_for_qa_like_the_api(browser_client):
-    page = browser_client("privacy_manager").get("/ui/calls", params={"q": "電話番号"}).text
+def test_search_is_for_qa_like_the_api(ui_client):
+    page = ui_client("privacy_manager").get("/ui/calls", params={"q": "電話番号"}).text
     assert 'id="q"' not in page and "<mark>" not in page
     assert "QA" in page  # says why there is no search box
 
 
-def test_call_view_shows_two_sides_chips_timeline_and_player(browser_client, workspace):
+def test_call_view_shows_two_sides_chips_timeline_and_player(ui_client, workspace):
     sample = workspace.samples["call02"]
-    page = browser_client("qa").get(f"/ui/calls/{workspace.call_ids['call02']}").text
+    page = ui_client("qa").get(f"/ui/calls/{workspace.call_ids['call02']}").text
     sides = re.findall(r'<li class="turn turn-(\w+)"', page)
     assert sides == [t["speaker"] for t in sample["turns"]]
     assert "conversation two-sided" in page
@@ -92,8 +92,8 @@ def test_call_view_shows_two_sides_chips_timeline_and_player(browser_client, wor
     ("failed", "failed", ["失敗", "audio_integrity", "改ざん"]),
     ("consent_blocked", "consent_blocked", ["同意なし", "consent_declined_not_allowed"]),
 ])
-def test_processing_state_is_visible(browser_client, workspace, label, status, texts):
-    page = browser_client("qa").get(f"/ui/calls/{workspace.call_ids[label]}").text
+def test_processing_state_is_visible(ui_client, workspace, label, status, texts):
+    page = ui_client("qa").get(f"/ui/calls/{workspace.call_ids[label]}").text
     section = re.search(r'<section class="processing processing-(\w+)".*?</section>', page, flags=re.S)
     assert section and section.group(1) == status
     for text in texts:
@@ -101,23 +101,23 @@ def test_processing_state_is_visible(browser_client, workspace, label, status, t
     assert 'id="player"' not in page
 
 
-def test_unknown_call_is_a_404_page(browser_client):
-    response = browser_client("qa").get("/ui/calls/no-such-call")
+def test_unknown_call_is_a_404_page(ui_client):
+    response = ui_client("qa").get("/ui/calls/no-such-call")
     assert response.status_code == 404 and "通話が見つかりません" in response.text
 
 
-def test_redacted_audio_seeks_with_ranges(browser_client, workspace):
-    client = browser_client("qa")
+def test_redacted_audio_seeks_with_ranges(ui_client, workspace):
+    client = ui_client("qa")
     url = f"/ui/calls/{workspace.call_ids['call01']}/redacted-audio"
     whole = client.get(url)
     assert whole.status_code == 200 and whole.headers["content-type"] == "audio/flac"
     part = client.get(url, headers={"Range": "bytes=100-199"})
     assert part.status_code == 206 and part.content == whole.content[100:200]
-    assert browser_client().get(url, follow_redirects=False).status_code == 303  # not signed in
+    assert ui_client().get(url, follow_redirects=False).status_code == 303  # not signed in
 
 
-def test_language_defaults_to_japanese_and_english_is_remembered(browser_client):
-    client = browser_client("qa")
+def test_language_defaults_to_japanese_and_english_is_remembered(ui_client):
+    client = ui_client("qa")
     page = client.get("/ui/calls").text
     assert '<html lang="ja">' in page and "通話一覧" in page
     english = client.get("/ui/calls?lang=en")

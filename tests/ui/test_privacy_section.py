@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from redactor.retention.policy import get_policy
@@ -44,8 +45,8 @@ def test_only_privacy_managers_get_the_section(client, api_keys):
         assert client.post(url, data={}).status_code == 403, url
 
 
-def test_report_counts_what_is_held(browser_client, workspace):
-    page = browser_client("privacy_manager").get("/ui/privacy").text
+def test_report_counts_what_is_held(ui_client, workspace):
+    page = ui_client("privacy_manager").get("/ui/privacy").text
     # 4 processed samples + the failed and the queued call keep raw audio; the consent-blocked one has none.
     held = {a: int(re.search(r"</th><td>(\d+)</td>", report_row(page, a)).group(1))
             for a in ("raw_audio", "redacted_transcript", "redacted_audio")}
@@ -119,6 +120,10 @@ def test_legal_holds_are_placed_listed_and_released(manager):
                                                          operator_id="op-1", consent="declined"), None)
     placed = client.post("/ui/privacy/holds", data={"csrf_token": token, "call_id": call_id, "reason": "案件 2026-17"})
     assert placed.status_code == 200 and f'<tr data-call="{call_id}">' in placed.text and "案件 2026-17" in placed.text
+    assert "案件 2026-17" in client.get(f"/ui/calls/{call_id}").text  # the call view shows the hold
+    reviewer = TestClient(client.app, follow_redirects=True)  # same app and data, another browser
+    sign_in(reviewer, keys["qa"])
+    assert "案件 2026-17" not in reviewer.get(f"/ui/calls/{call_id}").text  # hold notes are for PMs
     again = client.post("/ui/privacy/holds", data={"csrf_token": token, "call_id": call_id, "reason": "again"})
     assert again.status_code == 409 and 'id="holds-error"' in again.text
     missing = client.post("/ui/privacy/holds", data={"csrf_token": token, "call_id": "nope", "reason": "x"})
