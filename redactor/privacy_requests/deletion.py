@@ -11,6 +11,7 @@ record. A crash part-way is finished by the next purge (redactor.retention.erase
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,8 @@ from redactor.retention.purge import erase_artifacts
 from redactor.retention.tables import ContractEnd
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,9 @@ def erase_caller(*, db: Database, blobs: BlobStore, caller_hash: str, verificati
         erase.complete_deletion_requests(session, actor=actor, now=now)  # when there are no files
         session.commit()
     erase.finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
-    erase.scrub_database(db)
+    if not erase.scrub_database(db):
+        logger.warning("deletion request %s: the WAL checkpoint was busy; old page images go at the next "
+                       "checkpoint", request_id)
     with db.read_session() as session:
         from redactor.retention.tables import PrivacyRequest
 

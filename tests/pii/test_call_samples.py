@@ -65,3 +65,20 @@ def test_call(call_redactor, turns, gone, kept):
     last = result.turns[-1].text
     assert [g for g in gone if g in last] == []
     assert [k for k in kept if k not in last] == []
+
+
+@pytest.mark.parametrize("text", [
+    "お待たせいたしました。ただいまキャンペーン期間中でございまして、新規でお申し込みいただくと最大10,000ポイントが付与されます。",
+    "ご利用明細は毎月15日頃にマイページでご確認いただけます。お支払い期日は27日で、金融機関が休業日の場合は翌営業日となります。",
+    "スタンダードプランは基本料金が1,210円、従量料金は120kWhまでが1kWhあたり29円80銭、それ以降は36円40銭でございます。",
+    "解約のお手続きは、契約から2年以内ですと違約金として1,100円がかかります。なお、端末の分割払いは残り18回となっております。",
+    "はい、そうですね。たしか去年の4月くらいに変えたと思います。息子が大学に入った時なので。",
+    "5G対応のスマートフォンはiPhone 15とGalaxy S24がございます。容量は128GBと256GBからお選びいただけます。",
+    "ルーターの型番はWX-3600HPで、ファームウェアはバージョン2.1.4でございます。",
+    "令和6年4月1日から料金改定がございまして、月額で110円の値上げとなります。",
+    "大阪府と兵庫県の一部地域では、現在メンテナンスのため、午前2時から午前5時まで接続できない場合がございます。",
+])
+@pytest.mark.parametrize("speaker", ["operator", "caller"])
+def test_no_personal_data_nothing_redacted(call_redactor, text, speaker):
+    result = call_redactor.redact([{"speaker": speaker, "text": text}])
+    assert result.findings == [] and result.turns[0].text == text
