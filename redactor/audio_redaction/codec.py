@@ -25,7 +25,7 @@ from typing import IO, Any
 import av
 import numpy as np
 
-BLOCK_SAMPLES = 16384
+BLOCK_SAMPLES = 65536
 # What FFmpeg (through PyAV) raises for broken input: bad containers, codecs, truncated data.
 _DECODE_ERRORS = (av.FFmpegError, ValueError, IndexError, EOFError)
 
@@ -123,7 +123,8 @@ class PcmReader:
             self._container = av.open(os.fspath(source) if isinstance(source, (str, os.PathLike)) else source)
         except (*_DECODE_ERRORS, OSError) as exc:
             raise AudioRedactionError(
-                "audio_unreadable", f"cannot open the audio ({type(exc).__name__}); upload a WAV, FLAC, Ogg/Opus or MP3 file"
+                "audio_unreadable",
+                f"cannot open the audio ({type(exc).__name__}); upload a WAV, FLAC, Ogg/Opus or MP3 file",
             ) from None
         if not self._container.streams.audio:
             self._container.close()
@@ -188,7 +189,8 @@ class PcmReader:
                 yield converted.to_ndarray()
         except _DECODE_ERRORS as exc:
             raise AudioRedactionError(
-                "audio_unreadable", f"the audio is corrupt or truncated ({type(exc).__name__}); upload the complete recording"
+                "audio_unreadable",
+                f"the audio is corrupt or truncated ({type(exc).__name__}); upload the complete recording",
             ) from None
 
 

@@ -177,5 +177,5 @@ def _delete_quietly(blobs: Any, keys: list[str]) -> None:
     for key in keys:
         try:
             blobs.delete(key)
-        except Exception as exc:  # noqa: BLE001 - cleanup; an orphan is swept later, the outcome stands
-            logger.warning("could not delete a superseded blob (%s)", type(exc).__name__)
+        except Exception as exc:  # noqa: BLE001 - cleanup only; the original outcome stands
+            logger.warning("could not delete an unrecorded blob (%s)", type(exc).__name__)

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from .codec import AudioRedactionError, OutputFormat, PcmReader, PcmWriter, StreamInfo, BLOCK_SAMPLES
+from .codec import BLOCK_SAMPLES, AudioRedactionError, OutputFormat, PcmReader, PcmWriter, StreamInfo
 from .fill import Fill, FillOptions, apply_fill
 from .ranges import TimeRange
 
@@ -94,7 +94,9 @@ def scrub_raw_audio(
     return _rewrite(source, ranges, options, output, sample_rate, layout, keep_format=True)
 
 
-def _array_source(samples: np.ndarray, sample_rate: int | None, layout: str | None) -> tuple[StreamInfo, Iterator[np.ndarray]]:
+def _array_source(
+    samples: np.ndarray, sample_rate: int | None, layout: str | None
+) -> tuple[StreamInfo, Iterator[np.ndarray]]:
     if not sample_rate or sample_rate <= 0:
         raise ValueError("sample_rate is required (and > 0) when the audio is given as samples")
     array = samples[np.newaxis, :] if samples.ndim == 1 else samples

@@ -9,6 +9,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from redactor.pii.entities import ENTITY_TYPES
+from redactor.pii.organisation_words import (BUSINESS_SUFFIXES, DEPARTMENT_WORDS,
+                                               ORGANISATION_NER_LABELS)
 from redactor.pii.recognizers import RECOGNIZERS
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "conf" / "pii.yaml"
@@ -59,6 +61,29 @@ class OrganisationNumbersConfig(_Strict):
                                   description="Words right after a number that make it the organisation's.")
 
 
+class OrganisationsConfig(_Strict):
+    """Evidence that a name-shaped word is an organisation or product (see redactor/pii/organisations.py)."""
+
+    enabled: bool = True
+    greeting_openers: list[str] = Field(
+        ["お電話ありがとうございます", "お待たせいたしました", "お待たせしました", "お待たせ致しました"],
+        description="Operator openings followed by the organisation's name.")
+    business_suffixes: list[str] = Field(default_factory=lambda: list(BUSINESS_SUFFIXES),
+                                         description="Words that end organisation and product names (銀行, 電力, モバイル).")
+    business_prefixes: list[str] = Field(["株式会社", "有限会社", "合同会社", "(株)", "(有)"],
+                                         description="Words that open organisation names.")
+    department_words: list[str] = Field(default_factory=lambda: list(DEPARTMENT_WORDS),
+                                        description="Departments said after the organisation in a greeting.")
+    ner_labels: list[str] = Field(default_factory=lambda: list(ORGANISATION_NER_LABELS),
+                                  description="GiNZA NER labels that are organisations or products.")
+    person_cues_after: list[str] = Field(["様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "といい", "と言い",
+                                          "って言い", "っていい"],
+                                         description="Words right after a span that make it a person's name anyway.")
+    person_cues_before: list[str] = Field(["名前は", "名前が", "名前、", "名義は", "名義が", "氏名は", "フルネームは",
+                                           "フルネームで", "私は", "わたしは", "わたくしは"],
+                                          description="Words right before a span that make it a person's name anyway.")
+
+
 class NlpConfig(_Strict):
     model: str = "ja_ginza"
     ner: Literal["all", "selective", "off"] = Field(
@@ -79,10 +104,11 @@ class PiiConfig(_Strict):
     score_threshold: float = Field(0.5, gt=0, le=1)
     recognizers: dict[str, RecognizerSwitch] = Field(default_factory=dict)
     operators: dict[str, OperatorConfig] = Field(default_factory=lambda: {"default": OperatorConfig()})
-    allow_list: list[str] = Field(default_factory=list, description="Organisation names and numbers kept verbatim.")
+    allow_list: list[str] = Field(default_factory=list, description="A site's own names and numbers, kept verbatim.")
     propagate_names: bool = True
     organisation_numbers: OrganisationNumbersConfig = OrganisationNumbersConfig()
     call_context: CallContextConfig = CallContextConfig()
+    organisations: OrganisationsConfig = OrganisationsConfig()
     nlp: NlpConfig = NlpConfig()
 
     @field_validator("recognizers")

@@ -23,9 +23,10 @@ from redactor.pii.config import PiiConfig, load_config
 from redactor.pii.names_propagation import find_occurrences, name_terms
 from redactor.pii.nlp_engine import GinzaNlpEngine
 from redactor.pii.normalize import NormalizedText, normalize
+from redactor.pii.organisations import CallOrganisations, OrganisationFinder
 from redactor.pii.recognizers import RECOGNIZERS
 from redactor.pii.recognizers.base import JaPatternRecognizer
-from redactor.pii.recognizers.names import tokens_in
+from redactor.pii.recognizers.names import sudachi_tags, tokens_in
 from redactor.pii.results import Finding, RedactedCall, RedactedTurn
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class CallRedactor:
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["ja"])
         self.anonymizer = TurnAnonymizer(config, pseudonym_key)
         self._allow = [normalize(item).text for item in config.allow_list]
+        self.organisations = OrganisationFinder(config.organisations)
         self._lock = threading.Lock()
 
     @classmethod
@@ -110,9 +112,33 @@ class CallRedactor:
                     per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
         per_turn = [self._drop_allowed(line, spans, context.is_operator)
                     for line, spans, context in zip(lines, per_turn, contexts)]
+        organisations = self.organisations.for_call(
+            lines, [c.is_operator for c in contexts],
+            lambda turn, s, e: sudachi_tags(artifacts, starts[turn] + s, starts[turn] + e))
+        ner_orgs = self._ner_organisations(artifacts, starts, lines)
+        self._drop_organisations(lines, per_turn, contexts, organisations, ner_orgs)
         if conf.propagate_names:
             self._propagate_names(lines, starts, per_turn, artifacts)
+            self._drop_organisations(lines, per_turn, contexts, organisations, ner_orgs)
         return per_turn
+
+    def _ner_organisations(self, artifacts, starts: list[int], lines: list[str]) -> list[list[tuple[int, int]]]:
+        """GiNZA's organisation/product entities per turn (turn-relative offsets)."""
+        labels = set(self.config.organisations.ner_labels)
+        per_turn: list[list[tuple[int, int]]] = [[] for _ in lines]
+        for ent in artifacts.entities:
+            if ent.label_ in labels:
+                turn = _turn_of(starts, ent.start_char)
+                lo = starts[turn]
+                per_turn[turn].append((ent.start_char - lo, min(ent.end_char, lo + len(lines[turn])) - lo))
+        return per_turn
+
+    @staticmethod
+    def _drop_organisations(lines, per_turn, contexts, organisations: CallOrganisations, ner_orgs) -> None:
+        """Organisation and product names said in the call are not people (see organisations.py)."""
+        for turn, (line, context) in enumerate(zip(lines, contexts)):
+            answering_name = "PERSON" in context.expected and not context.is_operator
+            per_turn[turn] = organisations.keep_spans(line, per_turn[turn], ner_orgs[turn], answering_name)
 
     @staticmethod
     def _lifted(result, context) -> bool:

@@ -10,7 +10,6 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings

@@ -42,7 +42,8 @@ def recordings(tmp_path_factory):
     made = {}
     for name, (container, codec, fmt, rate, channels) in FORMATS.items():
         path = folder / f"{name}{SUFFIX[container]}"
-        made[name] = (name, write_audio(path, speech_like(channels, SECONDS, rate), rate, container, codec, fmt), rate, channels)
+        write_audio(path, speech_like(channels, SECONDS, rate), rate, container, codec, fmt)
+        made[name] = (name, path, rate, channels)
     return made
 
 

@@ -1,0 +1,207 @@
+"""Organisation and product names are never a PERSON: 「ハルカ電力」「ヒカリモバイル」「ソラネット」.
+
+Coined company names look like given names (ハルカ, ヒカリ, ソラ) to Sudachi and GiNZA, and the
+operator's greeting, where they are said, is also where the operator gives a name. Three kinds of
+evidence, none of them a list of particular companies (a site lists its own in `allow_list`):
+
+- the operator's greeting frame names the organisation of the whole call:
+  「お電話ありがとうございます。<ORG>(の<部署>)でございます」「<ORG>、担当の<NAME>です」
+  「本日は<ORG>、<NAME>が承りました」; the name and its kana stem (ハルカ電力 -> ハルカ) are
+  organisation words in every turn of the call;
+- a word directly followed by a business suffix (銀行, 電力, でんき, モバイル, ネット, 生命 ...) or
+  preceded by 株式会社 is part of an organisation or product name;
+- GiNZA's NER calls the span a company, organisation or product.
+
+The stem and the NER label yield to strong person evidence (「ハルカさん」「ソラと申します」「妻の
+ヒカリ」, or the caller's answer to a name question); the other two never do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from redactor.pii.config import OrganisationsConfig
+from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+
+Span = tuple[str, int, int, float]  # (type, start, end, score) in a normalized turn
+TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there
+
+_ORG_CHARS = r"[^\s、。，,.！？!?「」『』（）()]"
+_KANA_OR_LATIN = re.compile(r"[ァ-ヺーぁ-ゖA-Za-z0-9]")
+_KANA_ONLY = re.compile(r"^[ァ-ヺーぁ-ゖA-Za-z0-9・]+$")
+_RELATION_CUES = tuple(f"{r}{p}" for r in RELATIONS for p in ("の", "は"))
+# Sudachi tags an organisation name never holds (a particle or verb means the frame ran on past it).
+_NOT_IN_NAMES = ("助詞", "助動詞", "動詞", "形容詞", "副詞", "感動詞", "補助記号")
+
+
+@dataclass
+class CallOrganisations:
+    """The organisation names of one call and the per-turn check that uses them."""
+
+    conf: OrganisationsConfig
+    names: set[str] = field(default_factory=set)   # full names: never a person, in any turn
+    stems: set[str] = field(default_factory=set)   # ハルカ of ハルカ電力: not a person unless a cue says so
+
+    def keep_spans(self, line: str, spans: list[Span], ner_orgs: list[tuple[int, int]],
+                   answering_name: bool) -> list[Span]:
+        """The spans of one turn without the PERSON spans that organisation evidence explains.
+
+        `ner_orgs` are GiNZA's organisation/product entities in the turn; `answering_name` is
+        True in a caller's answer to the operator's name question.
+        """
+        if not self.conf.enabled:
+            return spans
+        firm = _occurrences(line, self.names)
+        soft = _occurrences(line, self.stems) + list(ner_orgs)
+        kept = []
+        for span in spans:
+            etype, start, end, score = span
+            if etype == "PERSON":
+                if self.business_word(line, start, end):
+                    continue
+                if _overlaps(firm, start, end):
+                    rest = _outside(firm, start, end, line)
+                    if rest is None:
+                        continue
+                    span = (etype, rest[0], rest[1], score)  # 「ミナトテレコム佐々木」: keep the person
+                    start, end = rest
+                if _overlaps(soft, start, end) and not (answering_name or self.person_cue(line, start, end)):
+                    continue
+            kept.append(span)
+        return kept
+
+    def business_word(self, line: str, start: int, end: int) -> bool:
+        """The span is (part of) a business word: ends in a suffix, or a suffix or prefix is attached."""
+        value = line[start:end].strip()
+        if not value:
+            return False
+        if any(value.endswith(s) and len(value) > len(s) and _suffix_fits(s, value[-len(s) - 1])
+               for s in self.conf.business_suffixes):
+            return True
+        if any(line.startswith(s, end) and _suffix_fits(s, value[-1]) for s in self.conf.business_suffixes):
+            return True
+        return line[:start].endswith(tuple(self.conf.business_prefixes))
+
+    def person_cue(self, line: str, start: int, end: int) -> bool:
+        """An honorific or self-introduction right after the span, or a name cue right before it."""
+        before = line[max(0, start - 12):start].rstrip(" 、")
+        return (line.startswith(tuple(self.conf.person_cues_after), end)
+                or before.endswith(tuple(self.conf.person_cues_before)) or before.endswith(_RELATION_CUES))
+
+
+class OrganisationFinder:
+    """Finds the organisation a call is with in the operator's greeting and sign-off frames."""
+
+    def __init__(self, conf: OrganisationsConfig):
+        self.conf = conf
+        tail = r"(?=の|、|\s|。|でございます|です|が承|がお受け|$)"
+        openers = "|".join(map(re.escape, sorted(conf.greeting_openers, key=len, reverse=True))) or "(?!)"
+        lead = r"(?:はい[、。]?\s*)?(?:こちら(?:は|、)?\s*)?"
+        self._frames = [
+            re.compile(rf"(?:{openers})[。、！!\s]*{lead}(?P<org>{_ORG_CHARS}{{2,40}}?){tail}"),
+            re.compile(rf"本日は(?P<org>{_ORG_CHARS}{{2,40}}?){tail}"),
+        ]
+        self._turn_start = re.compile(rf"^{lead}(?P<org>{_ORG_CHARS}{{2,40}}?){tail}")
+        # after the organisation, the operator's own name: 「の荒木です」「、担当の井上が承ります」
+        self._staff_after = re.compile(
+            r"^(?:(?:[の、]|\s)+(?:(?:担当|オペレーター|係)の?\s*|わたくし、?\s*)?|(?:です|でございます)。\s*(?:担当|オペレーター)の?\s*)"
+            r"[^\s、。]{1,8}?(?:です|でございます|が承|がお受け|が担当|と申します)")
+
+    def for_call(self, lines: list[str], operators: list[bool], tags_of: TagsOf) -> CallOrganisations:
+        """The organisations named in a call's operator turns (the first one's start is a greeting too)."""
+        found = CallOrganisations(self.conf)
+        if not self.conf.enabled:
+            return found
+        first_operator = next((i for i, op in enumerate(operators) if op), None)
+        for turn, (line, operator) in enumerate(zip(lines, operators)):
+            if not operator:
+                continue
+            frames = self._frames + ([self._turn_start] if turn == first_operator else [])
+            for frame in frames:
+                for match in frame.finditer(line):
+                    name = self._organisation_name(line, match, lambda s, e, t=turn: tags_of(t, s, e))
+                    if not name:
+                        continue
+                    found.names.add(name)
+                    stem = self._stem(name)
+                    if stem != name and len(stem) >= 2 and _KANA_ONLY.match(stem):
+                        found.stems.add(stem)
+        return found
+
+    def _organisation_name(self, line: str, match: re.Match, tags: Callable[[int, int], list[str]]) -> str | None:
+        chunk, start = match.group("org"), match.start("org")
+        end = self._through_business_suffix(chunk) or self._department_start(chunk)
+        if not end:
+            # 「<ORG>の<NAME>です」: the operator's name follows, so the first slot is the organisation
+            if not self._staff_after.match(line[match.end("org"):]):
+                return None
+            end = len(chunk)
+        name_tags = tags(start, start + end)
+        if len(chunk[:end].strip()) < 2 or any(t.startswith(_NOT_IN_NAMES) for t in name_tags):
+            return None
+        if name_tags and all("人名" in t for t in name_tags):
+            return None  # 「はい、山口でございます」: the operator's own name, not an organisation
+        return chunk[:end].strip()
+
+    def _through_business_suffix(self, chunk: str) -> int:
+        """End of the first business suffix with a word before it (and of suffixes right after it)."""
+        suffixes = sorted(self.conf.business_suffixes, key=len, reverse=True)
+        for i in range(1, len(chunk)):
+            hit = next((s for s in suffixes if chunk.startswith(s, i)), None)
+            if hit and _suffix_fits(hit, chunk[i - 1]):
+                end = i + len(hit)
+                while (more := next((s for s in suffixes if chunk.startswith(s, end)), None)):
+                    end += len(more)
+                return end
+        return 0
+
+    def _department_start(self, chunk: str) -> int:
+        """Where a department word starts (0 if none, or if nothing comes before it)."""
+        starts = [chunk.find(word) for word in self.conf.department_words if word in chunk]
+        return min(starts) if starts else 0
+
+    def _stem(self, name: str) -> str:
+        stem = name
+        while True:
+            suffix = next((s for s in sorted(self.conf.business_suffixes, key=len, reverse=True)
+                           if stem.endswith(s) and len(stem) > len(s)), None)
+            if suffix is None:
+                return stem
+            stem = stem[:-len(suffix)].rstrip(" ・")
+
+
+def _suffix_fits(suffix: str, before: str) -> bool:
+    """One-character suffixes (光) only after kana or Latin: 山田光 is a given name, ヤマダ光 a product."""
+    return len(suffix) > 1 or bool(_KANA_OR_LATIN.match(before))
+
+
+def _occurrences(line: str, words: set[str]) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for word in words for m in re.finditer(re.escape(word), line)]
+
+
+def _overlaps(regions: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in regions)
+
+
+def _outside(regions: list[tuple[int, int]], start: int, end: int, line: str) -> tuple[int, int] | None:
+    """The longest part of [start, end) outside the regions, if it is still name-shaped."""
+    covered = [False] * (end - start)
+    for a, b in regions:
+        for i in range(max(a, start), min(b, end)):
+            covered[i - start] = True
+    best, run_start = None, None
+    for i, flag in enumerate(covered + [True]):
+        if not flag and run_start is None:
+            run_start = i
+        elif flag and run_start is not None:
+            if best is None or i - run_start > best[1] - best[0]:
+                best = (run_start, i)
+            run_start = None
+    if best is None:
+        return None
+    lo, hi = start + best[0], start + best[1]
+    while lo < hi and line[lo] in "の、 　・":
+        lo += 1
+    return (lo, hi) if hi > lo and is_plausible_name(line[lo:hi]) else None
