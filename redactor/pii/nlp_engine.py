@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from typing import Iterable, Iterator
 
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 NER_MODES = ("all", "selective", "off")
 _SENTENCE_ENDS = {"。", "！", "？", "!", "?", "．"}
 UNUSED_COMPONENTS = ["parser", "morphologizer", "compound_splitter", "bunsetu_recognizer", "attribute_ruler"]
+# spaCy warnings whose message carries token text or user data (transcript words) to stderr:
+# W102 "Skipping unsupported user data '{key}: {value}' while merging docs".
+TEXT_BEARING_WARNINGS = (r"\[W102\]",)
 
 
 def _pieces(text: str, max_bytes: int, cut_point) -> Iterator[str]:
@@ -81,6 +85,8 @@ class GinzaNlpEngine(NlpEngine):
     def load(self) -> None:
         import spacy  # heavy: imported when the engine is loaded, not when this module is
 
+        for message in TEXT_BEARING_WARNINGS:  # second line of defence; _tokenize avoids the cause
+            warnings.filterwarnings("ignore", message=message)
         try:
             self.nlp = spacy.load(self.model_name, exclude=self.exclude)
         except OSError:
@@ -111,10 +117,10 @@ class GinzaNlpEngine(NlpEngine):
         docs = [self.nlp.make_doc(chunk) for chunk in self._chunks(text)]
         for d in docs:
             # GiNZA keeps split-mode sub-tokens in user_data; Doc.from_docs cannot merge them and
-            # would warn with the transcript text in the message. They are not needed here.
+            # would warn (W102) with the transcript text in the message. They are not needed here.
             d.user_data.clear()
-        doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False) if docs \
-            else self.nlp.make_doc("")
+        doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"]) \
+            if docs else self.nlp.make_doc("")
         if doc.text != text:  # cannot happen with exact chunks; guard the offsets anyway
             raise RuntimeError("GiNZA changed the text while tokenizing; offsets would be wrong")
         return doc

@@ -54,7 +54,7 @@ class CallOrganisations:
         if not self.conf.enabled:
             return spans
         firm = _occurrences(line, self.names)
-        soft = _occurrences(line, self.stems) + list(ner_orgs)
+        soft = _occurrences(line, self.stems)
         kept = []
         for span in spans:
             etype, start, end, score = span
@@ -67,10 +67,25 @@ class CallOrganisations:
                         continue
                     span = (etype, rest[0], rest[1], score)  # 「ミナトテレコム佐々木」: keep the person
                     start, end = rest
-                if _overlaps(soft, start, end) and not (answering_name or self.person_cue(line, start, end)):
+                explained = _overlaps(soft, start, end) or self._in_organisation_entity(line, start, end, ner_orgs)
+                if explained and not (answering_name or self.person_cue(line, start, end)):
                     continue
             kept.append(span)
         return kept
+
+    def _in_organisation_entity(self, line: str, start: int, end: int, ner_orgs: list[tuple[int, int]]) -> bool:
+        """GiNZA calls a larger expression around the span an organisation or product.
+
+        Only a larger one: GiNZA also labels bare names Company (「ヨシダ」「なかじま ゆうすけ」),
+        but 「ハルカ」 inside 「ハルカ電力カスタマーセンター」 is part of the organisation's name.
+        """
+        for a, b in ner_orgs:
+            if a < end and start < b:
+                entity = line[a:b]
+                if (b - a) - (min(b, end) - max(a, start)) >= 2 or any(
+                        w in entity for w in (*self.conf.business_suffixes, *self.conf.department_words)):
+                    return True
+        return False
 
     def business_word(self, line: str, start: int, end: int) -> bool:
         """The span is (part of) a business word: ends in a suffix, or a suffix or prefix is attached."""

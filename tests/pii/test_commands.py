@@ -1,6 +1,9 @@
 """`redactor redact-text` and `redactor eval` through click's runner (the real engine)."""
 
 import json
+import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -55,3 +58,19 @@ def test_redact_text_bad_config(tmp_path):
     path.write_text("operators: {default: {type: shred}}", encoding="utf-8")
     result = CliRunner().invoke(redact_text, ["--config", str(path)], input=GOOD)
     assert result.exit_code != 0 and "invalid" in result.output
+
+
+@pytest.mark.slow
+def test_redact_text_prints_no_transcript_text_on_stderr():
+    """A real process (warnings and logging as in production): stderr holds no transcript words,
+    also for a call long enough to be tokenized in chunks and merged (spaCy's W102 path)."""
+    pii = ["長谷川千尋", "090-1234-5678", "東京都港区芝5-7-1", "hasegawa@example.com"]
+    turns = [{"speaker": "caller", "text": f"{pii[0]}と申します。携帯は{pii[1]}、住所は{pii[2]}です"},
+             {"speaker": "operator", "text": "ご案内いたします。" * 6000 + f"メールは{pii[3]}ですね"}]
+    call = json.dumps({"id": "long", "turns": turns}, ensure_ascii=False)
+    proc = subprocess.run([sys.executable, "-c", "from redactor.cli import main; main()", "redact-text"],
+                          input=call + "\n", capture_output=True, text=True, encoding="utf-8", timeout=600)
+    assert proc.returncode == 0, proc.stderr[-500:] if not re.search(r"[ぁ-ヺ一-龯]", proc.stderr) else "(stderr withheld)"
+    assert [p for p in pii if p in proc.stdout] == []
+    assert [p for p in pii + ["ご案内"] if p in proc.stderr] == []
+    assert not re.search(r"[ぁ-ゖァ-ヺ\u4e00-\u9fff]", proc.stderr), "stderr holds Japanese text"

@@ -30,10 +30,30 @@ def test_result_shape_and_offsets_into_the_original(call_redactor):
     assert set(json.loads(json.dumps(result.to_dict()))["entities"][0]) == {"type", "turn", "start", "end", "score"}
 
 
-def test_allow_list_keeps_the_organisation(call_redactor):
-    text = call_redactor.redact(CALL).turns[2].text
-    assert "0120-964-275" in text and "080-4629-3178" not in text
-    assert "ミナトテレコム" in call_redactor.redact(CALL).turns[0].text
+def test_organisation_in_the_greeting_and_toll_free_numbers_stay_without_an_allow_list(call_redactor):
+    assert call_redactor.config.allow_list == []
+    result = call_redactor.redact(CALL)
+    assert result.turns[0].text == "ミナトテレコムの<PERSON>でございます。"
+    assert "0120-964-275" in result.turns[2].text and "080-4629-3178" not in result.turns[2].text
+
+
+@pytest.fixture(scope="module")
+def allow_list_redactor(tmp_path_factory):
+    conf = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    conf["allow_list"] = ["ヤマブキ", "03-1234-0000"]
+    path = tmp_path_factory.mktemp("conf") / "pii.yaml"
+    path.write_text(yaml.safe_dump(conf, allow_unicode=True), encoding="utf-8")
+    return CallRedactor.load(config_path=path)
+
+
+ALLOWED = [{"speaker": "caller", "text": "ヤマブキさんの03-1234-0000に電話したら、090-2761-5038に折り返すって"}]
+
+
+def test_allow_list_keeps_a_sites_own_names_and_numbers(call_redactor, allow_list_redactor):
+    default = call_redactor.redact(ALLOWED).turns[0].text
+    assert "ヤマブキ" not in default and "03-1234-0000" not in default   # a caller's words: names and numbers
+    allowed = allow_list_redactor.redact(ALLOWED).turns[0].text
+    assert allowed == "ヤマブキさんの03-1234-0000に電話したら、<PHONE_NUMBER>に折り返すって"
 
 
 def test_objects_with_attributes_are_accepted(call_redactor):

@@ -19,6 +19,8 @@ _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _END = r"(?=です|でした|で[、。\s]|で$|でお願|が|は|の|、|。|に|って|も|ね|\s|$|…)"
 _ROMAN = r"[A-Z][A-Za-z'\-]+(?:[ 　][A-Z][A-Za-z'\-]+){0,3}"
 _OFFICE = r"(?:センター|デスク|窓口|室|課|係|部|サポート|受付)"
+# グエン・ティ・ラン, マリア・サントス: katakana words joined by middle dots are how foreign names are written
+_DOTTED = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:・[ァ-ヺ][ァ-ヺー]{0,7}){1,3}"
 
 WEAK = "(weak)"
 
@@ -33,7 +35,10 @@ class JaPersonRecognizer(JaPatternRecognizer):
         JaPattern("romanized name (medium)",
                   rf"(?:名義|名前|氏名|ローマ字)(?:は|が|で)?[\s、]*(?P<value>{_ROMAN})(?![A-Za-z])", 0.6),
         JaPattern("staff on duty (medium)",
-                  rf"(?:担当の?|{_OFFICE}[、の]\s?)(?P<value>{KANJI_NAME})(?:です|でございます|が(?:承|うけたまわ|お受け|担当|対応|お伺い))", 0.7),
+                  rf"(?:担当(?:の|は|者は)?|{_OFFICE}[、の]\s?)(?P<value>{KANJI_NAME})"
+                  rf"(?:です|でした|でございま|が(?:承|うけたまわ|お受け|担当|対応|お伺い))", 0.7),
+        JaPattern("foreign name with middle dots (medium)",
+                  rf"(?:^|[。、！？!?\s]|は)(?P<value>{_DOTTED})(?=です|と申|といい|って言|{_HONORIFIC}|でお願|、|。|$)", 0.6),
         JaPattern("staff taking the call (weak)",
                   rf"(?:^|[、。の\s])(?P<value>{KANJI_NAME})(?:が(?:承|うけたまわ|お受け|担当|対応)|でございます)", 0.5),
         JaPattern("family member (weak)", rf"(?:{_RELATION})(?:の|は)\s?(?P<value>{ANY_NAME}|{HIRAGANA_NAME}){_END}", 0.5),
