@@ -1,8 +1,9 @@
 """The FastAPI application: `create_app(settings)`.
 
 Start-up (lifespan): create the data dir, run the migrations, open the blob store and keys,
-then load the models and start the embedded worker in the background (`/readyz` turns ready
-when they are up; uploads are accepted and queued meanwhile). Shutdown stops the worker: a job
+start the periodic retention purge (it never waits for the models), then load the models and
+start the embedded worker in the background (`/readyz` turns ready when they are up; uploads
+are accepted and queued meanwhile). Shutdown stops the purge schedule and the worker: a job
 still running is re-queued at the next start.
 """
 
@@ -41,19 +42,25 @@ ROUTERS = [
 ]
 
 
-def create_app(settings: Settings | None = None, *, start_worker: bool = True) -> FastAPI:
+def create_app(settings: Settings | None = None, *, start_worker: bool = True,
+               start_scheduler: bool | None = None) -> FastAPI:
     """The app for `settings` (default: from the environment).
 
     `start_worker=False` serves the API without loading the speech and PII models (the jobs
-    stay queued): for tests of the HTTP surface and for API-only replicas.
+    stay queued): for tests of the HTTP surface and for API-only replicas. The periodic
+    retention purge starts with the server, before and regardless of the models;
+    `start_scheduler` (default: like `start_worker`) turns it on or off on its own.
     """
     settings = settings or get_settings()
+    run_scheduler = start_worker if start_scheduler is None else start_scheduler
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime.open(settings)
         runtime.sweep_leftovers()
         app.state.runtime = runtime
+        if run_scheduler:
+            runtime.start_scheduler()
         if start_worker:
             runtime.start_worker()
         try:

@@ -8,6 +8,11 @@ Extra steps (e.g. rendering redacted audio, scrubbing card data from the retaine
 callables `step(pipeline, context)` appended to `CallPipeline.extra_steps`; they run after
 redaction, while the decrypted audio still exists, and before the results are stored.
 Each step may raise `JobFailure` with a stable reason code.
+
+Consent can be withdrawn, and a call erased (deletion request, purge), while its job runs.
+Every transaction that stores results (the transcript here, the redacted and scrubbed audio in
+the extra step) therefore starts with `CallPipeline.ensure_may_store`, which re-checks the call
+in that same transaction and otherwise discards the results and cancels the job (audited).
 """
 
 from __future__ import annotations
@@ -23,13 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from redactor import audit
+from sqlalchemy.orm import Session
+
+from redactor import audit, consent
 from redactor.blobstore import BlobIntegrityError, BlobNotFoundError, BlobStore
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
-from redactor.jobs.states import FailureReason, JobState
+from redactor.jobs.states import RUNNING_STATES, FailureReason, JobCancelledError, JobState
 from redactor.jobs.worker import JobFailure
 from redactor.store.db import Database
-from redactor.store.models import Call
+from redactor.store.models import Call, Job
 from redactor.store.transcripts import FindingRecord, TurnRecord, save_transcript
 
 logger = logging.getLogger(__name__)
@@ -82,8 +89,8 @@ class CallPipeline:
             self.redact(context)
             for step in self.extra_steps:
                 step(self, context)
-        stored = self.store(context)
-        if stored and self.metrics is not None:
+        self.store(context)
+        if self.metrics is not None:
             self.metrics.processing_seconds.observe(time.monotonic() - began)
             self.metrics.audio_seconds.inc(float(getattr(context.transcript, "duration", 0.0) or 0.0))
             self.metrics.jobs_finished.labels(outcome="done").inc()
@@ -132,8 +139,12 @@ class CallPipeline:
         with self._redact_lock:
             context.redacted = self.call_redactor.redact(context.transcript.turns)
 
-    def store(self, context: PipelineContext) -> bool:
-        """Save the redacted transcript and mark the job done in one transaction."""
+    def store(self, context: PipelineContext) -> None:
+        """Save the redacted transcript and mark the job done in one transaction.
+
+        The transaction first re-checks that the results may still be kept
+        (`storing_blocker`); if not, it discards them and raises JobCancelledError.
+        """
         raw_turns = context.transcript.turns
         redacted_turns = context.redacted.turns
         if len(raw_turns) != len(redacted_turns):
@@ -143,10 +154,7 @@ class CallPipeline:
         findings = [FindingRecord(type=f.type, turn=f.turn, start=f.start, end=f.end,
                                   score=getattr(f, "score", None)) for f in context.redacted.findings]
         with self.db.session() as session:
-            if session.get(Call, context.call_id) is None:
-                logger.info("job %d: call %s was deleted while processing; results dropped",
-                            context.job.job_id, context.call_id)
-                return False
+            self.ensure_may_store(session, context, results=["redacted_transcript"])
             save_transcript(session=session, call_id=context.call_id, turns=turns, findings=findings,
                             language=getattr(context.transcript, "language", None),
                             duration=getattr(context.transcript, "duration", None),
@@ -157,7 +165,45 @@ class CallPipeline:
                          details={"turns": len(turns), "findings": dict(Counter(f.type for f in findings)),
                                   "attempt": context.job.attempt})
             session.commit()
-        return True
+
+    def ensure_may_store(self, session: Session, context: PipelineContext, *, results: list[str]) -> None:
+        """Call first inside every transaction that stores results of `context`.
+
+        If the results may no longer be kept (see `storing_blocker`), fail the job with the
+        reason, audit the discard, commit that, and raise JobCancelledError: the caller's
+        writes never happen, and it deletes any blob it wrote for them.
+        """
+        reason = storing_blocker(session, context)
+        if reason is None:
+            return
+        self.queue.cancel(session, context.job.job_id, reason)
+        audit.record(session, type="job.results_discarded", actor=audit.SYSTEM, call_id=context.call_id,
+                     details={"job_id": context.job.job_id, "reason": str(reason), "results": results})
+        session.commit()
+        if self.metrics is not None:
+            self.metrics.jobs_finished.labels(outcome="cancelled").inc()
+        raise JobCancelledError(context.job.job_id, reason)
+
+
+def storing_blocker(session: Session, context: PipelineContext) -> str | None:
+    """Why the results of `context` may not be stored now (a FailureReason), or None.
+
+    Run inside the writing transaction, so a consent withdrawal, deletion request or purge has
+    either committed before (and is seen here) or waits for this transaction and then erases
+    what it stored as usual: on SQLite writing sessions hold the write lock (BEGIN IMMEDIATE);
+    elsewhere the call row is locked FOR UPDATE.
+    """
+    call = session.get(Call, context.call_id, with_for_update=True)
+    job = session.get(Job, context.job.job_id)
+    if call is None or job is None:
+        return FailureReason.CALL_ERASED
+    if job.state not in RUNNING_STATES:  # cancelled (consent withdrawn, purge) meanwhile
+        return job.failure_reason or FailureReason.JOB_CANCELLED
+    if not consent.decide(call.consent_state, consent.get_allowed_states(session)).allowed:
+        return FailureReason.CONSENT_NOT_ALLOWED  # e.g. withdrawn while under a legal hold
+    if call.audio_blob_key != context.audio_blob_key:  # purged (or replaced) since it was read
+        return FailureReason.RAW_AUDIO_ERASED
+    return None
 
 
 def _options_of(context: PipelineContext) -> dict[str, Any]:

@@ -105,6 +105,8 @@ class RetentionReportOut(BaseModel):
     artifacts: list[ArtifactReportOut]
     active_holds: int
     pending_deletions: int
+    last_purge_at: datetime | None = Field(
+        description="When the latest purge ran (the server runs one at start, then every purge interval).")
 
 
 @router.get("/v1/retention/report", response_model=RetentionReportOut, responses=ERROR_RESPONSES,

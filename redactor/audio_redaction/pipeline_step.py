@@ -9,15 +9,17 @@ It runs inside `CallPipeline.process` while the decrypted raw audio exists (cont
 3. when the call holds card data (Settings.raw_audio_scrub_entities: PCI DSS v4.0 3.3.1 and
    3.5.1), write a scrubbed copy of the raw audio (same decoding pass as 2) and encrypt it as a
    new blob;
-4. in one transaction: record the redacted audio, point the call at the scrubbed raw audio
-   (key, sha256, size, codec), schedule the superseded blobs in retention's
-   `pending_blob_deletions` and append audit events; then delete those blobs
+4. in one transaction that first re-checks that the call still exists, its consent still
+   allows processing and its raw audio was not purged (`CallPipeline.ensure_may_store`; if
+   not, the job is cancelled and the new blobs deleted): record the redacted audio, point the
+   call at the scrubbed raw audio (key, sha256, size, codec), schedule the superseded blobs in
+   retention's `pending_blob_deletions` and append audit events; then delete those blobs
    (`retention.erase.finish_blob_deletions`, which every purge also runs).
 
 A crash before the commit leaves the raw audio untouched (the job is retried) and the new
-blobs unreferenced (known gap: nothing sweeps blobs no row knows); a crash after it leaves
-pending deletions that the next purge finishes. Decrypted and rendered plaintext lives in the
-work dir (0600) only for the duration of the step.
+blobs unreferenced (the orphan sweep, redactor.retention.orphans, removes them after its
+grace period); a crash after it leaves pending deletions that the next purge finishes.
+Decrypted and rendered plaintext lives in the work dir (0600) only for the duration of the step.
 """
 
 from __future__ import annotations
@@ -106,9 +108,6 @@ class RedactedAudioStep:
         except BaseException:
             _delete_quietly(pipeline.blobs, new_blobs)
             raise
-        if superseded is None:  # the call was deleted meanwhile
-            _delete_quietly(pipeline.blobs, new_blobs)
-            return
         if superseded:
             from redactor.retention import erase
 
@@ -118,8 +117,11 @@ class RedactedAudioStep:
                     context.job.job_id, len(ranges), len(card_ranges), time.monotonic() - began)
 
     def _record(self, pipeline, context, rendered, redacted_ref, range_count,
-                scrubbed, scrubbed_ref, card_ranges) -> list[str] | None:
-        """One transaction; the blob keys scheduled for deletion, or None if the call is gone.
+                scrubbed, scrubbed_ref, card_ranges) -> list[str]:
+        """One transaction; returns the blob keys scheduled for deletion.
+
+        It first re-checks that the call may still hold results (`CallPipeline.ensure_may_store`:
+        JobCancelledError otherwise, nothing recorded).
 
         Superseded blobs (the unscrubbed raw audio, a redacted copy from an earlier attempt)
         are unlinked through retention's pending-deletion records in this same transaction, so
@@ -130,9 +132,11 @@ class RedactedAudioStep:
         superseded: list[str] = []
         now = utcnow()
         with pipeline.db.session() as session:
+            # Consent withdrawn or the call erased while rendering: cancel (raises; the caller
+            # deletes the blobs just written).
+            pipeline.ensure_may_store(session, context, results=["redacted_audio"] + (
+                ["scrubbed_raw_audio"] if scrubbed_ref is not None else []))
             call = session.get(Call, context.call_id)
-            if call is None:
-                return None
             if get_redacted_audio(session=session, call_id=call.id) is not None:
                 superseded.append(erase.unlink_redacted_audio(session, call.id, reason="superseded", now=now))
             save_redacted_audio(

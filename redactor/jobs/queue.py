@@ -18,7 +18,8 @@ from typing import Callable, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from redactor.jobs.states import RUNNING_STATES, FailureReason, JobState, check_transition
+from redactor.jobs.states import (RUNNING_STATES, FailureReason, JobCancelledError, JobState,
+                                  check_transition)
 from redactor.store.db import Database
 from redactor.store.models import Call, Job
 from redactor.store.types import utcnow
@@ -42,10 +43,14 @@ class JobQueue(Protocol):
         """Atomically take the oldest due queued job (state -> transcribing), or None."""
 
     def mark(self, job_id: int, state: JobState) -> None:
-        """Move a claimed job to `state` (redacting, ...) along the state machine."""
+        """Move a claimed job to `state` (redacting, ...) along the state machine; raise
+        JobCancelledError if it was cancelled or erased meanwhile."""
 
     def complete(self, session: Session, job_id: int) -> None:
         """Mark done inside the caller's transaction (with the results it stores)."""
+
+    def cancel(self, session: Session, job_id: int, reason: str) -> bool:
+        """Fail a running job inside the caller's transaction (results discarded)."""
 
     def fail(self, job_id: int, reason: str, *, transient: bool) -> JobState:
         """Record a failure: transient ones go back to the queue with backoff until the
@@ -100,10 +105,18 @@ class SqlJobQueue:
             return ClaimedJob(job.id, job.call_id, job.attempts, job.max_attempts)
 
     def mark(self, job_id: int, state: JobState) -> None:
+        """Move a claimed job along the state machine (mirrored on its call).
+
+        Raises JobCancelledError when the job was cancelled (consent withdrawn: it is `failed`
+        already) or deleted with its call (deletion request) while the worker held it, so the
+        worker stops at once instead of transcribing for nothing.
+        """
         with self.db.session() as session:
             job = session.get(Job, job_id)
-            if job is None:  # its call was erased meanwhile (deletion request); the pipeline drops it
-                return
+            if job is None:
+                raise JobCancelledError(job_id, FailureReason.CALL_ERASED)
+            if job.state == JobState.FAILED and state != JobState.QUEUED:
+                raise JobCancelledError(job_id, job.failure_reason or FailureReason.JOB_CANCELLED)
             check_transition(job.state, state)
             job.state = state
             _set_call_status(session, job.call_id, state, None)
@@ -118,12 +131,28 @@ class SqlJobQueue:
         call = session.get(Call, job.call_id)
         call.status, call.status_reason, call.processed_at = JobState.DONE, None, self.now()
 
+    def cancel(self, session: Session, job_id: int, reason: str) -> bool:
+        """Fail a running job with `reason` inside the caller's transaction (its results are
+        being discarded); the call's status says why unless a consent change already set it.
+        False when the job is gone or already final."""
+        job = session.get(Job, job_id)
+        if job is None or job.state not in RUNNING_STATES:
+            return False
+        job.state, job.failure_reason, job.last_error = JobState.FAILED, reason, reason
+        job.finished_at, job.claimed_by = self.now(), None
+        call = session.get(Call, job.call_id)
+        if call is not None and call.status != "consent_blocked":
+            call.status, call.status_reason = JobState.FAILED.value, reason
+        return True
+
     def fail(self, job_id: int, reason: str, *, transient: bool) -> JobState:
+        """Record a failure of a claimed job (see JobQueue.fail). A job that is gone or was
+        cancelled meanwhile stays as it is (FAILED is returned)."""
         with self.db.session() as session:
             job = session.get(Job, job_id)
-            if job is None:  # its call was erased meanwhile (deletion request)
+            if job is None:  # deleted with its call (deletion request): nothing left to record
                 return JobState.FAILED
-            if job.state == JobState.FAILED:  # cancelled while running (consent withdrawn): stays so
+            if job.state == JobState.FAILED:  # cancelled while running: never re-queued by a failure
                 return JobState.FAILED
             job.last_error = reason
             if transient and job.attempts < job.max_attempts:

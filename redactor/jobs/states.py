@@ -30,6 +30,22 @@ class InvalidTransitionError(RuntimeError):
     code = "job_transition_invalid"
 
 
+class JobCancelledError(RuntimeError):
+    """The job was cancelled or its call erased while a worker held it: stop, store nothing.
+
+    Raised by the queue when a worker tries to move such a job on, and by the pipeline when its
+    storing transaction finds the results may no longer be kept. The job is already final (or
+    gone) when this is raised, so the worker records nothing more.
+    """
+
+    code = "job_cancelled"
+
+    def __init__(self, job_id: int, reason: str) -> None:
+        super().__init__(f"job {job_id} was cancelled ({reason})")
+        self.job_id = job_id
+        self.reason = reason
+
+
 def check_transition(current: str, new: str) -> None:
     """Raise InvalidTransitionError unless `current -> new` is in the state machine."""
     if JobState(new) not in ALLOWED_TRANSITIONS[JobState(current)]:
@@ -44,3 +60,9 @@ class FailureReason(StrEnum):
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"  # transient errors until max attempts
     INTERRUPTED_TOO_OFTEN = "interrupted_too_often"  # the process died during each attempt
     INTERNAL_ERROR = "internal_error"
+    # Cancellations: the results of a running job may no longer be kept (nothing is stored).
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # the job was cancelled by a consent withdrawal
+    CONSENT_NOT_ALLOWED = "consent_not_allowed"  # the consent state or policy changed meanwhile
+    CALL_ERASED = "call_erased"  # the call was deleted (deletion request) while the job ran
+    RAW_AUDIO_ERASED = "raw_audio_erased"  # the raw audio the job used was purged meanwhile
+    JOB_CANCELLED = "job_cancelled"  # cancelled for a reason it did not record

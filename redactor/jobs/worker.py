@@ -5,7 +5,8 @@ On start it re-queues every job a crash left in transcribing/redacting, then eac
 redactor.pipeline). The processor raises `JobFailure` for known outcomes; anything else counts
 as a transient internal error and is retried with backoff until the job's attempts run out.
 
-Periodic tasks (e.g. the retention purge) can be registered with `add_periodic`.
+Periodic tasks (the retention purge) do not run here: redactor.service.scheduler runs them from
+server start, since this worker starts only once the models have loaded.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from redactor.jobs.queue import ClaimedJob, JobQueue, worker_identity
-from redactor.jobs.states import FailureReason
+from redactor.jobs.states import FailureReason, JobCancelledError
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +30,6 @@ class JobFailure(Exception):
         super().__init__(reason)
         self.reason = reason
         self.transient = transient
-
-
-@dataclass
-class _Periodic:
-    name: str
-    interval_s: float
-    run: Callable[[], object]
-    next_at: float = 0.0
 
 
 class EmbeddedWorker:
@@ -52,7 +44,6 @@ class EmbeddedWorker:
         self._stop = threading.Event()
         self._wake = threading.Condition()
         self._threads: list[threading.Thread] = []
-        self._periodic: list[_Periodic] = []
         self.worker_id = worker_identity()
 
     # --- lifecycle --------------------------------------------------------------------------
@@ -64,10 +55,6 @@ class EmbeddedWorker:
         self.queue.requeue_interrupted()
         for index in range(self.concurrency):
             thread = threading.Thread(target=self._run, name=f"redactor-worker-{index}", daemon=True)
-            thread.start()
-            self._threads.append(thread)
-        if self._periodic:
-            thread = threading.Thread(target=self._run_periodic, name="redactor-periodic", daemon=True)
             thread.start()
             self._threads.append(thread)
 
@@ -92,10 +79,6 @@ class EmbeddedWorker:
         with self._wake:
             self._wake.notify_all()
 
-    def add_periodic(self, name: str, interval_s: float, run: Callable[[], object]) -> None:
-        """Run `run()` every `interval_s` seconds on a worker thread (register before start)."""
-        self._periodic.append(_Periodic(name, interval_s, run, time.monotonic() + interval_s))
-
     # --- loops ------------------------------------------------------------------------------
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -114,6 +97,9 @@ class EmbeddedWorker:
         """Process one claimed job and record its outcome."""
         try:
             self.processor(job)
+        except JobCancelledError as cancelled:  # already final (or erased): nothing to record
+            logger.info("job %d (call %s) cancelled while running: %s; its results were discarded",
+                        job.job_id, job.call_id, cancelled.reason)
         except JobFailure as failure:
             state = self.queue.fail(job.job_id, failure.reason, transient=failure.transient)
             logger.warning("job %d (call %s) failed: %s -> %s", job.job_id, job.call_id, failure.reason, state)
@@ -123,17 +109,3 @@ class EmbeddedWorker:
             state = self.queue.fail(job.job_id, FailureReason.INTERNAL_ERROR, transient=True)
             logger.error("job %d (call %s) raised %s -> %s\n%s", job.job_id, job.call_id,
                          type(exc).__name__, state, "".join(traceback.format_tb(exc.__traceback__)))
-
-    def _run_periodic(self) -> None:
-        while not self._stop.is_set():
-            now = time.monotonic()
-            for task in self._periodic:
-                if now >= task.next_at:
-                    task.next_at = now + task.interval_s
-                    try:
-                        task.run()
-                    except Exception as exc:
-                        logger.error("periodic task %s raised %s\n%s", task.name, type(exc).__name__,
-                                     "".join(traceback.format_tb(exc.__traceback__)))
-            wait = min((t.next_at for t in self._periodic), default=now + 60) - time.monotonic()
-            self._stop.wait(max(0.05, min(wait, 5.0)))

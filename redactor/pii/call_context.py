@@ -5,6 +5,17 @@ for (「お電話番号をお願いします」 -> PHONE_NUMBER). The redactor l
 types, and `fail_closed_numbers` redacts digit runs in a caller's answer to a number question
 even when no pattern validates them: speech recognition garbles, and a leak costs more than a
 redacted count.
+
+Real speech recognition garbles both sides of the dialogue, so the plan is built to fail closed:
+- cue words also match on the Sudachi reading, a few kana off (有効きげ ~ 有効期限, see readings.py);
+- ANY request naming a number (「〜番号を」「3桁を」「コードを」 + 「お願いします」) makes the answer
+  a number answer, even when no cue says which type;
+- an answer holding a long digit sequence makes the next answers (until the next question) a
+  continuation of it: card and phone numbers get split across turns;
+- a card number question opens a card dialogue whose later answers may be its expiry;
+- inside a number answer, digit groups separated by a few garbled characters (080、午後1 2位、903 4,
+  where 午後 was 「ごご」 = 55) are one run.
+In mono recordings (speaker unknown) every turn may be a question or an answer.
 """
 
 from __future__ import annotations
@@ -14,10 +25,17 @@ from dataclasses import dataclass
 
 from redactor.pii.config import CallContextConfig
 from redactor.pii.entities import NUMERIC_TYPES
+from redactor.pii.numerals import NUMERAL_UNITS
+from redactor.pii.readings import allowed_edits, fuzzy_find, reading_of, soft_reading, tokens_of
 from redactor.pii.recognizers.base import LETTER_NAMES, SEP
 
 _DIGIT_RUN = re.compile(rf"(?<![\d.])\d+(?:{SEP}\d+)*")
 _PREFIX = re.compile(rf"(?:[A-Za-z]{{1,4}}|(?:{LETTER_NAMES}){{1,4}})\s?(?:-|の)?、?\s?$")
+_SENTENCE_END = set("。．.!?！？\n")
+# Kanji of the words that name a number (番号, 桁, 数字): said next to digits, never digits themselves.
+_CUE_KANJI = set("番号桁数字")
+# Readings (as readings.soft_reading gives them) of words many cues end in: 番号, ナンバー, コード.
+_GENERIC_TAILS = ("バンゴウ", "ナンバ", "コド")
 # Digit counts each numeric type can have (a partial card answer is 4+ digits).
 _DIGIT_COUNTS = {
     "PHONE_NUMBER": range(10, 12), "POSTAL_CODE": range(7, 8), "CARD_CVV": range(3, 5),
@@ -29,14 +47,19 @@ _DIGIT_COUNTS = {
 
 @dataclass(frozen=True)
 class TurnContext:
-    """What the conversation expects in one turn."""
+    """What the conversation expects in one turn.
+
+    `number_expected`: the turn answers a request for some number (type unknown) or continues
+    a number given in an earlier answer.
+    """
 
     is_operator: bool
     expected: frozenset[str]
+    number_expected: bool = False
 
     @property
     def expects_number(self) -> bool:
-        return any(t in NUMERIC_TYPES for t in self.expected)
+        return self.number_expected or any(t in NUMERIC_TYPES for t in self.expected)
 
 
 @dataclass(frozen=True)
@@ -52,53 +75,173 @@ def is_operator(speaker: str, conf: CallContextConfig) -> bool:
     return speaker.strip().lower() in {s.lower() for s in conf.operator_speakers}
 
 
+def may_ask(speaker: str, conf: CallContextConfig) -> bool:
+    """Operators ask; so may anyone in a mono recording, where the speaker is unknown."""
+    name = speaker.strip().lower()
+    return is_operator(speaker, conf) or name in {s.lower() for s in conf.unknown_speakers}
+
+
+def _is_request(text: str, conf: CallContextConfig) -> bool:
+    return any(marker in text for marker in conf.request_markers)
+
+
 def asked_types(text: str, conf: CallContextConfig) -> set[str]:
-    """Entity types an operator turn asks for (cue word + request marker), else empty."""
-    if not any(marker in text for marker in conf.request_markers):
+    """Entity types an operator turn asks for (cue word + request marker), else empty.
+
+    A cue matches verbatim, or (with `fuzzy_cues`) on the reading, a few kana off for long cues.
+    """
+    if not _is_request(text, conf):
         return set()
-    return {etype for etype, cues in conf.questions.items() if any(cue in text for cue in cues)}
+    found = {etype for etype, cues in conf.questions.items() if any(cue in text for cue in cues)}
+    if conf.fuzzy_cues:
+        reading = reading_of(text)
+        for etype, cues in conf.questions.items():
+            if etype not in found and any(_reading_hit(reading, cue) for cue in cues):
+                found.add(etype)
+    return found
+
+
+def _reading_hit(reading: str, cue: str) -> bool:
+    """The cue's reading, a few kana off, is in the turn's reading. Cues ending in a generic word
+    (郵便番号, 個人番号) spend the edits on their own part only: ユウビンバンゴウ is not コジンバンゴウ."""
+    cue_reading = _cue_reading(cue)
+    budget = allowed_edits(len(cue_reading))
+    for tail in _GENERIC_TAILS:
+        if cue_reading.endswith(tail) and len(cue_reading) > len(tail):
+            if tail not in reading:
+                return False
+            budget = min(budget, (len(cue_reading) - len(tail)) // 3)
+            break
+    return fuzzy_find(reading, cue_reading, budget)
+
+
+def _cue_reading(cue: str) -> str:
+    return reading_of(cue) if not cue.isascii() else soft_reading(cue.upper())
+
+
+def asks_for_number(text: str, conf: CallContextConfig) -> bool:
+    """A request naming any number (「ご注文番号をお願いします」「下4桁を教えてください」)."""
+    if not _is_request(text, conf):
+        return False
+    if any(cue in text for cue in conf.number_cues):
+        return True
+    if not conf.fuzzy_cues:
+        return False
+    # A garbled cue keeps its reading (晩号 = バンゴウ). Short readings (コド, ケタ) must end a word,
+    # else 子供 (コドモ) or 掛けた (カケタ) would ask for a number.
+    cue_readings = {_cue_reading(cue) for cue in conf.number_cues}
+    reading = reading_of(text)
+    if any(r in reading for r in cue_readings if len(r) >= 4):
+        return True
+    return any(soft_reading(t.reading).endswith(r) for t in tokens_of(text) for r in cue_readings if 2 <= len(r) < 4)
 
 
 def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextConfig) -> list[TurnContext]:
-    """For each turn, the union of what the operator asked in the previous `lookback_turns` turns."""
+    """For each turn, what recent questions asked for (previous `lookback_turns` turns), and
+    whether it answers a number request or continues a number given in an earlier answer."""
     asked: list[set[str]] = []
+    number_asked: list[bool] = []
+    new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation
+    long_answer: list[bool] = []
     last_question: set[str] = set()
+    last_number = False
     contexts = []
     greeted = False
     for i, (speaker, text) in enumerate(zip(speakers, texts)):
         operator = is_operator(speaker, conf)
+        window = range(max(0, i - conf.lookback_turns), i)
         expected: set[str] = set()
-        for j in range(max(0, i - conf.lookback_turns), i):
+        for j in window:
             expected |= asked[j]
+        for j in range(max(0, i - conf.dialogue_lookback_turns), i):
+            for etype in asked[j]:
+                expected.update(conf.dialogue_followups.get(etype, ()))
         if operator and not greeted:
             expected.add("PERSON")  # the opening operator turn introduces the operator by name
             greeted = True
-        contexts.append(TurnContext(operator, frozenset(expected)))
-        here = asked_types(text, conf) if operator else set()
-        if operator and not here and any(m in text for m in conf.continuation_markers):
-            here = set(last_question)  # 「続きをお願いします」: the same question again
-        if here:
-            last_question = here
+        number = any(number_asked[j] for j in window) or (not operator and _continues(i, new_question, long_answer,
+                                                                                        conf))
+        contexts.append(TurnContext(operator, frozenset(expected), number))
+        asking = may_ask(speaker, conf)
+        here = asked_types(text, conf) if asking else set()
+        here_number = asks_for_number(text, conf) if asking else False
+        repeat = operator and not here and not here_number and any(m in text for m in conf.continuation_markers)
+        if repeat:
+            here, here_number = set(last_question), last_number  # 「続きをお願いします」: the same question
+        if here or here_number:
+            last_question, last_number = here, here_number
         asked.append(here)
+        number_asked.append(here_number)
+        new_question.append(asking and _is_request(text, conf) and not repeat)
+        long_answer.append(not operator and _digit_count_max(text, conf) >= conf.continuation_min_digits)
     return contexts
+
+
+def _continues(i: int, new_question: list[bool], long_answer: list[bool], conf: CallContextConfig) -> bool:
+    """An earlier answer, with no new question since, held a long number: this turn may go on with it."""
+    for j in range(i - 1, max(-1, i - 1 - conf.lookback_turns), -1):
+        if long_answer[j]:
+            return True
+        if new_question[j]:
+            return False
+    return False
+
+
+def _digit_count_max(text: str, conf: CallContextConfig) -> int:
+    return max((sum(ch.isdigit() for ch in text[s:e]) for s, e in _runs(text, conf, bridge=True)), default=0)
+
+
+def _runs(text: str, conf: CallContextConfig, bridge: bool) -> list[tuple[int, int]]:
+    """Digit runs; with `bridge`, groups a few garbled characters apart are one run."""
+    runs: list[list[int]] = []
+    for match in _DIGIT_RUN.finditer(text):
+        start, end = match.span()
+        if bridge and runs and _bridgeable(text, runs[-1][1], start, conf):
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    return [(s, e) for s, e in runs]
+
+
+def _bridgeable(text: str, gap_start: int, gap_end: int, conf: CallContextConfig) -> bool:
+    gap = text[gap_start:gap_end]
+    return (len(gap.strip()) <= conf.bridge_max_chars and not any(ch in _SENTENCE_END for ch in gap)
+            and not _followed_by_unit(text, gap_start, conf))
 
 
 def fail_closed_numbers(text: str, context: TurnContext, conf: CallContextConfig) -> list[NumberRun]:
     """Digit runs to redact in one turn: long runs anywhere, shorter ones in answers to number questions."""
     runs = []
-    for match in _DIGIT_RUN.finditer(text):
-        start, end = match.span()
-        digits = sum(ch.isdigit() for ch in match.group())
+    answering = context.expects_number and not context.is_operator
+    for start, end in _runs(text, conf, bridge=answering):
+        digits = sum(ch.isdigit() for ch in text[start:end])
         if _followed_by_unit(text, end, conf):
             continue
-        answering = context.expects_number and not context.is_operator
         if digits < conf.always_redact_min_digits and not (answering and digits >= conf.fail_closed_min_digits):
             continue
         prefix = _PREFIX.search(text[max(0, start - 16):start])
         if prefix and prefix.group().strip():
             start -= len(prefix.group())
+        if answering:
+            start, end = _glue(text, start, end)
         runs.append(NumberRun(start, end, guess_type(digits, text, start, context)))
     return runs
+
+
+def _glue(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in up to two kanji glued to either end of a number answer: speech recognition writes
+    digits as homophone kanji (午後8 = ごご8 = 558, 2位 = 2 + い). Units and cue words stay."""
+    for _ in range(2):
+        if start > 0 and _glueable(text[start - 1]):
+            start -= 1
+    for _ in range(2):
+        if end < len(text) and _glueable(text[end]):
+            end += 1
+    return start, end
+
+
+def _glueable(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" and ch not in NUMERAL_UNITS and ch not in _CUE_KANJI
 
 
 def _followed_by_unit(text: str, end: int, conf: CallContextConfig) -> bool:
@@ -108,11 +251,16 @@ def _followed_by_unit(text: str, end: int, conf: CallContextConfig) -> bool:
 
 def guess_type(digits: int, text: str, start: int, context: TurnContext) -> str:
     """The expected numeric type that fits the digit count; else a guess from the count."""
-    for etype in sorted(context.expected):
-        if etype in _DIGIT_COUNTS and digits in _DIGIT_COUNTS[etype]:
+    numeric = [etype for etype in sorted(context.expected) if etype in _DIGIT_COUNTS]
+    for etype in numeric:
+        if digits in _DIGIT_COUNTS[etype]:
             return etype
     if digits in (10, 11) and text[start:start + 1] == "0":
         return "PHONE_NUMBER"
     if 13 <= digits <= 19:
         return "CREDIT_CARD"
+    if "ADDRESS" in context.expected and any(unit in text[start:] for unit in ("丁目", "番", "号")):
+        return "ADDRESS"  # 3丁目18番7号 after a garbled address question
+    if numeric and context.expects_number:
+        return numeric[0]  # garbled: fewer or more digits than the asked type has, still that type
     return "CUSTOMER_ID"

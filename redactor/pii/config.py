@@ -44,11 +44,23 @@ class CallContextConfig(_Strict):
     fail_closed_min_digits: int = Field(3, ge=1, description="After a number question, runs this long are redacted.")
     always_redact_min_digits: int = Field(7, ge=4, description="Digit runs this long are redacted anywhere.")
     number_units: list[str] = Field(default_factory=list, description="Words after a number that make it a count or price.")
+    unknown_speakers: list[str] = Field(["unknown"], description="Speakers of mono recordings: their questions count too.")
+    fuzzy_cues: bool = Field(True, description="Also match question cues on the Sudachi reading (garbled ASR).")
+    number_cues: list[str] = Field(["番号", "桁", "ケタ", "ナンバー", "数字", "コード", "期限", "暗証"],
+                                   description="Words that make any operator request a request for a number.")
+    dialogue_lookback_turns: int = Field(8, ge=1, le=20, description="How long a card/identity dialogue lasts.")
+    dialogue_followups: dict[str, list[str]] = Field(
+        default_factory=lambda: {"CREDIT_CARD": ["CARD_EXPIRY"], "POSTAL_CODE": ["ADDRESS"]},
+        description="A question for the key type makes these types expected for the dialogue's turns.")
+    bridge_max_chars: int = Field(3, ge=0, le=8, description="Garbled characters bridged between digit groups.")
+    continuation_min_digits: int = Field(7, ge=4, description="An answer this long makes the next answers continue it.")
 
-    @field_validator("questions")
+    @field_validator("questions", "dialogue_followups")
     @classmethod
-    def _known_types(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _known_types(cls, value: dict[str, list[str]], info) -> dict[str, list[str]]:
         _check_types(value)
+        if info.field_name == "dialogue_followups":  # here the values are entity types too
+            _check_types({t: None for types in value.values() for t in types})
         return value
 
 
@@ -66,7 +78,8 @@ class OrganisationsConfig(_Strict):
 
     enabled: bool = True
     greeting_openers: list[str] = Field(
-        ["お電話ありがとうございます", "お待たせいたしました", "お待たせしました", "お待たせ致しました"],
+        ["お電話ありがとうございます", "お問い合わせありがとうございます", "いつもご利用ありがとうございます",
+         "お待たせいたしました", "お待たせしました", "お待たせ致しました"],
         description="Operator openings followed by the organisation's name.")
     business_suffixes: list[str] = Field(default_factory=lambda: list(BUSINESS_SUFFIXES),
                                          description="Words that end organisation and product names (銀行, 電力, モバイル).")

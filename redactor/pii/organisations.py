@@ -34,6 +34,11 @@ _KANA_ONLY = re.compile(r"^[ァ-ヺーぁ-ゖA-Za-z0-9・]+$")
 _RELATION_CUES = tuple(f"{r}{p}" for r in RELATIONS for p in ("の", "は"))
 # Sudachi tags an organisation name never holds (a particle or verb means the frame ran on past it).
 _NOT_IN_NAMES = ("助詞", "助動詞", "動詞", "形容詞", "副詞", "感動詞", "補助記号")
+_HONORIFICS = ("様", "さま", "さん", "くん", "ちゃん", "殿")
+_NAME_SLOT = re.compile(r"[\u4e00-\u9fff々ヶァ-ヺーぁ-ゖ]{1,8}")
+# What follows 「<X>の」 in an operator's turn that is not the operator's name: 「ご注文の件です」
+_NOT_STAFF = {"件", "方", "者", "人", "話", "事", "こと", "もの", "物", "予定", "場合", "通り", "ため", "まま", "ほう",
+              "店", "社", "側", "分", "旨", "順", "番", "用", "点", "際", "他", "例", "方針", "管轄"}
 
 
 @dataclass
@@ -43,6 +48,7 @@ class CallOrganisations:
     conf: OrganisationsConfig
     names: set[str] = field(default_factory=set)   # full names: never a person, in any turn
     stems: set[str] = field(default_factory=set)   # ハルカ of ハルカ電力: not a person unless a cue says so
+    staff: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, start, end): 「<ORG>の<NAME>です」
 
     def keep_spans(self, line: str, spans: list[Span], ner_orgs: list[tuple[int, int]],
                    answering_name: bool) -> list[Span]:
@@ -61,6 +67,8 @@ class CallOrganisations:
             if etype == "PERSON":
                 if self.business_word(line, start, end):
                     continue
+                if self.suffix_attached(line, start, end) and not self.person_cue(line, start, end):
+                    continue  # 「ハルカ|電力」; but 「名義はヤマダ タロウ|カード番号は」 (no punctuation) stays a name
                 if _overlaps(firm, start, end):
                     rest = _outside(firm, start, end, line)
                     if rest is None:
@@ -88,16 +96,18 @@ class CallOrganisations:
         return False
 
     def business_word(self, line: str, start: int, end: int) -> bool:
-        """The span is (part of) a business word: ends in a suffix, or a suffix or prefix is attached."""
+        """The span is a business word: it ends in a business suffix (ヒカリモバイル) or follows 株式会社."""
         value = line[start:end].strip()
-        if not value:
-            return False
         if any(value.endswith(s) and len(value) > len(s) and _suffix_fits(s, value[-len(s) - 1])
                for s in self.conf.business_suffixes):
             return True
-        if any(line.startswith(s, end) and _suffix_fits(s, value[-1]) for s in self.conf.business_suffixes):
-            return True
-        return line[:start].endswith(tuple(self.conf.business_prefixes))
+        return bool(value) and line[:start].endswith(tuple(self.conf.business_prefixes))
+
+    def suffix_attached(self, line: str, start: int, end: int) -> bool:
+        """A business suffix follows the span directly: 「ハルカ|電力」「ヒカリ|光」."""
+        value = line[start:end].strip()
+        return bool(value) and any(line.startswith(s, end) and _suffix_fits(s, value[-1])
+                                   for s in self.conf.business_suffixes)
 
     def person_cue(self, line: str, start: int, end: int) -> bool:
         """An honorific or self-introduction right after the span, or a name cue right before it."""
@@ -121,8 +131,9 @@ class OrganisationFinder:
         self._turn_start = re.compile(rf"^{lead}(?P<org>{_ORG_CHARS}{{2,40}}?){tail}")
         # after the organisation, the operator's own name: 「の荒木です」「、担当の井上が承ります」
         self._staff_after = re.compile(
-            r"^(?:(?:[の、]|\s)+(?:(?:担当|オペレーター|係)の?\s*|わたくし、?\s*)?|(?:です|でございます)。\s*(?:担当|オペレーター)の?\s*)"
-            r"[^\s、。]{1,8}?(?:です|でございます|が承|がお受け|が担当|と申します)")
+            r"^(?:(?:[の、]|\s)+(?P<role>(?:担当|オペレーター|係)の?\s*|わたくし、?\s*)?"
+            r"|(?:です|でございます)。\s*(?P<role2>担当|オペレーター)の?\s*)"
+            r"(?P<staff>[^\s、。]{1,8}?)(?:です|でございます|が承|がお受け|が担当|と申します)")
 
     def for_call(self, lines: list[str], operators: list[bool], tags_of: TagsOf) -> CallOrganisations:
         """The organisations named in a call's operator turns (the first one's start is a greeting too)."""
@@ -136,10 +147,14 @@ class OrganisationFinder:
             frames = self._frames + ([self._turn_start] if turn == first_operator else [])
             for frame in frames:
                 for match in frame.finditer(line):
-                    name = self._organisation_name(line, match, lambda s, e, t=turn: tags_of(t, s, e))
+                    tags = lambda s, e, t=turn: tags_of(t, s, e)  # noqa: E731
+                    name = self._organisation_name(line, match, tags)
                     if not name:
                         continue
                     found.names.add(name)
+                    staff = self._staff_name(line, match.end("org"), tags)
+                    if staff:
+                        found.staff.append((turn, *staff))
                     stem = self._stem(name)
                     if stem != name and len(stem) >= 2 and _KANA_ONLY.match(stem):
                         found.stems.add(stem)
@@ -148,17 +163,44 @@ class OrganisationFinder:
     def _organisation_name(self, line: str, match: re.Match, tags: Callable[[int, int], list[str]]) -> str | None:
         chunk, start = match.group("org"), match.start("org")
         end = self._through_business_suffix(chunk) or self._department_start(chunk)
+        staff = None
         if not end:
             # 「<ORG>の<NAME>です」: the operator's name follows, so the first slot is the organisation
-            if not self._staff_after.match(line[match.end("org"):]):
+            staff = self._staff_after.match(line[match.end("org"):])
+            if not staff or staff.group("staff") in _NOT_STAFF or not is_plausible_name(staff.group("staff")):
                 return None
             end = len(chunk)
+        if any(h in chunk[:end] for h in _HONORIFICS):
+            return None  # 「はい、ヤマダ様の件ですね」: a customer, not the organisation
         name_tags = tags(start, start + end)
         if len(chunk[:end].strip()) < 2 or any(t.startswith(_NOT_IN_NAMES) for t in name_tags):
             return None
-        if name_tags and all("人名" in t for t in name_tags):
-            return None  # 「はい、山口でございます」: the operator's own name, not an organisation
+        # 「はい、山口でございます」: a name-only slot is the operator's own name, unless the operator's
+        # role and name follow (「ハルカでございます。担当の大野です」)
+        if name_tags and all("人名" in t for t in name_tags) and not (staff and (staff.group("role") or staff.group("role2"))):
+            return None
         return chunk[:end].strip()
+
+    def _staff_name(self, line: str, after_org: int, tags: Callable[[int, int], list[str]]) -> tuple[int, int] | None:
+        """The operator's name in the slot after the organisation (「アヤメ銀行の内田です」), if it is one."""
+        match = self._staff_after.match(line[after_org:])
+        if not match:
+            return None
+        value = match.group("staff")
+        start, end = after_org + match.start("staff"), after_org + match.end("staff")
+        if (value in _NOT_STAFF or value.startswith(("お", "ご")) or not is_plausible_name(value)
+                or not _NAME_SLOT.fullmatch(value)
+                or any(w in value for w in (*self.conf.business_suffixes, *self.conf.department_words))):
+            return None
+        slot_tags = tags(start, end)
+        if any(not t.startswith("名詞") for t in slot_tags):
+            return None  # a verb or particle: 「ハルカ電力の新しくなったサービスです」
+        if len(value) > 1 and re.search(r"[\u4e00-\u9fffァ-ヺ]", value) and slot_tags \
+                and all(t.startswith("名詞-普通名詞") for t in slot_tags):
+            # a common noun (本社, アンケート): kanji and katakana names are proper nouns to Sudachi,
+            # except one-kanji surnames (堀, 林, 森), which are common nouns too
+            return None
+        return start, end
 
     def _through_business_suffix(self, chunk: str) -> int:
         """End of the first business suffix with a word before it (and of suffixes right after it)."""

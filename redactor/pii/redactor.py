@@ -18,7 +18,7 @@ from pathlib import Path
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
 from redactor.pii.anonymize import TurnAnonymizer
-from redactor.pii.call_context import fail_closed_numbers, plan_turn_contexts
+from redactor.pii.call_context import fail_closed_numbers, may_ask, plan_turn_contexts
 from redactor.pii.config import PiiConfig, load_config
 from redactor.pii.names_propagation import find_occurrences, name_terms
 from redactor.pii.nlp_engine import GinzaNlpEngine
@@ -110,12 +110,16 @@ class CallRedactor:
             for run in fail_closed_numbers(line, context, conf.call_context):
                 if not _covered(per_turn[turn], run.start, run.end):  # partial overlaps merge later
                     per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
-        per_turn = [self._drop_allowed(line, spans, context.is_operator)
-                    for line, spans, context in zip(lines, per_turn, contexts)]
-        organisations = self.organisations.for_call(
-            lines, [c.is_operator for c in contexts],
+        # the organisation's numbers are given by operators, or by anyone in a mono recording
+        per_turn = [self._drop_allowed(line, spans, may_ask(speaker, conf.call_context))
+                    for line, spans, speaker in zip(lines, per_turn, speakers)]
+        organisations = self.organisations.for_call(  # greetings: operators, or anyone in a mono recording
+            lines, [may_ask(speaker, conf.call_context) for speaker in speakers],
             lambda turn, s, e: sudachi_tags(artifacts, starts[turn] + s, starts[turn] + e))
         ner_orgs = self._ner_organisations(artifacts, starts, lines)
+        for turn, s, e in organisations.staff:  # the operator's name after the organisation's
+            if not _covered(per_turn[turn], s, e):
+                per_turn[turn].append(("PERSON", s, e, conf.score_threshold))
         self._drop_organisations(lines, per_turn, contexts, organisations, ner_orgs)
         if conf.propagate_names:
             self._propagate_names(lines, starts, per_turn, artifacts)

@@ -1,11 +1,21 @@
-"""Sweeping orphan blobs: encrypted files no row points at and no deletion is pending for.
+"""The one orphan-blob sweep: encrypted files no row points at and no deletion is pending for.
 
 Writers put a blob first and reference it in the database right after (uploads, the redacted
-audio step, the card-data scrub), so a crash in between leaves an unreferenced file. The purge
-removes such files once they are older than a grace period (default one hour: far longer than
-any put-then-commit), measured on the file system's own clock (file mtimes are wall-clock
-times, unlike the purge's injected `now`). Needs a store that can list its keys and paths
-(EncryptedFileBlobStore); other stores are skipped.
+audio step, the card-data scrub), so a crash in between leaves an unreferenced file. Both the
+server start (`ServiceRuntime.sweep_leftovers`) and every purge call `sweep_orphan_blobs`.
+
+Safety, in three layers:
+- `BLOB_KEY_COLUMNS` declares every column that holds blob keys. A new one must be added
+  here (tests/retention/test_blob_references.py fails for an undeclared column named *blob*
+  or holding a blob key in a populated database).
+- Age grace: only files older than `grace_s` (default one hour: far longer than any
+  put-then-commit) are candidates, so a blob a concurrent upload or job has written but not
+  yet committed is never taken. Measured on the file system's own clock (mtimes are
+  wall-clock times, unlike the purge's injected `now`).
+- Before deleting, the candidates (rarely any) are looked up in every string column of every
+  table; one found in an undeclared column is kept and the column named in an error log.
+
+Needs a store that can list its keys and paths (EncryptedFileBlobStore); others are skipped.
 """
 
 from __future__ import annotations
@@ -13,28 +23,65 @@ from __future__ import annotations
 import logging
 import time
 
-from sqlalchemy import select
+from sqlalchemy import String, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from redactor import audit
 from redactor.blobstore import BlobStore
 from redactor.retention.tables import PendingBlobDeletion
 from redactor.store.db import Database
-from redactor.store.models import Call, RedactedAudio
+from redactor.store.models import Base, Call, RedactedAudio
 
 logger = logging.getLogger(__name__)
 
 ORPHAN_GRACE_SECONDS = 3600.0
 
+# Every column whose values are blob keys. Files no value here names are orphans.
+BLOB_KEY_COLUMNS: tuple[InstrumentedAttribute, ...] = (
+    Call.audio_blob_key,  # the encrypted raw audio (or its card-data-scrubbed copy)
+    RedactedAudio.blob_key,  # the redacted copy for QA
+    PendingBlobDeletion.blob_key,  # unlinked, file being deleted (redactor.retention.erase)
+)
 
-def _referenced(session) -> set[str]:
-    keys = {k for k in session.execute(select(Call.audio_blob_key)).scalars() if k}
-    keys |= set(session.execute(select(RedactedAudio.blob_key)).scalars())
-    keys |= set(session.execute(select(PendingBlobDeletion.blob_key)).scalars())
+
+def declared_columns() -> set[str]:
+    """The declared blob-key columns as `table.column` names."""
+    return {f"{c.class_.__tablename__}.{c.key}" for c in BLOB_KEY_COLUMNS}
+
+
+def referenced_blob_keys(session: Session) -> set[str]:
+    """Every blob key a declared column holds."""
+    keys: set[str] = set()
+    for column in BLOB_KEY_COLUMNS:
+        keys.update(k for k in session.execute(select(column).where(column.is_not(None))).scalars() if k)
     return keys
 
 
+def undeclared_references(session: Session, keys: set[str]) -> dict[str, set[str]]:
+    """{"table.column": keys found there} over every string column not in BLOB_KEY_COLUMNS.
+
+    A full scan per column: meant for the few orphan candidates of a sweep, and for tests.
+    """
+    found: dict[str, set[str]] = {}
+    if not keys:
+        return found
+    declared = declared_columns()
+    wanted = sorted(keys)
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            name = f"{table.name}.{column.name}"
+            if name in declared or not isinstance(column.type, String):
+                continue
+            for start in range(0, len(wanted), 500):
+                hits = session.execute(select(column).where(column.in_(wanted[start:start + 500]))).scalars()
+                found.setdefault(name, set()).update(hits)
+            if not found.get(name):
+                found.pop(name, None)
+    return found
+
+
 def find_orphan_blobs(db: Database, blobs: BlobStore, *, grace_s: float = ORPHAN_GRACE_SECONDS) -> list[str]:
-    """Keys of blob files older than `grace_s` that nothing references."""
+    """Keys of blob files older than `grace_s` that no declared column references."""
     list_keys, path_of = getattr(blobs, "keys", None), getattr(blobs, "path_of", None)
     if list_keys is None or path_of is None:
         return []
@@ -42,7 +89,7 @@ def find_orphan_blobs(db: Database, blobs: BlobStore, *, grace_s: float = ORPHAN
     if not files:
         return []
     with db.read_session() as session:
-        referenced = _referenced(session)
+        referenced = referenced_blob_keys(session)
     cutoff = time.time() - grace_s
     orphans = []
     for key in files:
@@ -63,7 +110,12 @@ def sweep_orphan_blobs(db: Database, blobs: BlobStore, *, actor: audit.Actor, no
     if not orphans:
         return 0
     with db.read_session() as session:
-        still = set(orphans) - _referenced(session)
+        still = set(orphans) - referenced_blob_keys(session)
+        undeclared = undeclared_references(session, still)
+    for column, keys in sorted(undeclared.items()):
+        logger.error("%d unreferenced-looking blob(s) are named by %s, which is not in "
+                     "redactor.retention.orphans.BLOB_KEY_COLUMNS; kept. Declare the column.", len(keys), column)
+        still -= keys
     removed = sum(1 for key in sorted(still) if blobs.delete(key))
     if removed:
         with db.session() as session:

@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 # Consent states that take the permission to keep a recording away (when the consent policy
 # does not explicitly allow them): changing to one erases the call's artifacts.
 ERASING_CONSENT_STATES = frozenset({"withdrawn", "declined"})
+PURGE_RUN_EVENT = "retention.purge_run"  # audited at the end of every purge that is not a dry run
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,14 @@ def purge_expired_artifacts(*, db: Database, blobs: BlobStore, now: datetime | N
     orphans = sweep_orphan_blobs(db, blobs, actor=actor, now=now)
     report = PurgeReport(now=now, dry_run=False, items=done, resumed=resumed, held=held,
                          failed=failed + failed_now, orphans=orphans)
+    # Recorded even when nothing was due: the report's `last_purge_at` (and the audit trail)
+    # shows that purges do run.
+    with db.session() as session:
+        audit.record(session, type=PURGE_RUN_EVENT, actor=actor, now=now,
+                     details={"purged": report.counts(), "resumed": resumed, "held": held,
+                              "failed": report.failed, "orphans_removed": orphans})
+        session.commit()
     if done or resumed or report.failed or orphans:
-        with db.session() as session:
-            audit.record(session, type="retention.purge_run", actor=actor, now=now,
-                         details={"purged": report.counts(), "resumed": resumed, "held": held,
-                                  "failed": report.failed, "orphans_removed": orphans})
-            session.commit()
         logger.info("purge: %d artifact(s) purged, %d resumed, %d held, %d failed",
                     len(done), resumed, held, report.failed)
     return report

@@ -1,7 +1,9 @@
 """The retention report: what is held, how old it is, and the oldest of each kind vs its limit.
 
 `GET /v1/retention/report` serves it so the privacy manager can see at a glance that nothing
-outlives its limit (`overdue` stays 0 unless a hold keeps it, or a purge has not run yet).
+outlives its limit (`overdue` stays 0 unless a hold keeps it, or a purge has not run yet) and
+when the latest purge ran (`last_purge_at`: the server purges at start, then every
+Settings.purge_interval_seconds, whether or not the speech models loaded).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from redactor.retention import erase
 from redactor.retention.deadlines import call_deadlines
 from redactor.retention.holds import held_call_ids
 from redactor.retention.policy import ARTIFACTS, get_policy
-from redactor.retention.purge import contract_ends_of
-from redactor.store.models import Call, RedactedAudio, Transcript
+from redactor.retention.purge import PURGE_RUN_EVENT, contract_ends_of
+from redactor.store.models import AuditEvent, Call, RedactedAudio, Transcript
 
 # (label, upper bound of the call's age); the last bucket has none.
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
@@ -59,6 +61,7 @@ class RetentionReport:
     artifacts: list[ArtifactSummary]
     active_holds: int
     pending_deletions: int
+    last_purge_at: datetime | None = None  # the end of the latest purge (scheduled or on demand)
 
 
 def _bucket(age: timedelta) -> str:
@@ -103,4 +106,12 @@ def retention_report(session: Session, *, now: datetime) -> RetentionReport:
                     seconds_until_due=None if deadline.due_at is None
                     else int((deadline.due_at - now).total_seconds()))
     return RetentionReport(generated_at=now, artifacts=[summaries[a] for a in ARTIFACTS],
-                           active_holds=len(held), pending_deletions=erase.pending_count(session))
+                           active_holds=len(held), pending_deletions=erase.pending_count(session),
+                           last_purge_at=last_purge_at(session))
+
+
+def last_purge_at(session: Session) -> datetime | None:
+    """When the latest purge ran (its audit event), or None if none ever did."""
+    latest = session.execute(select(AuditEvent.time).where(AuditEvent.type == PURGE_RUN_EVENT)
+                             .order_by(AuditEvent.seq.desc()).limit(1)).scalar_one_or_none()
+    return None if latest is None else datetime.fromisoformat(latest)

@@ -1,6 +1,8 @@
 """Everything the service holds for its lifetime, built once from `Settings`.
 
     runtime = ServiceRuntime.open(settings)     # data dir, migrations, keys, blob store, queue
+    runtime.sweep_leftovers()                   # the server only: files a killed process left
+    runtime.start_scheduler()                   # the hourly retention purge, from now on
     runtime.start_worker()                      # loads the models in the background, then works
     ...
     runtime.close()
@@ -16,6 +18,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from redactor import audit
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.identity import CallerHasher
@@ -23,7 +26,10 @@ from redactor.jobs.queue import SqlJobQueue
 from redactor.jobs.worker import EmbeddedWorker
 from redactor.key_material import load_key
 from redactor.pipeline import CallPipeline, sweep_work_dir
+from redactor.retention.orphans import sweep_orphan_blobs
+from redactor.retention.schedule import retention_purge_task
 from redactor.service.metrics import ServiceMetrics
+from redactor.service.scheduler import PeriodicScheduler
 from redactor.store.db import Database, ensure_sqlite_parent, open_database
 
 logger = logging.getLogger(__name__)
@@ -51,12 +57,9 @@ class ServiceRuntime:
         self._models_ready = threading.Event()
         self._loader: threading.Thread | None = None
         self._closed = threading.Event()
-        # (name, interval seconds, callable) run by the worker, e.g. the retention purge;
-        # append before start_worker().
-        self.periodic_tasks: list[tuple[str, float, Any]] = []
-        from redactor.retention.schedule import retention_purge_task  # issue 5: hourly purge
-
-        self.periodic_tasks.append(("retention-purge", settings.purge_interval_seconds, retention_purge_task(self)))
+        # Periodic tasks run from server start (start_scheduler), whether or not the models load.
+        self.scheduler = PeriodicScheduler()
+        self.scheduler.add("retention-purge", settings.purge_interval_seconds, retention_purge_task(self))
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
@@ -78,37 +81,18 @@ class ServiceRuntime:
         return runtime
 
     def sweep_leftovers(self) -> int:
-        """Remove plaintext uploads, decrypted job audio and partial blobs a killed server left.
+        """Remove plaintext uploads, decrypted job audio, partial and orphan blobs a killed server left.
 
         Only the (single) server calls this at start, before it accepts uploads or runs jobs.
         """
         leftovers = sweep_work_dir(self.incoming_dir) + sweep_work_dir(self.work_dir)
         leftovers += self.blobs.sweep_temp_files()
-        leftovers += self.sweep_orphan_blobs()
+        # Blobs a killed process put but never recorded: the same sweep (and age grace) as the
+        # purge's, so a blob a concurrent command has just written is never taken.
+        leftovers += sweep_orphan_blobs(self.db, self.blobs, actor=audit.SYSTEM)
         if leftovers:
             logger.info("removed %d temporary or orphaned file(s) left by an earlier run", leftovers)
         return leftovers
-
-    def sweep_orphan_blobs(self) -> int:
-        """Delete blobs no row points at (a process killed between encrypting and committing).
-
-        A blob is referenced by any column named `blob_key` or `*_blob_key` in any table: keep
-        that naming for every new artifact, or its blobs are deleted at the next server start.
-        """
-        from sqlalchemy import select
-
-        from redactor.store.models import Base
-
-        referenced: set[str] = set()
-        with self.db.read_session() as session:
-            for table in Base.metadata.sorted_tables:
-                for column in table.columns:
-                    if column.name == "blob_key" or column.name.endswith("_blob_key"):
-                        referenced.update(k for k in session.execute(select(column)).scalars() if k)
-        orphans = [key for key in self.blobs.keys() if key not in referenced]
-        for key in orphans:
-            self.blobs.delete(key)
-        return len(orphans)
 
     # --- models and worker ----------------------------------------------------------------
     @property
@@ -148,7 +132,6 @@ class ServiceRuntime:
                 return
             self.worker = EmbeddedWorker(self.queue, self.pipeline,
                                          concurrency=self.settings.worker_concurrency)
-            self._install_periodic(self.worker)
             self.worker.start()
             logger.info("worker started (%d thread(s))", self.settings.worker_concurrency)
 
@@ -158,10 +141,13 @@ class ServiceRuntime:
         else:
             run()
 
-    def _install_periodic(self, worker: EmbeddedWorker) -> None:
-        """Hook for periodic tasks (retention purge) registered before the worker starts."""
-        for name, interval_s, task in self.periodic_tasks:
-            worker.add_periodic(name, interval_s, task)
+    def start_scheduler(self) -> None:
+        """Start the periodic tasks (the retention purge runs now, then every interval).
+
+        Independent of the models and the worker: retention never waits for model loading.
+        """
+        self.scheduler.start()
+        logger.info("retention purge scheduled every %d s", self.settings.purge_interval_seconds)
 
     def _wake_worker(self) -> None:
         if self.worker is not None:
@@ -171,8 +157,9 @@ class ServiceRuntime:
         return self._models_ready.wait(timeout_s)
 
     def close(self) -> None:
-        """Stop the worker (current jobs finish or are re-queued at next start); close the DB."""
+        """Stop the periodic tasks and the worker (current jobs finish or are re-queued at next start); close the DB."""
         self._closed.set()  # a loader still loading (a daemon thread) will not start the worker
+        self.scheduler.stop()
         if self.worker is not None:
             self.worker.stop()
         self.db.dispose()

@@ -12,6 +12,13 @@ def test_bundled_config_enables_every_recognizer():
     assert config.operator_for("PHONE_NUMBER").type == "tag"
 
 
+def test_bundled_config_lists_no_organisation():
+    """Organisations are recognised from the call; a site adds its own names to allow_list."""
+    config = load_config()
+    assert config.allow_list == [] and config.organisations.enabled
+    assert "銀行" in config.organisations.business_suffixes and "Company" in config.organisations.ner_labels
+
+
 @pytest.mark.parametrize("yaml_text, message", [
     ("recognizers: {ja_nope: {enabled: true}}", "valid names"),
     ("operators: {PHONE: {type: tag}}", "valid types"),
@@ -19,6 +26,8 @@ def test_bundled_config_enables_every_recognizer():
     ("call_context: {questions: {SSN: [x]}}", "valid types"),
     ("score_threshold: 2", "score_threshold"),
     ("unknown_key: 1", "unknown_key"),
+    ("organisations: {suffixes: [銀行]}", "suffixes"),
+    ("organisations: {business_suffixes: 銀行}", "business_suffixes"),
     ("recognizers: [", "not valid YAML"),
 ])
 def test_broken_configs(tmp_path, yaml_text, message):

@@ -19,6 +19,10 @@ ASK_NAME = ("operator", "ご契約者様のお名前をお願いします。")
     # staff introducing themselves
     ((), "お電話ありがとうございます。サクラ生命コールセンター、担当の藤原でございます。", "藤原"),
     ((), "ミライガス受付センター、小川がお受けいたします。", "小川"),
+    ((), "立ち会いが必要です。担当は小池でございました。", "小池"),
+    # foreign names written with middle dots, unasked
+    ((), "住所を変えたいです。グエン・ティ・ランです", "グエン・ティ・ラン"),
+    ((), "マリア・サントスと申します", "マリア・サントス"),
     # answers to a name question, in kanji, katakana, hiragana and foreign names
     ((ASK_NAME,), "岩田美由紀です。", "岩田美由紀"),
     ((ASK_NAME,), "オオツカ ケンジです。", "オオツカ ケンジ"),
@@ -43,6 +47,8 @@ def test_positive(call_redactor, before, text, name):
     ((), "ご主人様のお手続きはご本人からのお電話が必要です。"),
     ((), "お客様、個人番号はお伺いしておりません。通知カードは本人確認書類としてご利用いただけません。"),
     ((), "ベトナム人です。"),
+    ((), "ディズニー・プラスに加入しました。"),
+    ((), "前はヒカリモバイルさんで契約してました。"),
 ])
 def test_negative(call_redactor, before, text):
     found = redacted_types(call_redactor, text, before=before)

@@ -127,6 +127,7 @@ def test_key_material_gives_a_usable_key(tmp_path):
     ("operator", "料金のお問い合わせは03-1111-2222でも承っております。", True),  # given as a contact point
     ("operator", "ご連絡は090-2761-5038でよろしいですか。", False),             # the caller's number
     ("caller", "0120-111-222に電話したんですけど", False),                     # only operators give them
+    ("unknown", "ご不明点は0120-111-222までお問い合わせください。", True),      # ...or anyone in a mono recording
 ])
 def test_organisation_numbers(call_redactor, speaker, text, kept):
     number = next(w for w in ("0120-111-222", "03-1111-2222", "090-2761-5038") if w in text)

@@ -144,8 +144,14 @@ def test_leftovers_are_swept_by_the_server_start_only(service_settings):
 
     from redactor.store.models import Call
 
+    import os
+    import time
+
     runtime = ServiceRuntime.open(service_settings)
     orphan = runtime.blobs.put(io.BytesIO(b"encrypted, then the process died before the commit"))
+    two_hours_ago = time.time() - 7200  # past the orphan sweep's grace period
+    os.utime(runtime.blobs.path_of(orphan.key), (two_hours_ago, two_hours_ago))
+    just_written = runtime.blobs.put(io.BytesIO(b"a concurrent upload, not committed yet"))
     kept = runtime.blobs.put(io.BytesIO(b"audio of a stored call"))
     with runtime.db.session() as session:
         session.add(Call(id=str(uuid.uuid4()), external_id="kept", started_at=datetime.now(timezone.utc),
@@ -162,4 +168,4 @@ def test_leftovers_are_swept_by_the_server_start_only(service_settings):
     assert all(path.exists() for path in leftovers)
     with TestClient(create_app(service_settings, start_worker=False)) as client:
         assert not any(path.exists() for path in leftovers)
-        assert list(client.app.state.runtime.blobs.keys()) == [kept.key]
+        assert sorted(client.app.state.runtime.blobs.keys()) == sorted([kept.key, just_written.key])

@@ -175,12 +175,11 @@ def test_worker_logs_no_exception_message(runtime, caplog):
     assert "ValueError" in caplog.text and "伊藤" not in caplog.text and "4467" not in caplog.text
 
 
-def test_worker_start_requeues_and_periodic_tasks_run(runtime):
+def test_worker_start_requeues_interrupted_jobs(runtime):
     queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0)
     call_id = add_call(runtime, queue)
     queue.claim_next("crashed")
     finished = threading.Event()
-    ticks = []
 
     def processor(job):
         queue.mark(job.job_id, JobState.REDACTING)
@@ -190,14 +189,58 @@ def test_worker_start_requeues_and_periodic_tasks_run(runtime):
         finished.set()
 
     worker = EmbeddedWorker(queue, processor, poll_interval_s=0.05)
-    worker.add_periodic("tick", 0.05, lambda: ticks.append(1))
     worker.start()
     try:
         assert finished.wait(10)
-        deadline = time.monotonic() + 5
-        while len(ticks) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
     finally:
         worker.stop()
     assert call_status(runtime, call_id)[0] == "done" and job_of(runtime, call_id).attempts == 2
-    assert len(ticks) >= 2
+
+
+def _delete_job(runtime, job_id):
+    with runtime.db.session() as session:
+        session.delete(session.get(Job, job_id))
+        session.commit()
+
+
+def _cancel_job(runtime, job_id):  # as retention's consent withdrawal does (erase.cancel_jobs)
+    with runtime.db.session() as session:
+        job = session.get(Job, job_id)
+        job.state, job.failure_reason = "failed", "consent_withdrawn"
+        session.commit()
+
+
+@pytest.mark.parametrize("interrupt,reason", [(_delete_job, "call_erased"), (_cancel_job, "consent_withdrawn")])
+def test_a_job_cancelled_or_erased_while_claimed(runtime, interrupt, reason):
+    """mark raises JobCancelledError; fail (even transient) neither re-queues nor raises."""
+    from redactor.jobs import JobCancelledError
+
+    queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0)
+    add_call(runtime, queue)
+    claimed = queue.claim_next("w")
+    interrupt(runtime, claimed.job_id)
+    with pytest.raises(JobCancelledError) as cancelled:
+        queue.mark(claimed.job_id, JobState.REDACTING)
+    assert cancelled.value.reason == reason
+    assert queue.fail(claimed.job_id, "internal_error", transient=True) == JobState.FAILED
+    with runtime.db.session() as session:
+        assert queue.cancel(session, claimed.job_id, "call_erased") is False  # already final or gone
+        session.commit()
+    with runtime.db.read_session() as session:
+        job = session.get(Job, claimed.job_id)
+    assert job is None if reason == "call_erased" else (job.state, job.failure_reason) == ("failed", reason)
+    assert queue.claim_next("w") is None
+
+
+def test_cancel_fails_a_running_job_with_its_reason(runtime):
+    queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0)
+    call_id = add_call(runtime, queue)
+    claimed = queue.claim_next("w")
+    with runtime.db.session() as session:
+        assert queue.cancel(session, claimed.job_id, "raw_audio_erased") is True
+        session.commit()
+    assert call_status(runtime, call_id) == ("failed", "raw_audio_erased")
+    assert (job_of(runtime, call_id).state, job_of(runtime, call_id).failure_reason) == ("failed", "raw_audio_erased")
+    worker = EmbeddedWorker(queue, lambda job: queue.mark(job.job_id, JobState.REDACTING))
+    worker.run_one(claimed)  # a worker still holding it stops quietly; the reason stays
+    assert call_status(runtime, call_id) == ("failed", "raw_audio_erased")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
 _MONTH = r"(?:0?[1-9]|1[0-2])"
+# Between year and month, spoken answers put の, a pause (、) or both: 2027年の、11月.
+_GAP = r"(?:\s?(?:の|、)){0,2}\s?"
 
 
 class JaCardExpiryRecognizer(JaPatternRecognizer):
@@ -12,8 +14,8 @@ class JaCardExpiryRecognizer(JaPatternRecognizer):
     PATTERNS = [
         JaPattern("MM/YY (weak)", rf"(?<![\d/])(?:{_MONTH})\s?/\s?(?:20)?\d{{2}}(?![\d/])", 0.3),
         JaPattern("year-month (very weak)",
-                  rf"(?<!\d)(?:20)?\d{{2}}年の?\s?{_MONTH}月(?!\d)(?!\s?の?\s?\d{{1,2}}日)", 0.15),
-        JaPattern("month-year (very weak)", rf"(?<!\d){_MONTH}月の?\s?(?:20)?\d{{2}}年(?!\d)", 0.15),
+                  rf"(?<!\d)(?:20)?\d{{2}}年{_GAP}{_MONTH}月(?!\d)(?![\sの、]*\d{{1,2}}日)", 0.15),
+        JaPattern("month-year (very weak)", rf"(?<!\d){_MONTH}月{_GAP}(?:20)?\d{{2}}年(?!\d)", 0.15),
         JaPattern("spoken month-year (very weak)", rf"(?<![\d\-]){_MONTH}(?:の|、)\s?\d{{2}}(?![\d\-])", 0.1),
         JaPattern("MMYY (very weak)", rf"(?<!\d)(?:0[1-9]|1[0-2])\d{{2}}(?!\d)", 0.05),
     ]

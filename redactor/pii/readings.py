@@ -1,0 +1,101 @@
+"""Katakana readings and fuzzy reading search, for cue words that speech recognition garbles.
+
+Whisper writes what it hears with whatever kanji fit the sound: 生年月日 comes back as 青年学期,
+郵便番号 as 有便番号, 有効期限 as 有効きげ, セキュリティコード as セキュリッコード. Their readings
+stay close to the cue's reading, so operator questions are also matched on the Sudachi reading of
+the turn, allowing a few kana edits for long cues. Sudachi (bundled with GiNZA) loads in
+milliseconds and only operator questions are read, so this costs little per call.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jaconv
+
+_LOCK = threading.Lock()
+_TOKENIZER = None
+# Kana that speech recognition drops or adds freely; ignored when comparing readings.
+_SOFT = str.maketrans("", "", "ーッ・ 　、。,.")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One Sudachi morpheme: its surface and its katakana reading."""
+
+    surface: str
+    reading: str
+
+
+def _tokenizer():
+    global _TOKENIZER
+    with _LOCK:
+        if _TOKENIZER is None:
+            from sudachipy import Dictionary, SplitMode
+
+            _TOKENIZER = (Dictionary().create(SplitMode.C), threading.Lock())
+    return _TOKENIZER
+
+
+@lru_cache(maxsize=4096)
+def tokens_of(text: str) -> tuple[Token, ...]:
+    """Sudachi tokens of a short text (one turn) with katakana readings."""
+    tokenizer, lock = _tokenizer()
+    with lock:  # a Sudachi tokenizer object is not thread-safe
+        morphemes = [(m.surface(), m.reading_form()) for m in tokenizer.tokenize(text[:8000])]
+    return tuple(Token(surface, reading or jaconv.hira2kata(surface)) for surface, reading in morphemes)
+
+
+def reading_of(text: str) -> str:
+    """The katakana reading of a text, without long-vowel marks, small ッ and punctuation."""
+    return "".join(jaconv.hira2kata(t.reading) for t in tokens_of(text)).translate(_SOFT)
+
+
+def soft_reading(kana: str) -> str:
+    """A kana string in the same comparable form as `reading_of` gives."""
+    return jaconv.hira2kata(kana).translate(_SOFT)
+
+
+def allowed_edits(needle_length: int) -> int:
+    """Kana edits tolerated for a cue reading of this length: none for short cues (false hits)."""
+    if needle_length < 5:
+        return 0
+    return 1 if needle_length < 7 else 2
+
+
+def fuzzy_find(haystack: str, needle: str, max_edits: int) -> bool:
+    """Whether some substring of `haystack` is within `max_edits` edits of `needle`.
+
+    Semi-global edit distance (Sellers), only around places sharing a kana bigram with the needle,
+    so a long turn costs little.
+    """
+    if not needle:
+        return False
+    if needle in haystack:
+        return True
+    if max_edits <= 0 or len(needle) < 2:
+        return False
+    width = len(needle) + max_edits
+    windows: set[int] = set()
+    for k in range(len(needle) - 1):
+        bigram = needle[k:k + 2]
+        pos = haystack.find(bigram)
+        while pos >= 0:
+            windows.add(max(0, pos - k - max_edits))
+            pos = haystack.find(bigram, pos + 1)
+    return any(_semi_global(haystack[lo:lo + width + max_edits], needle) <= max_edits for lo in sorted(windows))
+
+
+def _semi_global(text: str, needle: str) -> int:
+    """Fewest edits turning `needle` into some substring of `text`."""
+    previous = list(range(len(needle) + 1))
+    best = previous[-1]
+    for ch in text:
+        current = [0]
+        for j, nch in enumerate(needle, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != nch)))
+        best = min(best, current[-1])
+        previous = current
+    return best

@@ -1,0 +1,41 @@
+"""Whole calls as the speech recognizer really writes them: garbled questions, digits written as
+homophone kanji (午後 = ごご = 55, 位 = い), numbers split across turns or groups. Redaction must fail
+closed on the numbers and still keep prices, counts, times and plan names."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+OP, CA, MONO = "operator", "caller", "unknown"
+
+
+@pytest.mark.parametrize("turns, gone, kept", [
+    # a card dialogue: garbled cues (晩号, 機嫌, セキュリティー), split groups, homophones
+    ([(OP, "かしこまりました。それではカード晩号をお願いいたします。"), (CA, "5 2 3 1、午後7 8位、1 1 0 4"),
+      (OP, "はい"), (CA, "9 9 0 6です"), (OP, "有効機嫌をお願いします。"),
+      (CA, "にせんにじゅうななねんの、じゅういちがつです"), (OP, "裏面のセキュリティーコード三ケタをお願いします。"),
+      (CA, "えっと、4 0 9です")],
+     ["5 2 3 1", "午後7 8", "1 1 0 4", "9 9 0 6", "にせんにじゅうななねん", "じゅういちがつ", "4 0 9"],
+     ["有効機嫌", "セキュリティーコード"]),
+    # mono recording: the question (garbled 番号) comes from an unknown speaker
+    ([(MONO, "ご連絡先のお電話晩号をお願いいたします"), (MONO, "090の、午後1 2位の、3 3 7 8です")],
+     ["090", "午後1 2", "3 3 7 8"], []),
+    # the expiry question is lost entirely: the card dialogue still expects the expiry
+    ([(OP, "カード番号をお願いします。"), (CA, "4539 1488 0343 6467"), (OP, "ありがとうございます。次に表の方の"),
+      (CA, "28年の3月です")], ["4539", "6467", "28年の3月"], []),
+    # a number request with no typed cue, garbled: the answer goes whatever it is
+    ([(OP, "お問い合わせの受付晩号を教えていただけますか"), (CA, "はい、R、4 4 0 2 9です")], ["4 4 0 2 9"], []),
+    ([(OP, "お手元の書類の右上にある8桁の数字をお願いします"), (CA, "1 2 0 0 3 4 7 7")], ["1 2 0 0 3 4 7 7"], []),
+    # near misses: the same dialogues keep prices, counts, times and plan names
+    ([(OP, "カード番号をお願いします。"), (CA, "4539 1488 0343 6467"), (OP, "お支払い回数はいかがなさいますか"),
+      (CA, "3回払いで、1回あたり2,000円くらいになりますか")], ["4539"], ["3回払い", "2,000円"]),
+    ([(OP, "ご用件をお伺いします"), (CA, "ギガプラン20を30にしたいんです。月額3,278円のままで")], [],
+     ["ギガプラン20", "30に", "3,278円"]),
+    ([(OP, "お電話晩号をお願いいたします"), (CA, "午後3時以降なら家にいます")], [], ["午後3時"]),
+    ([(OP, "カード晩号をお願いします"), (CA, "あ、ちょっと待ってください。2分ほど")], [], ["2分"]),
+])
+def test_garbled_call(call_redactor, turns, gone, kept):
+    result = call_redactor.redact([{"speaker": s, "text": t} for s, t in turns])
+    text = "\n".join(t.text for t in result.turns)
+    assert [g for g in gone if g in text] == []
+    assert [k for k in kept if k not in text] == []
