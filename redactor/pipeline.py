@@ -139,8 +139,8 @@ class CallPipeline:
         with self._redact_lock:
             context.redacted = self.call_redactor.redact(context.transcript.turns)
 
-    def store(self, context: PipelineContext) -> None:
-        """Save the redacted transcript and mark the job done in one transaction.
+    def store(self, context: PipelineContext) -> bool:
+        """Save the redacted transcript and mark the job done in one transaction; True.
 
         The transaction first re-checks that the results may still be kept
         (`storing_blocker`); if not, it discards them and raises JobCancelledError.
@@ -165,6 +165,7 @@ class CallPipeline:
                          details={"turns": len(turns), "findings": dict(Counter(f.type for f in findings)),
                                   "attempt": context.job.attempt})
             session.commit()
+        return True
 
     def ensure_may_store(self, session: Session, context: PipelineContext, *, results: list[str]) -> None:
         """Call first inside every transaction that stores results of `context`.

@@ -70,7 +70,7 @@ class PurgeOut(BaseModel):
              dependencies=[require_roles(Role.PRIVACY_MANAGER, Role.ADMIN)])
 async def purge(runtime: RuntimeDep, principal: PrincipalDep,
                 dry_run: Annotated[bool, Query(description="List what would go; change nothing.")] = False):
-    """Purge every expired artifact now (the worker also does it on a schedule)."""
+    """Purge every expired artifact now (the server also purges at start and on a schedule)."""
     report = await run_in_threadpool(purge_expired_artifacts, db=runtime.db, blobs=runtime.blobs, now=utcnow(),
                                      dry_run=dry_run, actor=principal.actor)
     return PurgeOut(dry_run=report.dry_run, now=report.now, counts=report.counts(), resumed=report.resumed,

@@ -98,7 +98,7 @@ class EmbeddedWorker:
         try:
             self.processor(job)
         except JobCancelledError as cancelled:  # already final (or erased): nothing to record
-            logger.info("job %d (call %s) cancelled while running: %s; its results were discarded",
+            logger.info("job %d (call %s) was cancelled while running (%s); stopped, nothing stored",
                         job.job_id, job.call_id, cancelled.reason)
         except JobFailure as failure:
             state = self.queue.fail(job.job_id, failure.reason, transient=failure.transient)

@@ -14,7 +14,9 @@ Real speech recognition garbles both sides of the dialogue, so the plan is built
   continuation of it: card and phone numbers get split across turns;
 - a card number question opens a card dialogue whose later answers may be its expiry;
 - inside a number answer, digit groups separated by a few garbled characters (080、午後1 2位、903 4,
-  where 午後 was 「ごご」 = 55) are one run.
+  where 午後 was 「ごご」 = 55) are one run, and homophone kanji glued to it go with it;
+- a bare number right after any request (「735です」) answers it, even when the cue was lost;
+- a number cue just before digits in the same turn (「会員番号は5028」) needs no question at all.
 In mono recordings (speaker unknown) every turn may be a question or an answer.
 """
 
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from redactor.pii.config import CallContextConfig
 from redactor.pii.entities import NUMERIC_TYPES
 from redactor.pii.numerals import NUMERAL_UNITS
-from redactor.pii.readings import allowed_edits, fuzzy_find, reading_of, soft_reading, tokens_of
+from redactor.pii.readings import allowed_edits, fuzzy_find, reading_of, soft_reading, tokens_of, words_reading
 from redactor.pii.recognizers.base import LETTER_NAMES, SEP
 
 _DIGIT_RUN = re.compile(rf"(?<![\d.])\d+(?:{SEP}\d+)*")
@@ -34,6 +36,12 @@ _PREFIX = re.compile(rf"(?:[A-Za-z]{{1,4}}|(?:{LETTER_NAMES}){{1,4}})\s?(?:-|の
 _SENTENCE_END = set("。．.!?！？\n")
 # Kanji of the words that name a number (番号, 桁, 数字): said next to digits, never digits themselves.
 _CUE_KANJI = set("番号桁数字")
+_ELLIPTIC_REQUEST = re.compile(r"を[、。\s]*(?:[。]|$)")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
+_FILLERS = ("えっと", "えーと", "えー", "ええ", "あの", "あっ", "はい", "です", "でした", "ですね", "だと",
+            "と思います", "かな", "ね", "の", "、", "。", ",", ".", " ", "　", "あ", "え")
+_BARE_REST_MAX = 3  # characters left after digits and fillers in a bare number answer
+_NAMED_WINDOW = 8  # characters before a digit run searched for a number cue (「番号は、えっと、」)
 # Readings (as readings.soft_reading gives them) of words many cues end in: 番号, ナンバー, コード.
 _GENERIC_TAILS = ("バンゴウ", "ナンバ", "コド")
 # Digit counts each numeric type can have (a partial card answer is 4+ digits).
@@ -56,10 +64,14 @@ class TurnContext:
     is_operator: bool
     expected: frozenset[str]
     number_expected: bool = False
+    after_request: bool = False  # the previous turns hold a request of any kind (cue garbled away)
+    answer_from: int | None = None  # mono: the turn asks for a number and answers it from here on
+    asked_here: frozenset[str] = frozenset()  # mono: types the turn itself asks for (in `expected` too)
 
     @property
     def expects_number(self) -> bool:
-        return self.number_expected or any(t in NUMERIC_TYPES for t in self.expected)
+        """Earlier turns asked for a number (the turn's own question counts from `answer_from` only)."""
+        return self.number_expected or any(t in NUMERIC_TYPES for t in self.expected - self.asked_here)
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,16 @@ def may_ask(speaker: str, conf: CallContextConfig) -> bool:
 
 
 def _is_request(text: str, conf: CallContextConfig) -> bool:
-    return any(marker in text for marker in conf.request_markers)
+    """A request marker, or a clause ending in を (「カード番号を。」: the rest was lost or elided)."""
+    return any(marker in text for marker in conf.request_markers) or _ELLIPTIC_REQUEST.search(text) is not None
+
+
+def request_end(text: str, conf: CallContextConfig) -> int:
+    """Offset just after the last request marker (0 if none): in a mono turn holding both the
+    question and its answer, what follows is the answer."""
+    ends = [text.rfind(m) + len(m) for m in conf.request_markers if m in text]
+    ends += [m.end() for m in _ELLIPTIC_REQUEST.finditer(text)]
+    return max(ends, default=0)
 
 
 def asked_types(text: str, conf: CallContextConfig) -> set[str]:
@@ -94,7 +115,7 @@ def asked_types(text: str, conf: CallContextConfig) -> set[str]:
         return set()
     found = {etype for etype, cues in conf.questions.items() if any(cue in text for cue in cues)}
     if conf.fuzzy_cues:
-        reading = reading_of(text)
+        reading = words_reading(text)
         for etype, cues in conf.questions.items():
             if etype not in found and any(_reading_hit(reading, cue) for cue in cues):
                 found.add(etype)
@@ -130,7 +151,7 @@ def asks_for_number(text: str, conf: CallContextConfig) -> bool:
     # A garbled cue keeps its reading (晩号 = バンゴウ). Short readings (コド, ケタ) must end a word,
     # else 子供 (コドモ) or 掛けた (カケタ) would ask for a number.
     cue_readings = {_cue_reading(cue) for cue in conf.number_cues}
-    reading = reading_of(text)
+    reading = words_reading(text)
     if any(r in reading for r in cue_readings if len(r) >= 4):
         return True
     return any(soft_reading(t.reading).endswith(r) for t in tokens_of(text) for r in cue_readings if 2 <= len(r) < 4)
@@ -143,6 +164,8 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
     number_asked: list[bool] = []
     new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation
     long_answer: list[bool] = []
+    card_answer: list[bool] = []  # an answer holding a card-length number opens a card dialogue too
+    said = 0
     last_question: set[str] = set()
     last_number = False
     contexts = []
@@ -154,17 +177,24 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         for j in window:
             expected |= asked[j]
         for j in range(max(0, i - conf.dialogue_lookback_turns), i):
-            for etype in asked[j]:
+            for etype in asked[j] | ({"CREDIT_CARD"} if card_answer[j] else set()):
                 expected.update(conf.dialogue_followups.get(etype, ()))
         if operator and not greeted:
             expected.add("PERSON")  # the opening operator turn introduces the operator by name
             greeted = True
-        number = any(number_asked[j] for j in window) or (not operator and _continues(i, new_question, long_answer,
-                                                                                        conf))
-        contexts.append(TurnContext(operator, frozenset(expected), number))
+        continues = not operator and _continues(i, new_question, long_answer, conf)
+        number = continues or any(number_asked[j] for j in window)
+        after_request = not operator and any(new_question[j] for j in window)
         asking = may_ask(speaker, conf)
         here = asked_types(text, conf) if asking else set()
         here_number = asks_for_number(text, conf) if asking else False
+        answer_from, asked_here = None, frozenset()
+        if asking and not operator and (here_number or here & set(NUMERIC_TYPES)):
+            # mono: question and answer may share one turn (「ご住所をお願いします 大阪府…」)
+            asked_here = frozenset(here - expected)
+            expected |= here
+            answer_from = request_end(text, conf)
+        contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here))
         repeat = operator and not here and not here_number and any(m in text for m in conf.continuation_markers)
         if repeat:
             here, here_number = set(last_question), last_number  # 「続きをお願いします」: the same question
@@ -173,7 +203,11 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         asked.append(here)
         number_asked.append(here_number)
         new_question.append(asking and _is_request(text, conf) and not repeat)
-        long_answer.append(not operator and _digit_count_max(text, conf) >= conf.continuation_min_digits)
+        longest = _digit_count_max(text, conf) if not operator else 0
+        long_answer.append(longest >= conf.continuation_min_digits)
+        if not operator:  # a number said over several answers (3530 1113 / はい / 0790 6881)
+            said = (said if continues else 0) + longest
+        card_answer.append(not operator and 13 <= said <= 19)
     return contexts
 
 
@@ -191,10 +225,10 @@ def _digit_count_max(text: str, conf: CallContextConfig) -> int:
     return max((sum(ch.isdigit() for ch in text[s:e]) for s, e in _runs(text, conf, bridge=True)), default=0)
 
 
-def _runs(text: str, conf: CallContextConfig, bridge: bool) -> list[tuple[int, int]]:
-    """Digit runs; with `bridge`, groups a few garbled characters apart are one run."""
+def _runs(text: str, conf: CallContextConfig, bridge: bool, lo: int = 0) -> list[tuple[int, int]]:
+    """Digit runs from `lo` on; with `bridge`, groups a few garbled characters apart are one run."""
     runs: list[list[int]] = []
-    for match in _DIGIT_RUN.finditer(text):
+    for match in _DIGIT_RUN.finditer(text, lo):
         start, end = match.span()
         if bridge and runs and _bridgeable(text, runs[-1][1], start, conf):
             runs[-1][1] = end
@@ -211,13 +245,31 @@ def _bridgeable(text: str, gap_start: int, gap_end: int, conf: CallContextConfig
 
 def fail_closed_numbers(text: str, context: TurnContext, conf: CallContextConfig) -> list[NumberRun]:
     """Digit runs to redact in one turn: long runs anywhere, shorter ones in answers to number questions."""
+    # A bare number after any request answers a question whose cue was lost (「735です」).
+    answering = not context.is_operator and (context.expects_number
+                                             or (context.after_request and _bare_number(text, conf)))
+    if answering or context.answer_from is None or context.is_operator:
+        return _number_runs(text, 0, len(text), answering, context, conf)
+    # mono: the turn asks for a number, then answers it (「お電話番号をお願いします 090…」)
+    return (_number_runs(text, 0, context.answer_from, False, context, conf)
+            + _number_runs(text, context.answer_from, len(text), True, context, conf))
+
+
+def _number_runs(text: str, lo: int, hi: int, answering: bool, context: TurnContext,
+                 conf: CallContextConfig) -> list[NumberRun]:
+    """The runs to redact that start in text[lo:hi]."""
     runs = []
-    answering = context.expects_number and not context.is_operator
-    for start, end in _runs(text, conf, bridge=answering):
-        digits = sum(ch.isdigit() for ch in text[start:end])
+    for start, end in _runs(text, conf, bridge=answering, lo=lo):
+        if start >= hi:
+            break
         if _followed_by_unit(text, end, conf):
-            continue
-        if digits < conf.always_redact_min_digits and not (answering and digits >= conf.fail_closed_min_digits):
+            # 「080、4629、3178、1991年」: only the last group is a count or date; the groups before stay a number
+            end = _drop_last_group(text, start, end)
+            if end is None:
+                continue
+        digits = sum(ch.isdigit() for ch in text[start:end])
+        named = answering or _named_before(text, start, conf)  # 「会員番号は8812です」 needs no question
+        if digits < conf.always_redact_min_digits and not (named and digits >= conf.fail_closed_min_digits):
             continue
         prefix = _PREFIX.search(text[max(0, start - 16):start])
         if prefix and prefix.group().strip():
@@ -226,6 +278,30 @@ def fail_closed_numbers(text: str, context: TurnContext, conf: CallContextConfig
             start, end = _glue(text, start, end)
         runs.append(NumberRun(start, end, guess_type(digits, text, start, context)))
     return runs
+
+
+def _bare_number(text: str, conf: CallContextConfig) -> bool:
+    """A turn that is a number and little else: fillers, particles and です aside."""
+    rest = text
+    for start, end in reversed(_runs(text, conf, bridge=True)):
+        rest = rest[:start] + rest[end:]
+    for filler in _FILLERS:
+        rest = rest.replace(filler, "")
+    return any(ch.isdigit() for ch in text) and len(rest) <= _BARE_REST_MAX
+
+
+def _drop_last_group(text: str, start: int, end: int) -> int | None:
+    """End of the run without its last digit group (None when it has one group only)."""
+    groups = list(re.finditer(r"\d+", text[start:end]))
+    if len(groups) < 2 or _THOUSANDS.fullmatch(text[start:end]):  # 12,345,678円 is one price
+        return None
+    return start + groups[-2].end()
+
+
+def _named_before(text: str, start: int, conf: CallContextConfig) -> bool:
+    """A number cue (番号, コード, 桁) just before the digits, in the same clause."""
+    window = re.split(r"[。！？!?]", text[max(0, start - _NAMED_WINDOW):start])[-1]
+    return any(cue in window for cue in conf.number_cues)
 
 
 def _glue(text: str, start: int, end: int) -> tuple[int, int]:

@@ -188,10 +188,28 @@ def _scan_run(hira: str, i: int) -> tuple[int, list] | None:
     strong = sum(1 for t in tokens if t[3] != "unit" and len(t[2]) >= 2)
     has_marker = any(t[3] in ("unit", "day", "month") for t in tokens)
     count = sum(1 for t in tokens if t[3] != "unit")
-    if not ((count >= 3 and strong >= 2) or (has_marker and strong >= 1)):
+    if not ((count >= 3 and strong >= 2) or (has_marker and strong >= 1) or _glued_to_digits(hira, i, tokens)):
         return None
     # Do not swallow a trailing separator; end at the last token of the last group.
     return tokens[-1][1], groups
+
+
+# Digit readings that are also everyday words right after a number (3さん: a person's title).
+_AMBIGUOUS_AFTER_DIGITS = {"さん", "ごう"}  # 3さん (a title), 4ごう室 (号)
+# Kana that may follow a number answer (です, の, と, ね...): anything else continues a word.
+_PARTICLES = "でのとがはねよかにもや"
+
+
+def _glued_to_digits(hira: str, start: int, tokens: list) -> bool:
+    """Speech recognition mixes digits and readings in one number (ゼロ9ゼロ, 090の33ハチ1): a run
+    of two-kana digit readings touching a digit is a number too."""
+    end = tokens[-1][1]
+    after = hira[end] if end < len(hira) else ""
+    if after and after not in _PARTICLES and ("ぁ" <= after <= "ゖ" or "ァ" <= after <= "ヺ"):
+        return False  # the reading runs on into a word (3にいち: に+いち misread as にい+ち)
+    touching = (start > 0 and hira[start - 1].isdigit()) or after.isdigit()
+    return touching and all(t[3] == "digit" and len(t[2]) >= 2 and t[2] not in _AMBIGUOUS_AFTER_DIGITS
+                            for t in tokens)
 
 
 def _emit_groups(pieces: list[Piece], hira: str, groups: list) -> list[Piece]:

@@ -9,6 +9,7 @@ milliseconds and only operator questions are read, so this costs little per call
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,7 @@ _LOCK = threading.Lock()
 _TOKENIZER = None
 # Kana that speech recognition drops or adds freely; ignored when comparing readings.
 _SOFT = str.maketrans("", "", "ーッ・ 　、。,.")
+_DIGITS = re.compile(r"[0-9０-９]+")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ def tokens_of(text: str) -> tuple[Token, ...]:
 def reading_of(text: str) -> str:
     """The katakana reading of a text, without long-vowel marks, small ッ and punctuation."""
     return "".join(jaconv.hira2kata(t.reading) for t in tokens_of(text)).translate(_SOFT)
+
+
+def words_reading(text: str) -> str:
+    """`reading_of` the words only: digits are read aloud (090 = レイキュウレイ) and would make
+    cue look-alikes (キュウセイ, 旧姓), so they become pauses."""
+    return reading_of(_DIGITS.sub("、", text))
 
 
 def soft_reading(kana: str) -> str:
@@ -99,3 +107,13 @@ def _semi_global(text: str, needle: str) -> int:
         best = min(best, current[-1])
         previous = current
     return best
+
+
+def fuzzy_context_hit(window: str, words: list[str]) -> str | None:
+    """The first long context word (5+ kana) whose reading is in the window's reading, a few kana off."""
+    readings = [(word, reading_of(word) if not word.isascii() else "") for word in words]
+    readings = [(word, r) for word, r in readings if len(r) >= 5]
+    if not readings:
+        return None
+    haystack = words_reading(window)
+    return next((word for word, r in readings if fuzzy_find(haystack, r, allowed_edits(len(r)))), None)

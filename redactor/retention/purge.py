@@ -1,4 +1,4 @@
-"""Purging expired artifacts: on a schedule (the worker), on demand (CLI, API), with a dry run.
+"""Purging expired artifacts: on a schedule (from server start), on demand (CLI, API), with a dry run.
 
     report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=utcnow())
 

@@ -1,4 +1,5 @@
-"""The scheduled purge: a periodic task for the embedded worker (Settings.purge_interval_seconds)."""
+"""The scheduled purge: a periodic task of the server (redactor.service.scheduler), run at start
+and then every Settings.purge_interval_seconds, independent of the worker and its models."""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ class ServiceRuntime:
         return runtime
 
     def sweep_leftovers(self) -> int:
-        """Remove plaintext uploads, decrypted job audio, partial and orphan blobs a killed server left.
+        """Remove plaintext uploads, decrypted job audio, partial and orphan blobs left by a crash.
 
         Only the (single) server calls this at start, before it accepts uploads or runs jobs.
         """
@@ -157,7 +157,8 @@ class ServiceRuntime:
         return self._models_ready.wait(timeout_s)
 
     def close(self) -> None:
-        """Stop the periodic tasks and the worker (current jobs finish or are re-queued at next start); close the DB."""
+        """Stop the periodic tasks and the worker (current jobs finish or are re-queued at the next
+        start); close the DB."""
         self._closed.set()  # a loader still loading (a daemon thread) will not start the worker
         self.scheduler.stop()
         if self.worker is not None:

@@ -11,7 +11,9 @@ What is stored, and what is deliberately not:
 - `audit_events`: append-only, hash-chained (see redactor.audit).
 
 Every change to these models needs a new Alembic revision in `redactor/store/migrations`
-(tests/service/test_store.py fails when models and migrations disagree).
+(tests/service/test_foundation.py fails when models and migrations disagree). A column holding
+blob keys must be declared in `redactor.retention.orphans.BLOB_KEY_COLUMNS`, or the orphan
+sweep cannot see its blobs (tests/service/test_blob_references.py fails).
 """
 
 from __future__ import annotations

@@ -70,6 +70,7 @@ def test_answer_in_next_turn_is_typed_by_the_question(call_redactor):
     # fuzzy, but not across a shared tail: 郵便番号 is no 個人番号, 契約内容 no 契約番号
     ("有便番号からお願いいたします。", {"POSTAL_CODE"}),
     ("ご契約内容をお伺いします。", set()),
+    ("090-5862-1174の木下様、生年月日をお願いします。", {"DATE_OF_BIRTH"}),  # 090 read キュウレイ is no 旧姓
     ("お支払い方法をお願いします。", set()),
 ])
 def test_asked_types_on_garbled_questions(text, types):
@@ -116,6 +117,23 @@ def _answer_runs(turns):
     ([("caller", "番号は090の3318の"), ("operator", "はい、恐れ入ります"), ("caller", "7726です")], ["7726"]),
     # mono recording: the question comes from an unknown speaker too
     ([("unknown", "ご契約番号をお願いします。"), ("unknown", "はい、8 8 0 1 2です")], ["8 8 0 1 2"]),
+    # a run ending in a unit loses its last group only (a read-back number, then a date)
+    ([("operator", "ありがとうございます。080、4 629、3178、1991年7月生まれの方ですね")], ["080、4 629、3178"]),
+    ([("operator", "お電話番号をお願いします。"), ("caller", "予算は12,345,678円です")], []),
+    # the answer names its number itself: no question needed (operator read-backs too)
+    ([("caller", "あ、会員番号は、えっと、5 0 2 8です")], ["5 0 2 8"]),
+    ([("operator", "セキュリティコード208で承りました")], ["208"]),
+    ([("caller", "番号は3つあります。あと500円のやつ")], []),
+    ([("operator", "番号をご確認ください。料金は1,100円です。有効期限は2年間です")], []),
+    # a bare number right after any request answers a question whose cue was lost entirely
+    ([("operator", "カードリメンのアレを、お願いいたします。"), ("caller", "えっと、7 3 5です")], ["7 3 5"]),
+    ([("operator", "次に、お手元のあちらを教えてください"), ("caller", "はい、40219")], ["40219"]),
+    ([("operator", "ご用件をお伺いします"), ("caller", "プラン100に変えたいんですけど")], []),   # not bare
+    ([("operator", "ありがとうございます"), ("caller", "735です")], []),                       # no request
+    # mono: question and answer in one turn; only what follows the question is the answer
+    ([("unknown", "ギガプラン100の件で、ご契約番号をお願いします はい、4 4 0 1 9です")], ["4 4 0 1 9"]),
+    # a clause ending in を is a request too (the rest was lost)
+    ([("operator", "では、お客様晩号を。"), ("caller", "はい、えー、5 1 2 0 7")], ["5 1 2 0 7"]),
     # bridging stops at units and sentence ends; counts, prices and times stay
     ([("operator", "お電話番号をお願いします。"), ("caller", "2回目です。あと3,000円")], []),
     ([("operator", "ご注文番号をお願いします。"), ("caller", "3時から5時の間でお願いします")], []),
@@ -135,7 +153,28 @@ def test_card_dialogue_expects_the_expiry_even_when_its_question_is_lost():
     assert "CARD_EXPIRY" in plan_turn_contexts(speakers, texts, CONF)[3].expected
 
 
+def test_a_card_number_answer_opens_the_card_dialogue_without_any_question():
+    speakers = ["operator", "caller", "operator", "caller"]
+    texts = ["あれをお願いします。", "4539 7812 0463 5582", "ありがとうございます。", "2029年3月までです"]
+    assert "CARD_EXPIRY" in plan_turn_contexts(speakers, texts, CONF)[3].expected
+
+
+def test_a_card_number_said_over_two_answers_opens_the_card_dialogue():
+    speakers = ["operator", "caller", "operator", "caller", "operator", "caller"]
+    texts = ["あれをお願いします。", "えっと、3530 1113", "はい、続きをお願いします。", "0790、6881",
+             "ありがとうございます。", "29年の3月です"]
+    assert "CARD_EXPIRY" in plan_turn_contexts(speakers, texts, CONF)[5].expected
+
+
 def test_garbled_answer_is_typed_by_the_question():
     context = plan_turn_contexts(["operator", "caller"], ["お電話番号をお願いします。", "x"], CONF)[1]
     text = "080、午後1 2位、903 4"  # 9 digits heard of 11: still the phone number asked for
     assert [r.entity_type for r in fail_closed_numbers(text, context, CONF)] == ["PHONE_NUMBER"]
+
+
+@pytest.mark.parametrize("followups", [{"CREDIT_CARD": ["CARD_EXPIRE"]}, {"CARD": ["CARD_EXPIRY"]}])
+def test_dialogue_followups_name_known_types(followups):
+    from redactor.pii.config import CallContextConfig
+
+    with pytest.raises(ValueError, match="valid types"):
+        CallContextConfig(dialogue_followups=followups)

@@ -17,6 +17,8 @@ def recognizer():
     ("有効期限は2027年の、11月です", "2027年の、11月"),       # spoken: の and a pause
     ("期限、にせんさんじゅうねん、いちがつ", "2030年、1月"),     # kana readings, pauses
     ("有効期限が3月の、29年", "3月の、29年"),
+    ("有効期限は2 029年3月です", "2 029年3月"),              # digits spaced out
+    ("有効きげは2028年12月で承りました", "2028年12月"),       # garbled context word
 ])
 def test_positive(recognizer, text, expected):
     assert expected in recognized(recognizer, text)

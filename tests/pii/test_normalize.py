@@ -21,6 +21,14 @@ from redactor.pii.normalize import normalize
     ("ＭＴ－３９１８－０６５２", "MT-3918-0652"),
     ("０８０ー１２３４−５６７８", "080-1234-5678"),
     ("ｶﾞｽ", "ガス"),
+    # speech recognition mixes digits and readings in one number
+    ("ゼロ9ゼロの3318の7726", "090の3318の7726"),
+    ("090の33ハチ1です", "090の3381です"),
+    ("3よんです", "34です"),
+    # ... but a reading that runs on into a word, a title or 号 stays
+    ("3にいち", "3にいち"),
+    ("3さんです", "3さんです"),
+    ("4ごう室", "4ごう室"),
     # names, particles and words stay as they are
     ("五十嵐大輔です", "五十嵐大輔です"),
     ("一ノ瀬葵です", "一ノ瀬葵です"),

@@ -17,11 +17,13 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 
 
 def sample_with_card_data() -> dict:
+    """A committed sample whose caller reads out card data (so the raw audio gets scrubbed)."""
     calls = json.loads((SAMPLES / "calls.json").read_text(encoding="utf-8"))["calls"]
     return next(c for c in calls if any(p["type"] == "CREDIT_CARD" for p in c["pii"]))
 
 
 def script_results(sample: dict) -> tuple[RawTranscript, RedactedCall]:
+    """(the sample's script as a raw transcript, its listed PII as the redactor's findings)."""
     turns = [Turn(speaker=t["speaker"], start=t["start"], end=t["end"], text=t["text"],
                   words=[Word(start=t["start"], end=t["end"], word=t["text"], probability=1.0)])
              for t in sample["turns"]]
@@ -32,4 +34,5 @@ def script_results(sample: dict) -> tuple[RawTranscript, RedactedCall]:
                                 score=1.0))
     redacted = RedactedCall(turns=[RedactedTurn(speaker=t.speaker, text="<redacted>") for t in turns],
                             findings=findings)
-    return RawTranscript(duration=sample["duration"], language="ja", channels=sample["channels"], turns=turns), redacted
+    transcript = RawTranscript(duration=sample["duration"], language="ja", channels=sample["channels"], turns=turns)
+    return transcript, redacted

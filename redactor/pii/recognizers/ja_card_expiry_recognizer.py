@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+from typing import Optional
+
+from redactor.pii.readings import fuzzy_context_hit
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer, turn_bounds
 
 _MONTH = r"(?:0?[1-9]|1[0-2])"
+# Speech recognition spaces digits out (2 029年): a year is 2 or 4 digits, spaces allowed between.
+_YEAR = r"(?:2 ?0 ?)?\d ?\d"
 # Between year and month, spoken answers put の, a pause (、) or both: 2027年の、11月.
 _GAP = r"(?:\s?(?:の|、)){0,2}\s?"
 
@@ -14,9 +19,18 @@ class JaCardExpiryRecognizer(JaPatternRecognizer):
     PATTERNS = [
         JaPattern("MM/YY (weak)", rf"(?<![\d/])(?:{_MONTH})\s?/\s?(?:20)?\d{{2}}(?![\d/])", 0.3),
         JaPattern("year-month (very weak)",
-                  rf"(?<!\d)(?:20)?\d{{2}}年{_GAP}{_MONTH}月(?!\d)(?![\sの、]*\d{{1,2}}日)", 0.15),
-        JaPattern("month-year (very weak)", rf"(?<!\d){_MONTH}月{_GAP}(?:20)?\d{{2}}年(?!\d)", 0.15),
+                  rf"(?<!\d)(?<!\d ){_YEAR}年{_GAP}{_MONTH}月(?!\d)(?![\sの、]*\d{{1,2}}日)", 0.15),
+        JaPattern("month-year (very weak)", rf"(?<!\d){_MONTH}月{_GAP}{_YEAR}年(?!\d)", 0.15),
         JaPattern("spoken month-year (very weak)", rf"(?<![\d\-]){_MONTH}(?:の|、)\s?\d{{2}}(?![\d\-])", 0.1),
         JaPattern("MMYY (very weak)", rf"(?<!\d)(?:0[1-9]|1[0-2])\d{{2}}(?!\d)", 0.05),
     ]
     CONTEXT = ["有効期限", "期限", "ゆうこうきげん", "エクスパイア"]
+
+    def context_hit(self, text: str, start: int, end: int) -> Optional[str]:
+        """Context words, also as speech recognition garbles them (有効きげ, セキュリッコード)."""
+        word = super().context_hit(text, start, end)
+        if word is not None:
+            return word
+        lo, hi = turn_bounds(text, start, end)
+        window = text[max(lo, start - self.CONTEXT_BEFORE):start] + "。" + text[end:min(hi, end + self.CONTEXT_AFTER)]
+        return fuzzy_context_hit(window, self.context)
