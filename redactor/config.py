@@ -7,6 +7,7 @@ with mode 0600 under the data directory on first run (see `redactor.key_material
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -37,13 +38,17 @@ class Settings(BaseSettings):
 
     # --- speech recognition -------------------------------------------------------------
     whisper_model_dir: Path = Field(DEFAULT_MODEL_DIR, description="A CTranslate2 Whisper model directory.")
-    whisper_device: Literal["cpu", "cuda", "auto"] = "cpu"
+    whisper_device: Literal["cpu", "cuda", "auto"] = Field(
+        "cpu", description="Where Whisper runs; a GPU site sets cuda (with compute type float16)."
+    )
     whisper_compute_type: str = Field("int8", description="CTranslate2 compute type: int8, float16, float32, ...")
     whisper_cpu_threads: int = Field(1, ge=0, description="Threads per decode; one worker per core does better.")
     whisper_beam_size: int = Field(
         1, ge=1, description="Greedy (1) matched beam 5's CER at 1.3x the speed: benchmarks/asr_bench.py."
     )
-    whisper_vad_filter: bool = True
+    whisper_vad_filter: bool = Field(
+        True, description="Silero VAD before decoding (always on for stereo channels: silence invites invented text)."
+    )
     whisper_batch_size: int = Field(
         0, ge=0, description="0: sequential decoding with temperature fallback; >0: BatchedInferencePipeline batch."
     )
@@ -56,16 +61,24 @@ class Settings(BaseSettings):
         None, description="HMAC key for caller-number hashes; default: <data_dir>/keys/caller.key."
     )
     max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Uploads beyond this get 413.")
-    worker_concurrency: int = Field(1, ge=1, description="Calls processed at once by the embedded worker.")
-    job_max_attempts: int = Field(3, ge=1)
-    job_retry_backoff_seconds: float = Field(5.0, ge=0)
+    worker_concurrency: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1,
+        description="Calls processed at once by the embedded worker; default: one per CPU core, since a "
+                    "second thread barely speeds up one Whisper decode but a second call runs at full speed.",
+    )
+    job_max_attempts: int = Field(3, ge=1, description="Tries of a job before it fails for good (transient errors).")
+    job_retry_backoff_seconds: float = Field(
+        5.0, ge=0, description="Wait before the first retry; doubles with each further attempt."
+    )
 
     # --- retention ----------------------------------------------------------------------
-    purge_interval_seconds: int = Field(3600, ge=1)
+    purge_interval_seconds: int = Field(3600, ge=1, description="How often expired artifacts are purged.")
 
     # --- redacted audio -----------------------------------------------------------------
-    redaction_padding_ms: int = Field(150, ge=0)
-    redaction_fill: Literal["tone", "silence"] = "tone"
+    redaction_padding_ms: int = Field(150, ge=0, description="Widening of each redacted span in the audio.")
+    redaction_fill: Literal["tone", "silence"] = Field(
+        "tone", description="What replaces a redacted span in the redacted audio: a 1 kHz tone or silence."
+    )
     raw_audio_scrub_entities: list[str] = Field(
         default_factory=lambda: ["CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY"],
         description="Entity types silenced in the retained raw audio right after processing (PCI DSS 3.3.1).",

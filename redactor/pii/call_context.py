@@ -191,8 +191,9 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         answer_from, asked_here = None, frozenset()
         if asking and not operator and (here_number or here & set(NUMERIC_TYPES)):
             # mono: question and answer may share one turn (「ご住所をお願いします 大阪府…」)
-            asked_here = frozenset(here - expected)
-            expected |= here
+            # numbers only: a name-shaped word in the question itself must not be lifted as a PERSON
+            asked_here = frozenset((here & set(NUMERIC_TYPES)) - expected)
+            expected |= asked_here
             answer_from = request_end(text, conf)
         contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here))
         repeat = operator and not here and not here_number and any(m in text for m in conf.continuation_markers)

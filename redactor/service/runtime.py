@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +104,6 @@ class ServiceRuntime:
         from redactor.transcribe import Transcriber
 
         settings = self.settings
-        # spaCy's W102 warning prints token surfaces (raw transcript words) to stderr.
-        warnings.filterwarnings("ignore", message=r"\[W102\]")
         self.transcriber = Transcriber.from_settings(settings)
         pseudonym_key = load_key(Path(settings.data_dir), "pseudonym", settings.pseudonym_key)
         self.call_redactor = CallRedactor.load(config_path=settings.pii_config, pseudonym_key=pseudonym_key)
