@@ -16,6 +16,7 @@ def serve(host: str, port: int, log_level: str) -> None:
 
     import uvicorn
 
+    from api import access_log
     from api.main import create_app
     from redactor.api_keys import has_keys
     from redactor.config import get_settings
@@ -31,4 +32,6 @@ def serve(host: str, port: int, log_level: str) -> None:
     if not keys_exist:
         click.echo("redactor: no API key exists yet; create one with "
                    "`redactor keys create --role telephony` (also qa, privacy_manager, admin)", err=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level=log_level)
+    access_log.install()  # after uvicorn.Config has configured its loggers
+    uvicorn.Server(config).run()

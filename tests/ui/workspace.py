@@ -1,16 +1,21 @@
-"""A real service with real calls for the UI tests: uvicorn in a thread, samples uploaded over HTTP.
+"""A real service with really processed calls for the UI tests: uvicorn in a thread, samples
+uploaded over HTTP and run through the real pipeline with the real models.
 
-Calls go through the service's own code: `POST /v1/calls` (consent gate, encryption, job),
-then the job is claimed from the real queue and run through `CallPipeline`'s steps with the
-real `RedactedAudioStep` and `CallPipeline.store`. Only the two model outputs are given rather
-than computed, so the UI tests neither load Whisper/GiNZA nor depend on their accuracy: the
-transcript is the sample's script (one timed word per character) and the findings are the
-sample's labelled PII, anonymized by the service's real `TurnAnonymizer` with the bundled config.
+Calls go through the service's own code end to end: `POST /v1/calls` (consent gate, encryption,
+job), then the service's embedded worker (`ServiceRuntime.start_worker`) runs each job through
+`CallPipeline.process`: Whisper base, the Presidio/GiNZA PII engine, the redacted-audio step,
+store. Nothing is given in place of a model output, so the tests read what was stored (the
+redacted turns, the findings, the redacted ranges) rather than the samples' scripts.
+
+SLOW, once per test session: loading Whisper base + GiNZA takes ~10-20 s and transcribing the
+four samples ~15-30 s more on 2 cores. Every test that uses the `workspace` fixture is therefore
+marked `@pytest.mark.slow` (they still run in CI).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -23,6 +28,35 @@ from redactor.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = REPO_ROOT / "sample_audio"
+PROCESSING_TIMEOUT_S = 900.0  # the four samples take well under a minute; a slow CI box gets slack
+# A redaction tag such as <PERSON> or <PERSON_1a2b3c>, and what never goes into a search term.
+TAG = re.compile(r"<[A-Z_]+(?:_[0-9a-f]{6,64})?>")
+NOT_IN_TERMS = re.compile(r"[\s、。，．,.!?！？「」『』（）()・…ー〜~-]+")
+
+
+@dataclass(frozen=True)
+class StoredTurn:
+    index: int
+    speaker: str
+    start: float
+    end: float
+    text: str  # redacted
+
+
+@dataclass(frozen=True)
+class StoredCall:
+    """What the pipeline stored for one call (redacted text, finding types, redacted ranges)."""
+
+    turns: list[StoredTurn]
+    finding_types: list[str]  # one per stored finding
+    ranges: list[dict]  # the redacted audio ranges, as stored
+
+    def tags(self) -> list[str]:
+        """The entity type of every redaction tag in the turns, in order."""
+        return [m.group(0)[1:-1].split("_")[0] if not m.group(0)[1:-1].startswith(("PHONE_", "CREDIT_", "DATE_",
+                                                                                    "CARD_", "EMAIL_", "BANK_",
+                                                                                    "MY_", "POSTAL_", "ACCOUNT_"))
+                else m.group(0)[1:-1] for t in self.turns for m in TAG.finditer(t.text)]
 
 
 @dataclass
@@ -101,80 +135,62 @@ def upload(client: httpx.Client, token: str, meta: dict, audio: Path | None) -> 
     return response.json()["id"]
 
 
-def script_transcript(sample: dict):
-    """The sample's script as a Transcript whose words are single characters, evenly timed."""
-    from redactor.transcribe import Transcript, Turn, Word
+def start_models(runtime) -> None:
+    """Load Whisper and the PII engine (slow: ~10-20 s) and start the embedded worker.
 
-    turns = []
-    for t in sample["turns"]:
-        chars, span = t["text"], t["end"] - t["start"]
-        words = [Word(start=t["start"] + span * i / len(chars), end=t["start"] + span * (i + 1) / len(chars),
-                      word=ch, probability=1.0) for i, ch in enumerate(chars)]
-        turns.append(Turn(speaker=t["speaker"], start=t["start"], end=t["end"], text=chars, words=words))
-    return Transcript(duration=sample["duration"], language="ja", channels=sample["channels"], turns=turns)
+    The same entry point the server uses (`ServiceRuntime.start_worker`), in the foreground so a
+    model that does not load fails the fixture at once with its error code.
+    """
+    import ctranslate2
 
-
-def labelled_redaction(sample: dict):
-    """The sample's labelled PII as findings, and the turns redacted by the service's anonymizer."""
-    from redactor.pii import Finding, RedactedCall, RedactedTurn
-    from redactor.pii.anonymize import TurnAnonymizer
-    from redactor.pii.config import load_config
-
-    anonymizer = TurnAnonymizer(load_config(None), pseudonym_key=b"u" * 32)
-    spans = set()
-    for pii in sample["pii"]:  # every occurrence in its turn, as the real engine propagates names
-        text = sample["turns"][pii["turn"]]["text"]
-        offset = text.index(pii["text"])
-        while offset >= 0:
-            spans.add((pii["turn"], offset, offset + len(pii["text"]), pii["type"]))
-            offset = text.find(pii["text"], offset + 1)
-    findings = [Finding(type=type_, turn=turn, start=start, end=end, score=1.0)
-                for turn, start, end, type_ in sorted(spans)]
-    turns = []
-    for index, t in enumerate(sample["turns"]):
-        spans = [(f.type, f.start, f.end, f.score) for f in findings if f.turn == index]
-        turns.append(RedactedTurn(speaker=t["speaker"], text=anonymizer.anonymize(t["text"], spans)))
-    return RedactedCall(turns=turns, findings=findings)
+    ctranslate2.set_random_seed(7)  # Whisper's temperature fallback samples: keep runs repeatable
+    runtime.start_worker(background=False)
+    assert runtime.models_ready and runtime.worker is not None, (
+        f"the models did not load ({runtime.model_error}); run scripts/bootstrap "
+        "(`redactor models install`) so models/faster-whisper-base and GiNZA are present")
 
 
-def process_next_job(runtime, sample: dict) -> str:
-    """Claim the next queued job and run it through the pipeline's steps with the sample's script."""
-    from redactor.audio_redaction.pipeline_step import RedactedAudioStep
-    from redactor.jobs.states import JobState
-    from redactor.pipeline import CallPipeline
+def wait_until_processed(runtime, call_ids: list[str], timeout_s: float = PROCESSING_TIMEOUT_S) -> None:
+    """Poll the store until the worker has finished every call in `call_ids` (done, or fail)."""
+    from redactor.store.calls import get_call
 
-    pipeline = CallPipeline(db=runtime.db, queue=runtime.queue, blobs=runtime.blobs, transcriber=None,
-                            call_redactor=None, work_dir=runtime.work_dir)
-    job = runtime.queue.claim_next("ui-tests")
-    assert job is not None, "no queued job to process"
-    context = pipeline.load(job)
-    with pipeline.decrypted_audio(context):
-        context.transcript = script_transcript(sample)  # what Whisper would return
-        runtime.queue.mark(job.job_id, JobState.REDACTING)
-        context.redacted = labelled_redaction(sample)  # what CallRedactor would return
-        RedactedAudioStep.from_settings(runtime.settings)(pipeline, context)
-    assert pipeline.store(context)
-    return job.call_id
+    deadline = time.monotonic() + timeout_s
+    while True:
+        with runtime.db.read_session() as session:
+            states = {call_id: (call.status, call.status_reason)
+                      for call_id in call_ids for call in [get_call(session=session, call_id=call_id)]}
+        broken = {call_id: state for call_id, state in states.items() if state[0] not in ("queued", "transcribing",
+                                                                                          "redacting", "done")}
+        assert not broken, f"the real pipeline did not process these sample calls: {broken}"
+        if all(status == "done" for status, _ in states.values()):
+            return
+        assert time.monotonic() < deadline, f"not processed within {timeout_s:.0f} s: {states}"
+        time.sleep(0.5)
 
 
 def populate(base_url: str, app, samples: list[dict]) -> Workspace:
-    """Upload and process every sample; add a queued, a failed and a consent-blocked call."""
+    """Upload every sample and let the real worker process it; add a queued, a failed and a
+    consent-blocked call (their states set through the queue API, as the worker would)."""
     runtime = app.state.runtime
     workspace = Workspace(base_url=base_url, app=app, keys=make_keys(runtime))
     telephony = workspace.keys["telephony"]
+    start_models(runtime)
     with httpx.Client(base_url=base_url, timeout=60) as client:
         for number, sample in enumerate(samples):
             meta = metadata(f"ui-{sample['id']}", started_at=f"2026-11-{10 + number:02d}T10:00:00+09:00",
                             operator_id=f"op-{number % 2 + 1}", channels=sample["channels"])
-            call_id = upload(client, telephony, meta, SAMPLES / sample["file"])
-            assert process_next_job(runtime, sample) == call_id
-            workspace.call_ids[sample["id"]] = call_id
+            workspace.call_ids[sample["id"]] = upload(client, telephony, meta, SAMPLES / sample["file"])
             workspace.samples[sample["id"]] = sample
+        wait_until_processed(runtime, list(workspace.call_ids.values()))
+        # The worker must not pick up the calls below: they stay failed / queued for the UI.
+        runtime.worker.stop()
+        assert not runtime.worker.running, "the worker did not stop"
         first = SAMPLES / samples[0]["file"]
         failing = metadata("ui-failed", started_at="2026-11-20T11:00:00+09:00", operator_id="op-3",
                            channels=samples[0]["channels"])
         workspace.call_ids["failed"] = upload(client, telephony, failing, first)
         job = runtime.queue.claim_next("ui-tests")
+        assert job is not None and job.call_id == workspace.call_ids["failed"]
         runtime.queue.fail(job.job_id, "audio_integrity", transient=False)
         queued = metadata("ui-queued", started_at="2026-11-21T11:00:00+09:00", operator_id="op-3",
                           channels=samples[0]["channels"])
