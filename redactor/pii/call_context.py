@@ -163,6 +163,7 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
     asked: list[set[str]] = []
     number_asked: list[bool] = []
     new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation
+    open_request: list[bool] = []  # a request not about an amount (いくら, 何回): a bare number answers it
     long_answer: list[bool] = []
     card_answer: list[bool] = []  # an answer holding a card-length number opens a card dialogue too
     said = 0
@@ -184,7 +185,7 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
             greeted = True
         continues = not operator and _continues(i, new_question, long_answer, conf)
         number = continues or any(number_asked[j] for j in window)
-        after_request = not operator and any(new_question[j] for j in window)
+        after_request = not operator and any(open_request[j] for j in window)
         asking = may_ask(speaker, conf)
         here = asked_types(text, conf) if asking else set()
         here_number = asks_for_number(text, conf) if asking else False
@@ -196,7 +197,7 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
             expected |= asked_here
             answer_from = request_end(text, conf)
         contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here))
-        repeat = operator and not here and not here_number and any(m in text for m in conf.continuation_markers)
+        repeat = asking and not here and not here_number and any(m in text for m in conf.continuation_markers)
         if repeat:
             here, here_number = set(last_question), last_number  # 「続きをお願いします」: the same question
         if here or here_number:
@@ -204,6 +205,7 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         asked.append(here)
         number_asked.append(here_number)
         new_question.append(asking and _is_request(text, conf) and not repeat)
+        open_request.append(new_question[-1] and (here_number or not any(q in text for q in conf.quantity_cues)))
         longest = _digit_count_max(text, conf) if not operator else 0
         long_answer.append(longest >= conf.continuation_min_digits)
         if not operator:  # a number said over several answers (3530 1113 / はい / 0790 6881)

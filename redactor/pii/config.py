@@ -54,6 +54,10 @@ class CallContextConfig(_Strict):
         description="A question for the key type makes these types expected for the dialogue's turns.")
     bridge_max_chars: int = Field(3, ge=0, le=8, description="Garbled characters bridged between digit groups.")
     continuation_min_digits: int = Field(7, ge=4, description="An answer this long makes the next answers continue it.")
+    quantity_cues: list[str] = Field(
+        ["いくら", "何円", "何回", "何時", "何個", "何人", "何日", "何か月", "何ヶ月", "何ギガ", "何GB", "金額", "料金", "予算",
+         "何歳", "何階", "何台", "何枚", "何件", "何名", "何本", "何分", "何度"],
+        description="Words of a question about an amount: a bare number answering it is no identifier.")
 
     @field_validator("questions", "dialogue_followups")
     @classmethod

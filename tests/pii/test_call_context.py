@@ -130,8 +130,12 @@ def _answer_runs(turns):
     ([("operator", "次に、お手元のあちらを教えてください"), ("caller", "はい、40219")], ["40219"]),
     ([("operator", "ご用件をお伺いします"), ("caller", "プラン100に変えたいんですけど")], []),   # not bare
     ([("operator", "ありがとうございます"), ("caller", "735です")], []),                       # no request
+    ([("operator", "ご予算はおいくらくらいをお考えですか？"), ("caller", "3000です")], []),      # an amount
     # mono: question and answer in one turn; only what follows the question is the answer
     ([("unknown", "ギガプラン100の件で、ご契約番号をお願いします はい、4 4 0 1 9です")], ["4 4 0 1 9"]),
+    # mono: 「続きをお願いします」 from an unknown speaker keeps the number going
+    ([("unknown", "えっと、3530 1113"), ("unknown", "はい、続きをお願いします。"), ("unknown", "0790、68")],
+     ["0790、68"]),
     # a clause ending in を is a request too (the rest was lost)
     ([("operator", "では、お客様晩号を。"), ("caller", "はい、えー、5 1 2 0 7")], ["5 1 2 0 7"]),
     # bridging stops at units and sentence ends; counts, prices and times stay
