@@ -1,7 +1,9 @@
 """Fixtures of the review-workspace tests: one real service with processed sample calls.
 
-`workspace` (session scope): uvicorn in a thread over a fresh data dir, the committed samples
-uploaded over HTTP and processed through the pipeline's steps (tests/ui/workspace.py).
+`workspace` (session scope, SLOW: loads Whisper base + GiNZA once, ~10-20 s, and transcribes the
+four samples, ~15-30 s on 2 cores): uvicorn in a thread over a fresh data dir, the committed
+samples uploaded over HTTP and processed by the service's real worker and pipeline
+(tests/ui/workspace.py). Tests using it are marked `@pytest.mark.slow`.
 `browser` (session scope): Debian's Chromium through Playwright; skipped only when
 /usr/bin/chromium is absent (`scripts/bootstrap --test` installs it).
 """
@@ -22,6 +24,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test using the `workspace` (the real models) must be marked slow, so that
+    `-m "not slow"` never loads them by surprise."""
+    unmarked = [item.nodeid for item in items
+                if "workspace" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None]
+    if unmarked:
+        raise pytest.UsageError(f"these tests use the real-model `workspace` but are not marked slow: {unmarked}")
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ def test_only_privacy_managers_get_the_section(client, api_keys):
         assert client.post(url, data={}).status_code == 403, url
 
 
+@pytest.mark.slow  # the workspace's calls went through the real models
 def test_report_counts_what_is_held(ui_client, workspace):
     page = ui_client("privacy_manager").get("/ui/privacy").text
     # 4 processed samples + the failed and the queued call keep raw audio; the consent-blocked one has none.

@@ -29,9 +29,8 @@ from redactor.config import Settings
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = REPO_ROOT / "sample_audio"
 PROCESSING_TIMEOUT_S = 900.0  # the four samples take well under a minute; a slow CI box gets slack
-# A redaction tag such as <PERSON> or <PERSON_1a2b3c>, and what never goes into a search term.
-TAG = re.compile(r"<[A-Z_]+(?:_[0-9a-f]{6,64})?>")
-NOT_IN_TERMS = re.compile(r"[\s、。，．,.!?！？「」『』（）()・…ー〜~-]+")
+# Left out of search terms: spaces and punctuation (the ASR's choice of them varies).
+NOT_IN_TERMS = re.compile(r"[\s、。，．,.!?！？「」『』（）()・…〜~-]+")
 
 
 @dataclass(frozen=True)
@@ -52,11 +51,21 @@ class StoredCall:
     ranges: list[dict]  # the redacted audio ranges, as stored
 
     def tags(self) -> list[str]:
-        """The entity type of every redaction tag in the turns, in order."""
-        return [m.group(0)[1:-1].split("_")[0] if not m.group(0)[1:-1].startswith(("PHONE_", "CREDIT_", "DATE_",
-                                                                                    "CARD_", "EMAIL_", "BANK_",
-                                                                                    "MY_", "POSTAL_", "ACCOUNT_"))
-                else m.group(0)[1:-1] for t in self.turns for m in TAG.finditer(t.text)]
+        """The entity type of every redaction tag in the turns, in order (as the UI parses them)."""
+        from api.ui.text import segments
+
+        return [seg.entity_type for turn in self.turns for seg in segments(turn.text) if seg.kind == "chip"]
+
+    def plain_runs(self) -> list[tuple[int, str]]:
+        """(turn index, run) of every run of plain text (no tag, no punctuation) of 3+ characters."""
+        from api.ui.text import segments
+
+        runs = []
+        for turn in self.turns:
+            for seg in segments(turn.text):
+                if seg.kind == "text":
+                    runs += [(turn.index, run) for run in NOT_IN_TERMS.split(seg.text) if len(run) >= 3]
+        return runs
 
 
 @dataclass
@@ -72,6 +81,48 @@ class Workspace:
     @property
     def runtime(self):
         return self.app.state.runtime
+
+    def stored(self, label: str) -> StoredCall:
+        """What the pipeline stored for the call `label` (a sample id such as "call01")."""
+        from redactor.store.transcripts import get_transcript
+
+        with self.runtime.db.read_session() as session:
+            transcript = get_transcript(session=session, call_id=self.call_ids[label])
+            assert transcript is not None, f"{label} has no stored transcript"
+            turns = [StoredTurn(index=t.idx, speaker=t.speaker, start=t.start, end=t.end, text=t.text)
+                     for t in sorted(transcript.turns, key=lambda t: t.idx)]
+            return StoredCall(turns=turns, finding_types=[f.type for f in transcript.findings],
+                              ranges=json.loads(transcript.redacted_ranges_json or "[]"))
+
+    def search_term(self, label: str) -> tuple[str, StoredTurn]:
+        """A 3-6 character run of plain (non-tag) redacted text of a caller or operator turn of
+        `label` that occurs in no other turn of the stored calls; and that turn."""
+        everything = [turn.text.casefold() for sample in self.samples for turn in self.stored(sample).turns]
+        call = self.stored(label)
+        sides = {turn.index for turn in call.turns if turn.speaker in ("caller", "operator")}
+        for length in (6, 5, 4, 3):  # longest first: the most telling term
+            for index, run in [(index, run) for index, run in call.plain_runs() if index in sides]:
+                for offset in range(len(run) - length + 1):
+                    term = run[offset:offset + length]
+                    if sum(term.casefold() in text for text in everything) == 1:
+                        return term, next(t for t in call.turns if t.index == index)
+        raise AssertionError(f"no 3+ character run of {label}'s redacted text is in one turn only: "
+                             f"{[t.text for t in call.turns]}")
+
+    def common_term(self, labels: list[str]) -> str:
+        """A 3-6 character run of plain redacted text found in every call of `labels`."""
+        calls = [self.stored(label) for label in labels]
+        for length in (6, 5, 4, 3):
+            for _, run in calls[0].plain_runs():
+                for offset in range(len(run) - length + 1):
+                    term = run[offset:offset + length].casefold()
+                    if all(any(term in text.casefold() for _, text in call.plain_runs()) for call in calls[1:]):
+                        return run[offset:offset + length]
+        raise AssertionError(f"the stored transcripts of {labels} share no 3+ character run of plain text")
+
+    def calls_with_entity(self, entity_type: str) -> set[str]:
+        """External ids of the processed samples with a stored finding of `entity_type`."""
+        return {f"ui-{label}" for label in self.samples if entity_type in self.stored(label).finding_types}
 
     def pii_texts(self) -> list[str]:
         """Every labelled PII string (as spoken and normalised) of the processed samples.
@@ -151,7 +202,8 @@ def start_models(runtime) -> None:
 
 
 def wait_until_processed(runtime, call_ids: list[str], timeout_s: float = PROCESSING_TIMEOUT_S) -> None:
-    """Poll the store until the worker has finished every call in `call_ids` (done, or fail)."""
+    """Poll the store until the worker has processed every call in `call_ids`; fail at once when
+    one failed (its reason code in the message) and after `timeout_s`."""
     from redactor.store.calls import get_call
 
     deadline = time.monotonic() + timeout_s
@@ -159,8 +211,8 @@ def wait_until_processed(runtime, call_ids: list[str], timeout_s: float = PROCES
         with runtime.db.read_session() as session:
             states = {call_id: (call.status, call.status_reason)
                       for call_id in call_ids for call in [get_call(session=session, call_id=call_id)]}
-        broken = {call_id: state for call_id, state in states.items() if state[0] not in ("queued", "transcribing",
-                                                                                          "redacting", "done")}
+        pending_or_done = ("queued", "transcribing", "redacting", "done")
+        broken = {call_id: state for call_id, state in states.items() if state[0] not in pending_or_done}
         assert not broken, f"the real pipeline did not process these sample calls: {broken}"
         if all(status == "done" for status, _ in states.values()):
             return
