@@ -67,6 +67,7 @@ class TurnContext:
     after_request: bool = False  # the previous turns hold a request of any kind (cue garbled away)
     answer_from: int | None = None  # mono: the turn asks for a number and answers it from here on
     asked_here: frozenset[str] = frozenset()  # mono: types the turn itself asks for (in `expected` too)
+    address_from: int | None = None  # mono: the turn asks for an address and answers it from here on
 
     @property
     def expects_number(self) -> bool:
@@ -190,13 +191,16 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         here = asked_types(text, conf) if asking else set()
         here_number = asks_for_number(text, conf) if asking else False
         answer_from, asked_here = None, frozenset()
+        # mono: 「ご住所をお願いします 東京都…」 answers the address question in the same turn
+        address_from = request_end(text, conf) if asking and not operator and "ADDRESS" in here else None
         if asking and not operator and (here_number or here & set(NUMERIC_TYPES)):
             # mono: question and answer may share one turn (「ご住所をお願いします 大阪府…」)
             # numbers only: a name-shaped word in the question itself must not be lifted as a PERSON
             asked_here = frozenset((here & set(NUMERIC_TYPES)) - expected)
             expected |= asked_here
             answer_from = request_end(text, conf)
-        contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here))
+        contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here,
+                                    address_from))
         repeat = asking and not here and not here_number and any(m in text for m in conf.continuation_markers)
         if repeat:
             here, here_number = set(last_question), last_number  # 「続きをお願いします」: the same question

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from redactor.pii.config import OrganisationsConfig
+from redactor.pii.operator_intro import OperatorIntroFinder
 from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
 
 Span = tuple[str, int, int, float]  # (type, start, end, score) in a normalized turn
@@ -49,6 +50,7 @@ class CallOrganisations:
     names: set[str] = field(default_factory=set)   # full names: never a person, in any turn
     stems: set[str] = field(default_factory=set)   # ハルカ of ハルカ電力: not a person unless a cue says so
     staff: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, start, end): 「<ORG>の<NAME>です」
+    names_said: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # turn text -> its staff spans
 
     def keep_spans(self, line: str, spans: list[Span], ner_orgs: list[tuple[int, int]],
                    answering_name: bool) -> list[Span]:
@@ -64,7 +66,7 @@ class CallOrganisations:
         kept = []
         for span in spans:
             etype, start, end, score = span
-            if etype == "PERSON":
+            if etype == "PERSON" and not self._staff_name_at(line, start, end):
                 if self.business_word(line, start, end):
                     continue
                 if self.suffix_attached(line, start, end) and not self.person_cue(line, start, end):
@@ -80,6 +82,10 @@ class CallOrganisations:
                     continue
             kept.append(span)
         return kept
+
+    def _staff_name_at(self, line: str, start: int, end: int) -> bool:
+        """The span is (inside) the operator's self-introduced name: no organisation evidence undoes it."""
+        return any(s <= start and end <= e for s, e in self.names_said.get(line, ()))
 
     def _in_organisation_entity(self, line: str, start: int, end: int, ner_orgs: list[tuple[int, int]]) -> bool:
         """GiNZA calls a larger expression around the span an organisation or product.
@@ -128,6 +134,7 @@ class OrganisationFinder:
             re.compile(rf"(?:{openers})[。、！!\s]*{lead}(?P<org>{_ORG_CHARS}{{2,40}}?){tail}"),
             re.compile(rf"本日は(?P<org>{_ORG_CHARS}{{2,40}}?){tail}"),
         ]
+        self._intros = OperatorIntroFinder(conf)
         self._turn_start = re.compile(rf"^{lead}(?P<org>{_ORG_CHARS}{{2,40}}?){tail}")
         # after the organisation, the operator's own name: 「の荒木です」「、担当の井上が承ります」
         self._staff_after = re.compile(
@@ -158,6 +165,12 @@ class OrganisationFinder:
                     stem = self._stem(name)
                     if stem != name and len(stem) >= 2 and _KANA_ONLY.match(stem):
                         found.stems.add(stem)
+        # the operator's name in the opening and sign-off frames, however garbled (operator_intro.py)
+        for turn, start, end in self._intros.find(lines, operators, tags_of, found.names):
+            if not any(t == turn and s <= start and end <= e for t, s, e in found.staff):
+                found.staff.append((turn, start, end))
+        for turn, start, end in found.staff:
+            found.names_said.setdefault(lines[turn], set()).add((start, end))
         return found
 
     def _organisation_name(self, line: str, match: re.Match, tags: Callable[[int, int], list[str]]) -> str | None:

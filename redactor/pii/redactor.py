@@ -17,6 +17,7 @@ from pathlib import Path
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 
+from redactor.pii.address_answer import address_answer_spans
 from redactor.pii.anonymize import TurnAnonymizer
 from redactor.pii.call_context import fail_closed_numbers, may_ask, plan_turn_contexts
 from redactor.pii.config import PiiConfig, load_config
@@ -110,6 +111,9 @@ class CallRedactor:
             for run in fail_closed_numbers(line, context, conf.call_context):
                 if not _covered(per_turn[turn], run.start, run.end):  # partial overlaps merge later
                     per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
+            for start, end in address_answer_spans(line, context):  # garbled addresses go whole
+                if not _covered(per_turn[turn], start, end):
+                    per_turn[turn].append(("ADDRESS", start, end, conf.score_threshold))
         # the organisation's numbers are given by operators, or by anyone in a mono recording
         per_turn = [self._drop_allowed(line, spans, may_ask(speaker, conf.call_context))
                     for line, spans, speaker in zip(lines, per_turn, speakers)]

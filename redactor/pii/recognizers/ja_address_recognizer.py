@@ -4,6 +4,11 @@ Addresses have no closed form, so this recognizer scans: it starts at a prefectu
 city/ward name and extends over address characters until a sentence ending (です, でよろしい, 。),
 following 「、」 only when digits or a building come next (「戸部本町の、えー、42の9」).
 A span without a block number is not reported: 「東京都にお住まい」 is not an address.
+
+Speech recognition garbles the ward and town far more often than the block number
+(東京都接たがいやく対し度を3丁目18番7号), so a marker (prefecture, or kanji + 市/区/町/村) followed
+within a short garbled phrase by a block number (丁目/番地/番/号, 3-18-7) is one address too,
+whatever lies between (see address_shapes.py for what is no block number: 3番の窓口, 1号機).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Optional
 
 from presidio_analyzer import RecognizerResult
 
+from redactor.pii.recognizers.address_shapes import MARKER, PREFECTURE_START, garbled_block_after, has_block, room_end
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 from redactor.pii.recognizers.prefectures import PREFECTURES
 
@@ -41,28 +47,42 @@ class JaAddressRecognizer(JaPatternRecognizer):
     CONTEXT = ["住所", "送付先", "お届け先", "お住まい", "引っ越", "転居", "マンション", "号室", "宛先", "じゅうしょ"]
     ANCHORED_SCORE = 0.7
     CITY_SCORE = 0.55
+    GARBLED_PREFECTURE_SCORE = 0.6  # prefecture ... block number, the middle unreadable
+    GARBLED_CITY_SCORE = 0.5
     MAX_LENGTH = 70
 
     def analyze(self, text, entities, nlp_artifacts=None):
         results = super().analyze(text, entities, nlp_artifacts)
+        covered: list[tuple[int, int]] = []
         covered_until = -1
         for anchor in _ANCHORS.finditer(text):
             if anchor.start() < covered_until:
                 continue
-            end = self._extend(text, anchor.end())
+            end = self.extend(text, anchor.end())
             value = text[anchor.start():end]
-            if not re.search(r"\d|丁目|番地", value):
+            if not has_block(value):  # 「大阪府の3番の窓口」: a count, no address
                 continue
             covered_until = end
+            covered.append((anchor.start(), end))
             base = self.ANCHORED_SCORE if value.startswith(tuple(PREFECTURES)) else self.CITY_SCORE
             results.append(self._scan_result(text, anchor.start(), end, base))
+        for marker in MARKER.finditer(text):
+            block = garbled_block_after(text, marker.end())
+            if block is None or any(s <= marker.start() and block.end() <= e for s, e in covered):
+                continue
+            end = room_end(text, max(block.end(), self.extend(text, block.start())))
+            covered.append((marker.start(), end))
+            garbled = "address across a garbled middle (medium)"
+            base = self.GARBLED_PREFECTURE_SCORE if marker.group().startswith(PREFECTURE_START) else self.GARBLED_CITY_SCORE
+            results.append(self._score(text, JaPattern(garbled, MARKER.pattern, base), marker.start(), end, None))
         return results
 
     def _scan_result(self, text: str, start: int, end: int, base: float) -> RecognizerResult:
         pattern = JaPattern("address scan (medium)", _ANCHORS.pattern, base)
         return self._score(text, pattern, start, end, None)
 
-    def _extend(self, text: str, pos: int) -> int:
+    def extend(self, text: str, pos: int) -> int:
+        """End of the address going on from `pos`: address characters up to a sentence ending or particle."""
         limit = min(len(text), pos + self.MAX_LENGTH)
         i = pos
         while i < limit:

@@ -11,7 +11,7 @@ import re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from redactor.pii.recognizers.base import turn_bounds
-from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+from redactor.pii.recognizers.names import RELATIONS, garbled_stock_phrase, is_plausible_name
 
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶぁ-ゖァ-ヺー・ 　]+$")
 _CONTEXT = ("名前", "氏名", "名義", "名札", "フルネーム", "旧姓", "宛名") + RELATIONS
@@ -41,7 +41,8 @@ class JaNerPersonRecognizer(EntityRecognizer):
             return []
         results = []
         for ent in nlp_artifacts.entities:
-            if ent.label_ in self.NER_LABELS and self._name_like(ent.text):
+            if ent.label_ in self.NER_LABELS and self._name_like(ent.text) \
+                    and not garbled_stock_phrase(text, ent.start_char, ent.end_char):
                 score = self.NER_SCORE if not self._common_nouns_only(ent) else self.COMMON_NOUN_SCORE
                 results.append(self._result(ent.start_char, ent.end_char, score, f"GiNZA NER {ent.label_}"))
         results.extend(self._sudachi_names(text, nlp_artifacts.tokens))
@@ -60,7 +61,7 @@ class JaNerPersonRecognizer(EntityRecognizer):
                 j += 1
             start, end = tokens[i].idx, tokens[j].idx + len(tokens[j].text)
             value = text[start:end]
-            if self._name_like(value):
+            if self._name_like(value) and not garbled_stock_phrase(text, start, end):  # 賀子|込まりました
                 if j > i:
                     score, why = self.FULL_NAME_SCORE, "Sudachi surname + given name"
                 elif text.startswith(_CUE_AFTER, end):

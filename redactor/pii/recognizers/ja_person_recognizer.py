@@ -12,7 +12,7 @@ from presidio_analyzer import RecognizerResult
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME, RELATIONS,
-                                            has_proper_noun, has_verb, is_plausible_name)
+                                            garbled_stock_phrase, has_proper_noun, has_verb, is_plausible_name)
 
 _HONORIFIC = r"(?:様|さま|さん|くん|君|ちゃん|氏)"
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
@@ -52,7 +52,8 @@ class JaPersonRecognizer(JaPatternRecognizer):
         value = text[start:end]
         if re.fullmatch(_ROMAN, value):
             return value.upper() not in ("ID", "OK", "NG", "IP", "SMS", "PDF")
-        return is_plausible_name(value) and not has_verb(nlp_artifacts, start, end)
+        return (is_plausible_name(value) and not has_verb(nlp_artifacts, start, end)
+                and not garbled_stock_phrase(text, start, end))
 
     def analyze(self, text, entities, nlp_artifacts=None) -> list[RecognizerResult]:
         results = []

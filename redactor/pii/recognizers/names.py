@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from redactor.pii.readings import allowed_edits, reading_of
+
 KANJI_NAME = r"[\u4e00-\u9fff々ヶ]{1,6}"
 KANA_NAME = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:[ 　・][ァ-ヺ][ァ-ヺー]{0,7}){0,3}"
 # Hiragana parts never run into the copula or a self-introduction (村上なお|です).
@@ -30,18 +34,69 @@ NOT_NAMES = {
 # Role endings only: 人, 方, 屋, 部 end real names too (雅人, 緒方, 土屋, 服部).
 NOT_NAME_SUFFIXES = ("者", "客", "族", "員", "社", "長", "先", "殿", "様", "課", "係", "店", "本人", "個人", "他人",
                      "法人", "代理人", "名義人", "管理人", "友人", "知人", "主人", "夫人", "外国人", "日本人", "担当",
-                     "窓口", "センター", "デスク", "会社", "銀行", "支店")
+                     "窓口", "センター", "デスク", "会社", "銀行", "支店", "部署", "部門")
 RELATIONS = ("夫", "妻", "主人", "父", "母", "息子", "娘", "長男", "長女", "次男", "次女", "三男", "兄", "弟", "姉", "妹",
              "祖父", "祖母", "奥さん", "家内", "旦那", "子供", "孫", "義父", "義母", "嫁", "父親", "母親", "配偶者",
              "お父さん", "お母さん", "おばあちゃん", "おじいちゃん")
 
 
+# Verb endings: a word ending so is a phrase (込まりました, 承知いたします), never a name.
+VERB_ENDINGS = ("ました", "ます", "ません", "ませ", "ください", "下さい", "でした")
+# Stock operator phrases speech recognition garbles into name-looking words: かしこまりました comes
+# back as 「賀子込まりました」 (Sudachi: 賀子 = a given name + 込ま).
+STOCK_PHRASES = ("かしこまりました", "承知いたしました", "承知しました", "少々お待ちください", "失礼いたしました",
+                 "お待たせいたしました", "恐れ入ります", "申し訳ございません", "ありがとうございます", "承りました",
+                 "よろしくお願いいたします", "お世話になっております", "確認いたします", "確認いたしました",
+                 "お調べいたします", "お待ちくださいませ", "ご案内いたします")
+_STOCK_READINGS: list[str] = []
+_PHRASE_TAIL = re.compile(r"[^\s、。,.!?！？]{0,8}?(?:ました|ます|ません|ください|下さい)")
+# A name followed by these is a name in a sentence (田中です, 田中が承りました, 田中様), not a phrase's head.
+_AFTER_NAME = ("で", "が", "と", "は", "を", "に", "も", "の", "へ", "や", "さ", "様", "君", "氏", "殿", "ちゃん", "くん")
+_WORD_BREAK = " 　、。,.!?！？\n"
+
+
 def is_plausible_name(value: str) -> bool:
-    """False for words that look like a name slot filler but are common nouns or roles."""
+    """False for words that look like a name slot filler but are common nouns, roles or phrases."""
     value = value.strip(" 　・")
     if not value or value in NOT_NAMES or value in RELATIONS or value.endswith(NOT_NAME_SUFFIXES):
         return False
+    if value.endswith(VERB_ENDINGS):
+        return False
     return not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in value)
+
+
+def garbled_stock_phrase(text: str, start: int, end: int) -> bool:
+    """The span [start, end) is part of a garbled stock operator phrase (「賀子込まりました」 =
+    かしこまりました, 「賞味お待ちください」 = 少々お待ちください), judged on readings a few kana off.
+
+    Only where the span runs straight on (no particle, honorific or copula) into a polite verb
+    ending; and not where the rest without the span already is the phrase (「森かしこまりました」).
+    """
+    tail = _PHRASE_TAIL.match(text, end)
+    if tail is None or text.startswith(_AFTER_NAME, end):
+        return False
+    if not _STOCK_READINGS:
+        _STOCK_READINGS.extend(reading_of(p) for p in STOCK_PHRASES)
+    for lo in range(start, max(-1, start - 7), -1):
+        if lo < start and text[lo] in _WORD_BREAK:
+            break
+        word = reading_of(text[lo:tail.end()])
+        rest = reading_of(text[lo:start] + text[end:tail.end()])
+        for phrase in _STOCK_READINGS:
+            budget = max(allowed_edits(len(phrase)), len(phrase) // 4)
+            if rest != phrase and _edit_distance(word, phrase) <= budget:
+                return True
+    return False
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def tokens_in(doc, start: int, end: int) -> list:
