@@ -80,7 +80,8 @@ def run_config(config: Config) -> dict:
 
     from redactor.config import Settings
     from redactor.transcribe import Transcriber
-    from redactor.transcribe.metrics import edit_distance, normalize_for_cer
+    from redactor.text_distance import edit_distance
+    from redactor.transcribe.metrics import normalize_for_cer
 
     calls = json.loads(CALLS_JSON.read_text(encoding="utf-8"))["calls"]
     ctranslate2.set_random_seed(0)

@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 
+from redactor.text_distance import edit_distance
+
 
 def normalize_for_cer(text: str) -> str:
     """NFKC, then drop punctuation (P*), symbols (S*), separators (Z*) and control characters."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
-
-
-def edit_distance(reference: str, hypothesis: str) -> int:
-    """Levenshtein distance (substitutions, insertions, deletions all cost 1)."""
-    if len(reference) < len(hypothesis):
-        reference, hypothesis = hypothesis, reference
-    previous = list(range(len(hypothesis) + 1))
-    for i, ref_char in enumerate(reference, 1):
-        current = [i]
-        for j, hyp_char in enumerate(hypothesis, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ref_char != hyp_char)))
-        previous = current
-    return previous[-1]
 
 
 def character_error_rate(reference: str, hypothesis: str) -> float:

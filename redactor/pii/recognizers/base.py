@@ -15,6 +15,8 @@ from typing import ClassVar, Optional
 import jaconv
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
+from redactor.pii.readings import fuzzy_context_hit
+
 
 @dataclass(frozen=True)
 class JaPattern:
@@ -59,6 +61,9 @@ class JaPatternRecognizer(EntityRecognizer):
     CONTEXT_AFTER: ClassVar[int] = 20
     VALIDATED_SCORE: ClassVar[float] = 1.0
     FLAGS: ClassVar[int] = re.MULTILINE  # ^ and $ match at turn boundaries (turns are lines)
+    # Also accept context words as speech recognition garbles them (有効きげ, セキュリッコード),
+    # matched on their readings: for recognizers whose values carry no checksum of their own.
+    FUZZY_CONTEXT: ClassVar[bool] = False
 
     def __init__(self, patterns: Optional[list[JaPattern]] = None, context: Optional[list[str]] = None,
                  supported_language: str = "ja", name: Optional[str] = None):
@@ -85,9 +90,12 @@ class JaPatternRecognizer(EntityRecognizer):
         if not self._context_hira:
             return None
         lo, hi = turn_bounds(text, start, end)
-        window = text[max(lo, start - self.CONTEXT_BEFORE):start] + " " + text[end:min(hi, end + self.CONTEXT_AFTER)]
-        window = jaconv.kata2hira(window.lower())
-        return next((w for w in self._context_hira if w in window), None)
+        before, after = text[max(lo, start - self.CONTEXT_BEFORE):start], text[end:min(hi, end + self.CONTEXT_AFTER)]
+        window = jaconv.kata2hira(f"{before} {after}".lower())
+        exact = next((w for w in self._context_hira if w in window), None)
+        if exact is not None or not self.FUZZY_CONTEXT:
+            return exact
+        return fuzzy_context_hit(f"{before}。{after}", self.context)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts=None) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
-from redactor.pii.readings import fuzzy_context_hit
-from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer, turn_bounds
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
 
 class JaCardCvvRecognizer(JaPatternRecognizer):
@@ -16,12 +14,4 @@ class JaCardCvvRecognizer(JaPatternRecognizer):
         JaPattern("3-4 spaced digits (very weak)", r"(?<![\d\-/.,])(?<!\d )\d(?: \d){2,3}(?![\d\-/.,円]| \d)", 0.15),
     ]
     CONTEXT = ["セキュリティコード", "セキュリティ番号", "セキュリティー", "裏の番号", "裏面", "裏", "cvv", "cvc", "3桁"]
-
-    def context_hit(self, text: str, start: int, end: int) -> Optional[str]:
-        """Context words, also as speech recognition garbles them (有効きげ, セキュリッコード)."""
-        word = super().context_hit(text, start, end)
-        if word is not None:
-            return word
-        lo, hi = turn_bounds(text, start, end)
-        window = text[max(lo, start - self.CONTEXT_BEFORE):start] + "。" + text[end:min(hi, end + self.CONTEXT_AFTER)]
-        return fuzzy_context_hit(window, self.context)
+    FUZZY_CONTEXT = True

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Optional
 
-from redactor.pii.readings import fuzzy_context_hit
-from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer, turn_bounds
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 # Speech recognition spaces digits out (2 029年): a year is 2 or 4 digits, spaces allowed between.
@@ -25,12 +23,4 @@ class JaCardExpiryRecognizer(JaPatternRecognizer):
         JaPattern("MMYY (very weak)", rf"(?<!\d)(?:0[1-9]|1[0-2])\d{{2}}(?!\d)", 0.05),
     ]
     CONTEXT = ["有効期限", "期限", "ゆうこうきげん", "エクスパイア"]
-
-    def context_hit(self, text: str, start: int, end: int) -> Optional[str]:
-        """Context words, also as speech recognition garbles them (有効きげ, セキュリッコード)."""
-        word = super().context_hit(text, start, end)
-        if word is not None:
-            return word
-        lo, hi = turn_bounds(text, start, end)
-        window = text[max(lo, start - self.CONTEXT_BEFORE):start] + "。" + text[end:min(hi, end + self.CONTEXT_AFTER)]
-        return fuzzy_context_hit(window, self.context)
+    FUZZY_CONTEXT = True

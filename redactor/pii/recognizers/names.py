@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.readings import allowed_edits, reading_of
+from redactor.text_distance import edit_distance
 
 KANJI_NAME = r"[\u4e00-\u9fff々ヶ]{1,6}"
 KANA_NAME = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:[ 　・][ァ-ヺ][ァ-ヺー]{0,7}){0,3}"
@@ -84,19 +85,9 @@ def garbled_stock_phrase(text: str, start: int, end: int) -> bool:
         rest = reading_of(text[lo:start] + text[end:tail.end()])
         for phrase in _STOCK_READINGS:
             budget = max(allowed_edits(len(phrase)), len(phrase) // 4)
-            if rest != phrase and _edit_distance(word, phrase) <= budget:
+            if rest != phrase and edit_distance(word, phrase) <= budget:
                 return True
     return False
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def tokens_in(doc, start: int, end: int) -> list:
