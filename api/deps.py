@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from api.errors import ApiError
 from redactor.api_keys import Principal, Role, authenticate
 from redactor.service.runtime import ServiceRuntime
+from redactor.store.calls import get_call
+from redactor.store.models import Call
 
 
 def get_runtime(request: Request) -> ServiceRuntime:
@@ -41,6 +43,17 @@ def get_read_session(runtime: RuntimeDep) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+
+def get_existing_call(call_id: str, session: ReadSessionDep) -> Call:
+    """The call of the path's `{call_id}`, or 404 `call_not_found` (after the role check)."""
+    call = get_call(session=session, call_id=call_id)
+    if call is None:
+        raise ApiError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
+    return call
+
+
+CallDep = Annotated[Call, Depends(get_existing_call)]
 
 _UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
 

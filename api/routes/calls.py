@@ -11,13 +11,13 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
+from api.deps import CallDep, PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
 from api.errors import ApiError, describe_validation_errors
 from api.schemas import ERROR_RESPONSES, CallAccepted, CallList, CallOut
 from api.uploads import receive_upload
 from redactor.api_keys import Role
 from redactor.service.intake import CallMetadata, IntakeError, accept_call, consent_allows, find_existing
-from redactor.store.calls import CallFilter, CursorError, get_call, list_calls
+from redactor.store.calls import CallFilter, CursorError, list_calls
 from redactor.store.models import Finding
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
@@ -96,11 +96,8 @@ async def upload_call(request: Request, response: Response, runtime: RuntimeDep,
 
 @router.get("/{call_id}", response_model=CallOut, responses=ERROR_RESPONSES,
             dependencies=[require_roles(Role.QA, Role.PRIVACY_MANAGER, Role.TELEPHONY)])
-def read_call(call_id: str, session: ReadSessionDep):
+def read_call(call: CallDep, session: ReadSessionDep):
     """A call's processing status and metadata (no personal data)."""
-    call = get_call(session=session, call_id=call_id)
-    if call is None:
-        raise ApiError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
     return CallOut.of(call, _entity_types(session, [call.id]).get(call.id, []))
 
 

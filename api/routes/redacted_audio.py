@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from api.deps import ReadSessionDep, RuntimeDep, require_roles
+from api.deps import CallDep, ReadSessionDep, RuntimeDep, require_roles
 from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, ErrorBody
 from redactor.api_keys import Role
 from redactor.audio_redaction.records import get_redacted_audio
-from redactor.store.calls import get_call
 
 router = APIRouter(prefix="/v1/calls", tags=["redacted audio"])
 
@@ -72,11 +71,9 @@ def _slice(chunks: Iterator[bytes], first: int, last: int) -> Iterator[bytes]:
                416: {"model": ErrorBody}, **ERROR_RESPONSES},
     dependencies=[require_roles(Role.QA, Role.PRIVACY_MANAGER)],
 )
-def read_redacted_audio(call_id: str, request: Request, session: ReadSessionDep, runtime: RuntimeDep):
+def read_redacted_audio(call: CallDep, request: Request, session: ReadSessionDep, runtime: RuntimeDep):
     """The redacted recording (FLAC): a 1 kHz tone or silence over every redacted entity."""
-    call = get_call(session=session, call_id=call_id)
-    if call is None:
-        raise ApiError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
+    call_id = call.id
     artifact = get_redacted_audio(session=session, call_id=call_id)
     if artifact is None:
         raise ApiError(404, "redacted_audio_not_available",

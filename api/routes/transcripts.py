@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import ReadSessionDep, require_roles
+from api.deps import CallDep, ReadSessionDep, require_roles
 from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, EntityOut, TranscriptOut, TurnOut
 from redactor.api_keys import Role
 from redactor.audio_redaction.records import public_ranges
-from redactor.store.calls import get_call
 from redactor.store.transcripts import get_transcript
 
 router = APIRouter(prefix="/v1/calls", tags=["transcripts"])
@@ -17,11 +16,9 @@ router = APIRouter(prefix="/v1/calls", tags=["transcripts"])
 
 @router.get("/{call_id}/transcript", response_model=TranscriptOut, responses=ERROR_RESPONSES,
             dependencies=[require_roles(Role.QA, Role.PRIVACY_MANAGER)])
-def read_transcript(call_id: str, session: ReadSessionDep):
+def read_transcript(call: CallDep, session: ReadSessionDep):
     """The redacted transcript: turns (redacted text only) and where entities were redacted."""
-    call = get_call(session=session, call_id=call_id)
-    if call is None:
-        raise ApiError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
+    call_id = call.id
     transcript = get_transcript(session=session, call_id=call_id)
     if transcript is None:
         raise ApiError(404, "transcript_not_available",

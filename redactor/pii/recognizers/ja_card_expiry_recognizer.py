@@ -20,7 +20,7 @@ class JaCardExpiryRecognizer(JaPatternRecognizer):
                   rf"(?<!\d)(?<!\d ){_YEAR}年{_GAP}{_MONTH}月(?!\d)(?![\sの、]*\d{{1,2}}日)", 0.15),
         JaPattern("month-year (very weak)", rf"(?<!\d){_MONTH}月{_GAP}{_YEAR}年(?!\d)", 0.15),
         JaPattern("spoken month-year (very weak)", rf"(?<![\d\-]){_MONTH}(?:の|、)\s?\d{{2}}(?![\d\-])", 0.1),
-        JaPattern("MMYY (very weak)", rf"(?<!\d)(?:0[1-9]|1[0-2])\d{{2}}(?!\d)", 0.05),
+        JaPattern("MMYY (very weak)", r"(?<!\d)(?:0[1-9]|1[0-2])\d{2}(?!\d)", 0.05),
     ]
     CONTEXT = ["有効期限", "期限", "ゆうこうきげん", "エクスパイア"]
     FUZZY_CONTEXT = True

@@ -10,7 +10,7 @@ from redactor.pii.recognizers.base import SEP, JaPattern, JaPatternRecognizer, d
 class JaDriversLicenseRecognizer(JaPatternRecognizer):
     ENTITY = "DRIVERS_LICENSE"
     PATTERNS = [
-        JaPattern("12 digits (weak)", rf"(?<![\d\-])\d{{12}}(?![\d\-])", 0.45),
+        JaPattern("12 digits (weak)", r"(?<![\d\-])\d{12}(?![\d\-])", 0.45),
         JaPattern("grouped 12 digits (weak)", rf"(?<![\d\-])\d{{2,6}}(?:{SEP}\d{{2,6}}){{1,5}}(?![\d\-]|{SEP}\d)", 0.1),
     ]
     CONTEXT = ["免許", "めんきょ", "運転"]
