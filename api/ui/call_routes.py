@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import RuntimeDep
+from api.deps import RuntimeDep, get_existing_call
 from api.routes.redacted_audio import read_redacted_audio
 from api.ui import queries
 from api.ui.i18n import ENTITY_TYPES
@@ -107,6 +107,7 @@ def call_redacted_audio(call_id: str, request: Request, user: UiUserDep, runtime
     The same code as GET /v1/calls/{id}/audio/redacted, authenticated by the session cookie.
     """
     with runtime.db.read_session() as session:
-        response = read_redacted_audio(call_id, request, session, runtime)
+        call = get_existing_call(call_id, session)
+        response = read_redacted_audio(call, request, session, runtime)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

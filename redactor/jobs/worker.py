@@ -84,8 +84,9 @@ class EmbeddedWorker:
         while not self._stop.is_set():
             try:
                 job = self.queue.claim_next(self.worker_id)
-            except Exception:
-                logger.exception("claiming a job failed; retrying in %.1f s", self.poll_interval_s)
+            except Exception as exc:  # noqa: BLE001 - logged by type and frames: driver messages quote parameters
+                logger.error("claiming a job failed (%s); retrying in %.1f s\n%s", type(exc).__name__,
+                             self.poll_interval_s, "".join(traceback.format_tb(exc.__traceback__)))
                 job = None
             if job is None:
                 with self._wake:

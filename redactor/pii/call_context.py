@@ -37,6 +37,9 @@ _SENTENCE_END = set("。．.!?！？\n")
 # Kanji of the words that name a number (番号, 桁, 数字): said next to digits, never digits themselves.
 _CUE_KANJI = set("番号桁数字")
 _ELLIPTIC_REQUEST = re.compile(r"を[、。\s]*(?:[。]|$)")
+_SENTENCES = re.compile(r"[^。．.!?！？\n]+[。．.!?！？]*")
+# A read-back of a name already given: 「ヤマダ様でよろしいでしょうか」「村上様ですね」
+_READ_BACK = re.compile(r"(?:様|さま)(?:で(?:よろしい|お間違い|ございますね|すね)|、)|でよろしいでしょうか|でお間違いな")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
 _FILLERS = ("えっと", "えーと", "えー", "ええ", "あの", "あっ", "はい", "です", "でした", "ですね", "だと",
             "と思います", "かな", "ね", "の", "、", "。", ",", ".", " ", "　", "あ", "え")
@@ -68,6 +71,8 @@ class TurnContext:
     answer_from: int | None = None  # mono: the turn asks for a number and answers it from here on
     asked_here: frozenset[str] = frozenset()  # mono: types the turn itself asks for (in `expected` too)
     address_from: int | None = None  # mono: the turn asks for an address and answers it from here on
+    name_answer: bool = False  # the caller's first turn after a name question: its answer clause is the name
+    name_from: int | None = None  # mono: the turn asks for a name and answers it from here on
 
     @property
     def expects_number(self) -> bool:
@@ -166,6 +171,7 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
     new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation
     open_request: list[bool] = []  # a request not about an amount (いくら, 何回): a bare number answers it
     long_answer: list[bool] = []
+    name_asked: list[bool] = []  # a question for the caller's name (not a read-back, not 名義変更)
     card_answer: list[bool] = []  # an answer holding a card-length number opens a card dialogue too
     said = 0
     last_question: set[str] = set()
@@ -199,8 +205,11 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
             asked_here = frozenset((here & set(NUMERIC_TYPES)) - expected)
             expected |= asked_here
             answer_from = request_end(text, conf)
+        name_asked.append(asking and "PERSON" in here and asks_for_name(text, conf))
+        name_from = request_end(text, conf) if name_asked[-1] and not operator else None
         contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here,
-                                    address_from))
+                                    address_from, not operator and _answers_name(i, speakers, name_asked, conf),
+                                    name_from))
         repeat = asking and not here and not here_number and any(m in text for m in conf.continuation_markers)
         if repeat:
             here, here_number = set(last_question), last_number  # 「続きをお願いします」: the same question
@@ -216,6 +225,33 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
             said = (said if continues else 0) + longest
         card_answer.append(not operator and 13 <= said <= 19)
     return contexts
+
+
+def asks_for_name(text: str, conf: CallContextConfig) -> bool:
+    """A sentence that requests the caller's name (「お名前をお願いします」, garbled cues too): not a
+    read-back (「名義はヤマダ様でよろしいでしょうか」) nor a request about something else that
+    names a name word (「名義変更のお手続きをお願いします」「氏名欄にご記入ください」)."""
+    cues = conf.questions.get("PERSON", [])
+    for sentence in _SENTENCES.findall(text):
+        if not _is_request(sentence, conf) or _READ_BACK.search(sentence):
+            continue
+        # a cue word inside a compound (名義変更, 氏名欄) is no question for the name: blank it out
+        for cue in cues:
+            sentence = re.sub(rf"{re.escape(cue)}(?=[\u4e00-\u9fff])(?!様)", "、", sentence)
+        if "PERSON" in asked_types(sentence, conf):
+            return True
+    return False
+
+
+def _answers_name(i: int, speakers: list[str], name_asked: list[bool], conf: CallContextConfig) -> bool:
+    """Turn i is the first non-operator turn after a name question (operator turns may come between;
+    in mono, where every turn may ask, only the turn right after the question)."""
+    for j in range(i - 1, max(-1, i - 1 - conf.lookback_turns), -1):
+        if name_asked[j]:
+            return True
+        if not is_operator(speakers[j], conf):
+            return False
+    return False
 
 
 def _continues(i: int, new_question: list[bool], long_answer: list[bool], conf: CallContextConfig) -> bool:

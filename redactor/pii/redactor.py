@@ -21,6 +21,7 @@ from redactor.pii.address_answer import address_answer_spans
 from redactor.pii.anonymize import TurnAnonymizer
 from redactor.pii.call_context import fail_closed_numbers, may_ask, plan_turn_contexts
 from redactor.pii.config import PiiConfig, load_config
+from redactor.pii.name_answer import name_answer_spans
 from redactor.pii.names_propagation import find_occurrences, name_terms
 from redactor.pii.nlp_engine import GinzaNlpEngine
 from redactor.pii.normalize import NormalizedText, normalize
@@ -114,6 +115,9 @@ class CallRedactor:
             for start, end in address_answer_spans(line, context):  # garbled addresses go whole
                 if not _covered(per_turn[turn], start, end):
                     per_turn[turn].append(("ADDRESS", start, end, conf.score_threshold))
+            for start, end in name_answer_spans(line, context):  # a garbled name goes whole
+                if not _covered(per_turn[turn], start, end):
+                    per_turn[turn].append(("PERSON", start, end, conf.score_threshold))
         # the organisation's numbers are given by operators, or by anyone in a mono recording
         per_turn = [self._drop_allowed(line, spans, may_ask(speaker, conf.call_context))
                     for line, spans, speaker in zip(lines, per_turn, speakers)]

@@ -1,0 +1,133 @@
+"""An answer to a name question is redacted whole, however garbled (fail closed).
+
+Speech recognition mishears a surname into ordinary words: 「伊藤まさみです」 comes back as
+「糸をまさみです」, and the name recognizers then find only 「まさみ」 while 「糸を」 (the caller's
+surname, as heard) survives. In a caller's answer turn right after a name question (お名前, 氏名,
+フルネーム, 名義; garbled cues matched on readings, see call_context.py), the answer clause is
+the name whatever its characters:
+
+- start: after fillers (はい、えーと、あ), apologies (すみません), a pronoun (私は、わたくし) and a
+  topic (名前は, 契約者は, フルネームで);
+- end: the first です / でございます / と申します / といいます / 、 / 。 (or the end of the turn).
+
+Clauses that answer something else first (a date of birth: digits; 「名前ですね」) are passed over.
+The clause is no name, and nothing is added (the recognizers alone decide), when it is longer
+than `MAX_NAME` characters, holds a digit, is a question back (「漢字ですか？」), or is a word that
+fills the slot in other answers (本人, 夫, わかりません, ちょっと待ってください, そうです).
+"""
+
+from __future__ import annotations
+
+import re
+
+from redactor.pii.call_context import TurnContext
+from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+
+MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
+MAX_CLAUSES = 4   # clauses looked at before giving up (fillers and acknowledgements first)
+
+_FILLER = re.compile(r"(?:はい|ええ|えーと|えーっと|えっと|えと|えー|ええと|あのー|あの|うーん|うん|そうですね|まあ|んー|あっ|あー|あ|え"
+                     r"|すみません|すいません|失礼しました|失礼いたしました|もしもし)"
+                     r"(?=[\s、,。.ー]|$)[\s、,。.ー]*")
+_PRONOUN = re.compile(r"(?:わたくし|私|わたし|あたし|僕|ぼく|自分)(?:は|が|[\s、,]|(?=です))[\s、,]*")
+# 「名前は」「契約者の名前が」「フルネームで」: the topic of the answer, not part of it
+_TOPIC = re.compile(r"[^、。,.\d\s]{0,8}?(?:名前|なまえ|氏名|名義|契約者|フルネーム|名字|苗字|旧姓)(?:の方)?(?:は|が|で|も)[\s、,]*")
+# 「夫の」「父は」「新しいのが」: whose name follows, not part of it
+_RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
+_OWNER = re.compile(rf"(?:{_RELATION}|新しいの|今の|前の)(?:の|は|が)[\s、,]*")
+_SPACES = re.compile(r"[\s、,。.・]+")
+# Where the name ends: a copula, a self-introduction or a pause
+_NAME_END = re.compile(r"でございます|でござ|です|と申し|と申す|といいます|と言います|っていいます|って言います|って申します"
+                       r"|で(?=[、,。.\s])|[、,。.！!？?\n]")
+_SENTENCE_END = re.compile(r"[。.！!？?\n]")
+_QUESTION = re.compile(r"^(?:です|でしょう|ですよね)?(?:か|かね|かね？|[？?])")
+_DIGIT = re.compile(r"[0-9０-９]")
+# Clauses that acknowledge the question rather than answer it: passed over
+_ACKNOWLEDGEMENTS = {"名前", "お名前", "フルネーム", "氏名", "名義", "はい", "わかりました", "分かりました", "かしこまりました",
+                     "承知しました", "了解です", "了解しました", "えっと", "えーと"}
+# Words and endings of clauses that answer a name question without a name (the recognizers decide)
+_NOT_A_NAME = {"本人", "ご本人", "私", "わたし", "わたくし", "僕", "自分", "そう", "違い", "違う", "大丈夫", "結構", "いい",
+               "同じ", "前と同じ", "さっき", "先ほど", "以前", "不明", "内緒", "秘密", "まだ", "ちょっと", "少々", "今",
+               "漢字", "カタカナ", "ひらがな", "ローマ字", "英語", "契約者", "名義人", "代理", "代理人", "家族", "なし",
+               "ない", "ありません", "ございません"}
+# (never の, ね, よ, か: hiragana given names end so — あやの, あかね, さよ, はるか)
+_NOT_A_NAME_ENDINGS = ("ない", "たい", "った", "んだ", "ので", "けど", "から", "ません", "ください", "下さい", "ます",
+                       "ました", "でした", "だった", "ですか", "なん", "ないん", "るん", "たん")
+_QUESTION_KANJI = ("何", "誰", "どなた", "どちら", "どっち")
+_QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "どう"}  # whole clauses only: いつき, なんば
+
+
+def name_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:
+    """[start, end) spans of `text` (a normalized turn) to redact as PERSON: the name said in a
+    caller's answer to a name question (or, in mono, after the turn's own name question)."""
+    if context.is_operator:
+        return []
+    if context.name_answer:
+        lo = 0
+    elif context.name_from is not None:
+        lo = context.name_from
+    else:
+        return []
+    span = _answer_name(text, lo)
+    return [span] if span is not None else []
+
+
+def _answer_name(text: str, pos: int) -> tuple[int, int] | None:
+    for _ in range(MAX_CLAUSES):
+        pos = _clause_start(text, pos)
+        if pos >= len(text):
+            return None
+        end_match = _NAME_END.search(text, pos)
+        end = end_match.start() if end_match else len(text)
+        clause = text[pos:end].strip(" 　・")
+        after = text[end:]
+        sentence_rest = after[:_SENTENCE_END.search(after).end()] if _SENTENCE_END.search(after) else after
+        if _DIGIT.search(clause) or clause in _ACKNOWLEDGEMENTS or _about_whose(clause):
+            # another answer said first (the date of birth), 「名前ですね」, 「契約は母なんです」: the name may follow
+            pos = _next_clause(text, end, end_match)
+            continue
+        if _is_question(clause, sentence_rest) or not _is_name(clause):
+            return None
+        start = pos
+        end = start + len(text[start:end].rstrip(" 　・"))
+        return (start, end) if end > start else None
+    return None
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Past fillers, apologies, a pronoun and a topic (名前は), never past the clause itself."""
+    while True:
+        before = pos
+        for pattern in (_SPACES, _FILLER, _PRONOUN, _TOPIC, _OWNER):
+            match = pattern.match(text, pos)
+            if match and match.end() > pos:
+                pos = match.end()
+        if pos == before:
+            return pos
+
+
+def _next_clause(text: str, end: int, end_match: re.Match | None) -> int:
+    """Where the clause after text[..end] starts: past its delimiter and up to the next pause."""
+    if end_match is None:
+        return len(text)
+    pause = re.compile(r"[、,。.！!？?\n]").search(text, end)
+    return pause.end() if pause else len(text)
+
+
+def _about_whose(clause: str) -> bool:
+    """「契約は母なん(です)」「主人の(です)」: says whose name follows, not the name."""
+    return any(clause.endswith((f"{r}なん", f"{r}の", f"{r}のなん")) for r in RELATIONS) or clause in RELATIONS
+
+
+def _is_question(clause: str, rest: str) -> bool:
+    """「漢字ですか？」「私のですか」「誰の名前?」: the caller asks back."""
+    return bool(_QUESTION.match(rest)) or clause in _QUESTION_WORDS or any(w in clause for w in _QUESTION_KANJI)
+
+
+def _is_name(clause: str) -> bool:
+    compact = re.sub(r"[ 　・]", "", clause)
+    if not compact or len(compact) > MAX_NAME:
+        return False
+    if compact in _NOT_A_NAME or compact.endswith(_NOT_A_NAME_ENDINGS):
+        return False
+    return is_plausible_name(compact)
