@@ -18,6 +18,8 @@ Real speech recognition garbles both sides of the dialogue, so the plan is built
 - a bare number right after any request (「735です」) answers it, even when the cue was lost;
 - a number cue just before digits in the same turn (「会員番号は5028」) needs no question at all.
 In mono recordings (speaker unknown) every turn may be a question or an answer.
+A name question (`asks_for_name`: not a read-back, not 名義変更) marks the caller's next turn
+`name_answer`: its answer clause is the name, however garbled (see name_answer.py).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ _CUE_KANJI = set("番号桁数字")
 _ELLIPTIC_REQUEST = re.compile(r"を[、。\s]*(?:[。]|$)")
 _SENTENCES = re.compile(r"[^。．.!?！？\n]+[。．.!?！？]*")
 # A read-back of a name already given: 「ヤマダ様でよろしいでしょうか」「村上様ですね」
+_KANJI_END = re.compile(r"[\u4e00-\u9fff]$")
 _READ_BACK = re.compile(r"(?:様|さま)(?:で(?:よろしい|お間違い|ございますね|すね)|、)|でよろしいでしょうか|でお間違いな")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
 _FILLERS = ("えっと", "えーと", "えー", "ええ", "あの", "あっ", "はい", "です", "でした", "ですね", "だと",
@@ -236,7 +239,7 @@ def asks_for_name(text: str, conf: CallContextConfig) -> bool:
         if not _is_request(sentence, conf) or _READ_BACK.search(sentence):
             continue
         # a cue word inside a compound (名義変更, 氏名欄) is no question for the name: blank it out
-        for cue in cues:
+        for cue in (c for c in cues if _KANJI_END.search(c)):
             sentence = re.sub(rf"{re.escape(cue)}(?=[\u4e00-\u9fff])(?!様)", "、", sentence)
         if "PERSON" in asked_types(sentence, conf):
             return True

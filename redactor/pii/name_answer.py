@@ -26,12 +26,12 @@ from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
 MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
 MAX_CLAUSES = 4   # clauses looked at before giving up (fillers and acknowledgements first)
 
-_FILLER = re.compile(r"(?:はい|ええ|えーと|えーっと|えっと|えと|えー|ええと|あのー|あの|うーん|うん|そうですね|まあ|んー|あっ|あー|あ|え"
-                     r"|すみません|すいません|失礼しました|失礼いたしました|もしもし)"
+_FILLER = re.compile(r"(?:はい|いいえ|いえ|いや|ええ|えーと|えーっと|えっと|えと|えー|ええと|あのー|あの|うーん|うん|そうですね|まあ|んー|あっ|あー|あ|え"
+                     r"|すみません|すいません|失礼しました|失礼いたしました|もしもし|それがですね|あのですね|えっとですね|実は)"
                      r"(?=[\s、,。.ー]|$)[\s、,。.ー]*")
 _PRONOUN = re.compile(r"(?:わたくし|私|わたし|あたし|僕|ぼく|自分)(?:は|が|[\s、,]|(?=です))[\s、,]*")
 # 「名前は」「契約者の名前が」「フルネームで」: the topic of the answer, not part of it
-_TOPIC = re.compile(r"[^、。,.\d\s]{0,8}?(?:名前|なまえ|氏名|名義|契約者|フルネーム|名字|苗字|旧姓)(?:の方)?(?:は|が|で|も)[\s、,]*")
+_TOPIC = re.compile(r"[^、。,.\d\s]{0,8}?(?:名前|なまえ|氏名|名義|契約者|フルネーム|名字|苗字|旧姓)(?:の方)?(?:は|が|で(?!す|しょ|ござ)|も)[\s、,]*")
 # 「夫の」「父は」「新しいのが」: whose name follows, not part of it
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _OWNER = re.compile(rf"(?:{_RELATION}|新しいの|今の|前の)(?:の|は|が)[\s、,]*")
@@ -39,6 +39,8 @@ _SPACES = re.compile(r"[\s、,。.・]+")
 # Where the name ends: a copula, a self-introduction or a pause
 _NAME_END = re.compile(r"でございます|でござ|です|と申し|と申す|といいます|と言います|っていいます|って言います|って申します"
                        r"|で(?=[、,。.\s])|[、,。.！!？?\n]")
+_REQUEST_TAIL = re.compile(r"[ぁ-ゖ]{0,8}?(?:ます|ますか|ください|でしょうか)[。、,.\s?？]*")
+_PAUSE = re.compile(r"[、,。.！!？?\n]")
 _SENTENCE_END = re.compile(r"[。.！!？?\n]")
 _QUESTION = re.compile(r"^(?:です|でしょう|ですよね)?(?:か|かね|かね？|[？?])")
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -49,7 +51,7 @@ _ACKNOWLEDGEMENTS = {"名前", "お名前", "フルネーム", "氏名", "名義
 _NOT_A_NAME = {"本人", "ご本人", "私", "わたし", "わたくし", "僕", "自分", "そう", "違い", "違う", "大丈夫", "結構", "いい",
                "同じ", "前と同じ", "さっき", "先ほど", "以前", "不明", "内緒", "秘密", "まだ", "ちょっと", "少々", "今",
                "漢字", "カタカナ", "ひらがな", "ローマ字", "英語", "契約者", "名義人", "代理", "代理人", "家族", "なし",
-               "ない", "ありません", "ございません"}
+               "ない", "ありません", "ございません", "それ", "これ", "あれ", "そちら", "こちら"}
 # (never の, ね, よ, か: hiragana given names end so — あやの, あかね, さよ, はるか)
 _NOT_A_NAME_ENDINGS = ("ない", "たい", "った", "んだ", "ので", "けど", "から", "ません", "ください", "下さい", "ます",
                        "ました", "でした", "だった", "ですか", "なん", "ないん", "るん", "たん")
@@ -65,7 +67,8 @@ def name_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:
     if context.name_answer:
         lo = 0
     elif context.name_from is not None:
-        lo = context.name_from
+        tail = _REQUEST_TAIL.match(text, context.name_from)  # 「お願い|します」: the question's own ending
+        lo = tail.end() if tail else context.name_from
     else:
         return []
     span = _answer_name(text, lo)
@@ -73,6 +76,7 @@ def name_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:
 
 
 def _answer_name(text: str, pos: int) -> tuple[int, int] | None:
+    """The name clause of an answer starting at `pos`, or None when the answer gives no name."""
     for _ in range(MAX_CLAUSES):
         pos = _clause_start(text, pos)
         if pos >= len(text):
@@ -80,11 +84,11 @@ def _answer_name(text: str, pos: int) -> tuple[int, int] | None:
         end_match = _NAME_END.search(text, pos)
         end = end_match.start() if end_match else len(text)
         clause = text[pos:end].strip(" 　・")
-        after = text[end:]
-        sentence_rest = after[:_SENTENCE_END.search(after).end()] if _SENTENCE_END.search(after) else after
+        sentence_end = _SENTENCE_END.search(text, end)
+        sentence_rest = text[end:sentence_end.end() if sentence_end else len(text)]
         if _DIGIT.search(clause) or clause in _ACKNOWLEDGEMENTS or _about_whose(clause):
             # another answer said first (the date of birth), 「名前ですね」, 「契約は母なんです」: the name may follow
-            pos = _next_clause(text, end, end_match)
+            pos = _next_clause(text, end)
             continue
         if _is_question(clause, sentence_rest) or not _is_name(clause):
             return None
@@ -106,11 +110,9 @@ def _clause_start(text: str, pos: int) -> int:
             return pos
 
 
-def _next_clause(text: str, end: int, end_match: re.Match | None) -> int:
-    """Where the clause after text[..end] starts: past its delimiter and up to the next pause."""
-    if end_match is None:
-        return len(text)
-    pause = re.compile(r"[、,。.！!？?\n]").search(text, end)
+def _next_clause(text: str, end: int) -> int:
+    """Where the clause after text[..end] starts: past the next pause."""
+    pause = _PAUSE.search(text, end)
     return pause.end() if pause else len(text)
 
 
@@ -128,6 +130,6 @@ def _is_name(clause: str) -> bool:
     compact = re.sub(r"[ 　・]", "", clause)
     if not compact or len(compact) > MAX_NAME:
         return False
-    if compact in _NOT_A_NAME or compact.endswith(_NOT_A_NAME_ENDINGS):
+    if compact in _NOT_A_NAME or compact.endswith(_NOT_A_NAME_ENDINGS) or compact.endswith("が"):  # それが(ですね)
         return False
     return is_plausible_name(compact)
