@@ -15,6 +15,7 @@ skew timings: rerun when figures look noisy.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import statistics
 import sys
@@ -99,8 +100,7 @@ def main(repeat: int, fill: str) -> None:
     transcriber = Transcriber.from_settings(settings)
     call_redactor = CallRedactor.load(config_path=settings.pii_config, pseudonym_key=b"p" * 32)
     print(f"models loaded in {time.perf_counter() - began:.1f} s (not counted)", file=sys.stderr)
-    timed = _TimedStep(RedactedAudioStep(padding_s=settings.redaction_padding_ms / 1000, fill=fill,
-                                         scrub_entities=tuple(settings.raw_audio_scrub_entities)))
+    timed = _TimedStep(dataclasses.replace(RedactedAudioStep.from_settings(settings), fill=fill))
 
     header = f"{'call':<8} {'audio s':>8} {'without s':>10} {'with s':>8} {'step s':>8} {'added':>7}"
     print(header)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from redactor.store.models import AuditEvent
@@ -130,6 +130,25 @@ def verify_chain(session: Session) -> list[str]:
                             "(events removed, inserted or reordered)")
         expected_prev, expected_seq = event.hash, event.seq + 1
     return problems
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What the API, the review workspace and `redactor audit verify` report about the chain."""
+
+    events: int
+    problems: list[str]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def chain_status(session: Session) -> ChainStatus:
+    """`verify_chain` together with the number of events it covered."""
+    problems = verify_chain(session)
+    return ChainStatus(events=session.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
+                       problems=problems)
 
 
 def _check_details(details: dict[str, Any]) -> None:

@@ -84,6 +84,12 @@ class BlobStore(Protocol):
     def exists(self, key: str) -> bool:
         ...
 
+    def keys(self) -> Iterator[str]:
+        """Every stored blob key (for orphan checks)."""
+
+    def modified_at(self, key: str) -> float | None:
+        """When the blob was written (Unix time), or None if it is gone (for the orphans' grace)."""
+
 
 class EncryptedFileBlobStore:
     """Blobs as AES-256-GCM chunked files under `root` (see the module docstring)."""
@@ -221,6 +227,12 @@ class EncryptedFileBlobStore:
             return False
         _fsync_dir(path.parent)
         return True
+
+    def modified_at(self, key: str) -> float | None:
+        try:
+            return self.path_of(key).stat().st_mtime
+        except FileNotFoundError:
+            return None
 
     def keys(self) -> Iterator[str]:
         """Every stored blob key (for orphan checks and purges)."""

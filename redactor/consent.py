@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.store.models import ConsentPolicy
-
-POLICY_ROW_ID = 1
+from redactor.store.single_row import get_single_row, save_single_row
 
 
 class ConsentState(StrEnum):
@@ -29,6 +28,7 @@ class ConsentState(StrEnum):
 
 CONSENT_STATES: tuple[str, ...] = tuple(state.value for state in ConsentState)
 DEFAULT_ALLOWED: frozenset[str] = frozenset({ConsentState.GRANTED, ConsentState.NOTICE_GIVEN})
+BLOCKED_STATUS = "consent_blocked"  # the status of a call kept as a metadata stub (Call.status)
 
 
 class ConsentPolicyError(ValueError):
@@ -46,7 +46,7 @@ class ConsentDecision:
 
 def get_allowed_states(session: Session) -> frozenset[str]:
     """The states that allow processing now (the default when no policy was saved)."""
-    row = session.get(ConsentPolicy, POLICY_ROW_ID)
+    row = get_single_row(session, ConsentPolicy)
     return DEFAULT_ALLOWED if row is None else frozenset(json.loads(row.allowed_states))
 
 
@@ -57,13 +57,8 @@ def set_allowed_states(*, session: Session, allowed: list[str] | set[str], actor
         raise ConsentPolicyError(f"unknown consent states {unknown}; valid: {', '.join(CONSENT_STATES)}")
     old = get_allowed_states(session)
     new = frozenset(allowed)
-    row = session.get(ConsentPolicy, POLICY_ROW_ID)
-    encoded = json.dumps(sorted(new))
-    if row is None:
-        session.add(ConsentPolicy(id=POLICY_ROW_ID, allowed_states=encoded, updated_by_key_id=actor.key_id))
-    else:
-        row.allowed_states = encoded
-        row.updated_by_key_id = actor.key_id
+    save_single_row(session, ConsentPolicy, allowed_states=json.dumps(sorted(new)),
+                    updated_by_key_id=actor.key_id)
     audit.record(session, type="consent_policy.changed", actor=actor,
                  details={"old_allowed": sorted(old), "new_allowed": sorted(new)})
     return new

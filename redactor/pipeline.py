@@ -22,11 +22,11 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -39,7 +39,24 @@ from redactor.store.db import Database
 from redactor.store.models import Call, Job
 from redactor.store.transcripts import FindingRecord, TurnRecord, save_transcript
 
+if TYPE_CHECKING:  # the models' modules are heavy: imported only where the models load
+    from redactor.pii.results import RedactedCall
+    from redactor.service.metrics import ServiceMetrics
+    from redactor.transcribe.transcript import Transcript
+
 logger = logging.getLogger(__name__)
+
+
+class SpeechTranscriber(Protocol):
+    """What the pipeline needs of `redactor.transcribe.Transcriber`."""
+
+    def transcribe(self, path: Path, channels: str | None = None) -> Transcript: ...
+
+
+class TurnRedactor(Protocol):
+    """What the pipeline needs of `redactor.pii.CallRedactor`."""
+
+    def redact(self, turns: Sequence) -> RedactedCall: ...
 
 
 @dataclass
@@ -52,8 +69,8 @@ class PipelineContext:
     audio_blob_key: str
     audio_sha256: str | None
     audio_path: Path | None = None
-    transcript: Any = None  # redactor.transcribe.Transcript: RAW text, memory only
-    redacted: Any = None  # redactor.pii.RedactedCall
+    transcript: Transcript | None = None  # RAW text, memory only
+    redacted: RedactedCall | None = None
     artifacts: dict[str, Any] = field(default_factory=dict)  # results of extra steps
 
 
@@ -63,8 +80,9 @@ Step = Callable[["CallPipeline", PipelineContext], None]
 class CallPipeline:
     """The processor the embedded worker calls for each claimed job."""
 
-    def __init__(self, *, db: Database, queue: SqlJobQueue, blobs: BlobStore, transcriber: Any,
-                 call_redactor: Any, work_dir: Path, metrics: Any = None) -> None:
+    def __init__(self, *, db: Database, queue: SqlJobQueue, blobs: BlobStore,
+                 transcriber: SpeechTranscriber | None, call_redactor: TurnRedactor | None, work_dir: Path,
+                 metrics: ServiceMetrics | None = None) -> None:
         self.db = db
         self.queue = queue
         self.blobs = blobs
@@ -92,7 +110,7 @@ class CallPipeline:
         self.store(context)
         if self.metrics is not None:
             self.metrics.processing_seconds.observe(time.monotonic() - began)
-            self.metrics.audio_seconds.inc(float(getattr(context.transcript, "duration", 0.0) or 0.0))
+            self.metrics.audio_seconds.inc(context.transcript.duration)
             self.metrics.jobs_finished.labels(outcome="done").inc()
 
     # --- steps ------------------------------------------------------------------------------
@@ -139,8 +157,8 @@ class CallPipeline:
         with self._redact_lock:
             context.redacted = self.call_redactor.redact(context.transcript.turns)
 
-    def store(self, context: PipelineContext) -> bool:
-        """Save the redacted transcript and mark the job done in one transaction; True.
+    def store(self, context: PipelineContext) -> None:
+        """Save the redacted transcript and mark the job done in one transaction.
 
         The transaction first re-checks that the results may still be kept
         (`storing_blocker`); if not, it discards them and raises JobCancelledError.
@@ -152,12 +170,11 @@ class CallPipeline:
         turns = [TurnRecord(speaker=r.speaker, start=float(t.start), end=float(t.end), text=r.text)
                  for t, r in zip(raw_turns, redacted_turns)]
         findings = [FindingRecord(type=f.type, turn=f.turn, start=f.start, end=f.end,
-                                  score=getattr(f, "score", None)) for f in context.redacted.findings]
+                                  score=f.score) for f in context.redacted.findings]
         with self.db.session() as session:
             self.ensure_may_store(session, context, results=["redacted_transcript"])
             save_transcript(session=session, call_id=context.call_id, turns=turns, findings=findings,
-                            language=getattr(context.transcript, "language", None),
-                            duration=getattr(context.transcript, "duration", None),
+                            language=context.transcript.language, duration=context.transcript.duration,
                             options=_options_of(context),
                             redacted_ranges_json=context.artifacts.get("redacted_ranges_json"))
             self.queue.complete(session, context.job.job_id)
@@ -165,7 +182,6 @@ class CallPipeline:
                          details={"turns": len(turns), "findings": dict(Counter(f.type for f in findings)),
                                   "attempt": context.job.attempt})
             session.commit()
-        return True
 
     def ensure_may_store(self, session: Session, context: PipelineContext, *, results: list[str]) -> None:
         """Call first inside every transaction that stores results of `context`.
@@ -209,14 +225,10 @@ def storing_blocker(session: Session, context: PipelineContext) -> str | None:
 
 def _options_of(context: PipelineContext) -> dict[str, Any]:
     """How the transcript was made (model, beam, VAD...), without any text."""
-    options = getattr(context.transcript, "options", None)
+    options = context.transcript.options
     if options is None:
         return {}
-    if hasattr(options, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        options = asdict(options)
-    return {k: v for k, v in dict(options).items() if isinstance(v, (str, int, float, bool, type(None), list))}
+    return {k: v for k, v in asdict(options).items() if isinstance(v, (str, int, float, bool, type(None), list))}
 
 
 def sweep_work_dir(work_dir: Path) -> int:

@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from api.deps import CallDep, PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
 from api.errors import ApiError, describe_validation_errors
@@ -18,7 +17,7 @@ from api.uploads import receive_upload
 from redactor.api_keys import Role
 from redactor.service.intake import CallMetadata, IntakeError, accept_call, consent_allows, find_existing
 from redactor.store.calls import CallFilter, CursorError, list_calls
-from redactor.store.models import Finding
+from redactor.store.transcripts import entity_type_counts, entity_types_of
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
@@ -98,7 +97,7 @@ async def upload_call(request: Request, response: Response, runtime: RuntimeDep,
             dependencies=[require_roles(Role.QA, Role.PRIVACY_MANAGER, Role.TELEPHONY)])
 def read_call(call: CallDep, session: ReadSessionDep):
     """A call's processing status and metadata (no personal data)."""
-    return CallOut.of(call, _entity_types(session, [call.id]).get(call.id, []))
+    return CallOut.of(call, entity_types_of(session=session, call_id=call.id))
 
 
 @router.get("", response_model=CallList, responses=ERROR_RESPONSES,
@@ -124,14 +123,6 @@ def read_calls(
         page = list_calls(session=session, filters=filters, limit=limit, cursor=cursor)
     except CursorError as error:
         raise ApiError(422, error.code, str(error)) from None
-    types = _entity_types(session, [c.id for c in page.calls])
-    return CallList(calls=[CallOut.of(c, types.get(c.id, [])) for c in page.calls], next_cursor=page.next_cursor)
-
-
-def _entity_types(session, call_ids: list[str]) -> dict[str, list[str]]:
-    found: dict[str, set[str]] = {}
-    if call_ids:
-        rows = session.execute(select(Finding.call_id, Finding.type).where(Finding.call_id.in_(call_ids)).distinct())
-        for call_id, type_ in rows:
-            found.setdefault(call_id, set()).add(type_)
-    return {call_id: sorted(types) for call_id, types in found.items()}
+    types = entity_type_counts(session=session, call_ids=[c.id for c in page.calls])
+    return CallList(calls=[CallOut.of(c, sorted(types.get(c.id, {}))) for c in page.calls],
+                    next_cursor=page.next_cursor)

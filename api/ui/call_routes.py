@@ -19,6 +19,7 @@ from api.ui.web import UiUserDep, render, url_with
 from redactor.audio_redaction.records import get_redacted_audio, stored_ranges
 from redactor.retention.holds import active_hold
 from redactor.store.calls import CursorError, get_call, list_calls
+from redactor.store.transcripts import entity_type_counts
 from redactor.store.transcripts import get_transcript
 
 router = APIRouter(include_in_schema=False)
@@ -42,10 +43,10 @@ def call_list(
         operators = queries.operator_ids(session)
         if form.q and user.can_search:
             page = queries.search_page(session, form.q, form.call_filter, offset=offset)
-            hits = [(hit, call) for hit, call in page.hits]
+            hits = page.hits
             if page.next_offset is not None:
                 next_url = url_with(request, offset=page.next_offset, cursor=None)
-            types = queries.entity_types_by_call(session, list({call.id for _, call in hits}))
+            types = entity_type_counts(session=session, call_ids=list({call.id for _, call in hits}))
         else:
             try:
                 call_page = list_calls(session=session, filters=form.call_filter, limit=queries.PAGE_SIZE,
@@ -56,7 +57,7 @@ def call_list(
             calls = call_page.calls
             if call_page.next_cursor:
                 next_url = url_with(request, cursor=call_page.next_cursor, offset=None)
-            types = queries.entity_types_by_call(session, [c.id for c in calls])
+            types = entity_type_counts(session=session, call_ids=[c.id for c in calls])
     first_url = url_with(request, cursor=None, offset=None) if (cursor or offset) else None
     return render(request, "ui/calls.html", {
         "form": form, "invalid": invalid, "operators": operators, "statuses": queries.STATUSES,
@@ -85,7 +86,7 @@ def call_view(call_id: str, request: Request, user: UiUserDep, runtime: RuntimeD
         has_audio = artifact is not None and runtime.blobs.exists(artifact.blob_key)
         if has_audio:
             duration = artifact.duration or duration
-        type_counts = queries.entity_types_by_call(session, [call_id]).get(call_id, {})
+        type_counts = entity_type_counts(session=session, call_ids=[call_id]).get(call_id, {})
         hold = active_hold(session, call_id) if user.is_privacy_manager else None  # reasons are PM notes
     return render(request, "ui/call.html", {
         "call": call, "turns": turns, "findings_by_turn": findings_by_turn, "ranges": ranges,

@@ -10,11 +10,12 @@ package holds raw audio, which no UI response may carry.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep
@@ -55,8 +56,7 @@ def _page(request: Request, user: UiUser, runtime, *, status_code: int = 200, **
     with runtime.db.read_session() as session:
         context = {
             "consent_states": consent.CONSENT_STATES, "allowed": consent.get_allowed_states(session),
-            "problems": audit.verify_chain(session),
-            "event_count": session.execute(select(func.count()).select_from(AuditEvent)).scalar_one(),
+            "chain": audit.chain_status(session),
             "events": list(session.execute(select(AuditEvent).order_by(AuditEvent.seq.desc())
                                            .limit(RECENT_EVENTS)).scalars()),
             "policy_form": _policy_form(session), "artifacts": ARTIFACTS,
@@ -133,14 +133,9 @@ async def add_hold(request: Request, user: UiUserDep, runtime: RuntimeDep):
     form, refused = await _checked_form(request, user)
     if refused:
         return refused
-    try:
-        with runtime.db.session() as session:
-            place_hold(session=session, call_id=str(form.get("call_id") or "").strip(),
-                       reason=str(form.get("reason") or ""), actor=_actor(user), now=utcnow())
-            session.commit()
-    except HoldError as error:
-        return _page(request, user, runtime, status_code=error.status, error=error.message, error_section="holds")
-    return _saved("holds")
+    call_id, reason = str(form.get("call_id") or "").strip(), str(form.get("reason") or "")
+    return _change_hold(request, user, runtime, lambda session: place_hold(
+        session=session, call_id=call_id, reason=reason, actor=_actor(user), now=utcnow()))
 
 
 @router.post("/ui/privacy/holds/{call_id}/release")
@@ -149,9 +144,15 @@ async def end_hold(call_id: str, request: Request, user: UiUserDep, runtime: Run
     _, refused = await _checked_form(request, user)
     if refused:
         return refused
+    return _change_hold(request, user, runtime, lambda session: release_hold(
+        session=session, call_id=call_id, actor=_actor(user), now=utcnow()))
+
+
+def _change_hold(request: Request, user: UiUser, runtime, change: Callable[[Session], object]):
+    """Run a hold change (place or release) and commit it; a HoldError re-renders the page."""
     try:
         with runtime.db.session() as session:
-            release_hold(session=session, call_id=call_id, actor=_actor(user), now=utcnow())
+            change(session)
             session.commit()
     except HoldError as error:
         return _page(request, user, runtime, status_code=error.status, error=error.message, error_section="holds")

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from api.ui.text import JST
 from redactor.store.calls import CallFilter
-from redactor.store.models import Call, Finding
+from redactor.store.models import Call
 from redactor.store.search import SearchHit, search_turns
+from redactor.store.transcripts import entity_type_counts
 
 STATUSES = ("queued", "transcribing", "redacting", "done", "failed", "consent_blocked")
 PAGE_SIZE = 25
@@ -76,16 +77,6 @@ def operator_ids(session: Session, limit: int = 500) -> list[str]:
     return list(session.execute(select(Call.operator_id).distinct().order_by(Call.operator_id).limit(limit)).scalars())
 
 
-def entity_types_by_call(session: Session, call_ids: list[str]) -> dict[str, dict[str, int]]:
-    """{call id: {entity type: how many}} (types and counts only, never values)."""
-    found: dict[str, dict[str, int]] = {}
-    if call_ids:
-        for call_id, type_ in session.execute(select(Finding.call_id, Finding.type).where(Finding.call_id.in_(call_ids))):
-            counts = found.setdefault(call_id, {})
-            counts[type_] = counts.get(type_, 0) + 1
-    return found
-
-
 @dataclass(frozen=True)
 class SearchPage:
     hits: list[tuple[SearchHit, Call]]
@@ -102,7 +93,7 @@ def search_page(session: Session, query: str, call_filter: CallFilter, *, offset
         if not batch:
             return SearchPage(page, None)
         calls = {c.id: c for c in session.execute(select(Call).where(Call.id.in_({h.call_id for h in batch}))).scalars()}
-        types = entity_types_by_call(session, list(calls)) if call_filter.entity_type else {}
+        types = entity_type_counts(session=session, call_ids=list(calls)) if call_filter.entity_type else {}
         for index, hit in enumerate(batch):
             call = calls.get(hit.call_id)
             if call is not None and _passes(call, types.get(call.id, {}), call_filter):

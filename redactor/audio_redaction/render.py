@@ -43,10 +43,6 @@ class RenderedAudio:
     def duration(self) -> float:
         return self.samples / self.sample_rate
 
-    @property
-    def suffix(self) -> str:
-        return ".flac" if self.container == "flac" else f".{self.container}"
-
 
 def render_redacted(
     source: AudioSource,

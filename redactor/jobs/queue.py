@@ -18,6 +18,7 @@ from typing import Callable, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from redactor import consent
 from redactor.jobs.states import (RUNNING_STATES, FailureReason, JobCancelledError, JobState,
                                   check_transition)
 from redactor.store.db import Database
@@ -141,7 +142,7 @@ class SqlJobQueue:
         job.state, job.failure_reason, job.last_error = JobState.FAILED, reason, reason
         job.finished_at, job.claimed_by = self.now(), None
         call = session.get(Call, job.call_id)
-        if call is not None and call.status != "consent_blocked":
+        if call is not None and call.status != consent.BLOCKED_STATUS:
             call.status, call.status_reason = JobState.FAILED.value, reason
         return True
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from redactor.pii.config import CallContextConfig
 from redactor.pii.entities import NUMERIC_TYPES
@@ -145,7 +146,9 @@ def _reading_hit(reading: str, cue: str) -> bool:
     return fuzzy_find(reading, cue_reading, budget)
 
 
+@lru_cache(maxsize=1024)
 def _cue_reading(cue: str) -> str:
+    """A cue's comparable reading; the same few dozen cues are read for every operator turn."""
     return reading_of(cue) if not cue.isascii() else soft_reading(cue.upper())
 
 

@@ -1,9 +1,10 @@
-"""Presidio's NLP engine for Japanese: GiNZA (spaCy + SudachiPy), loaded once, run per turn.
+"""Presidio's NLP engine for Japanese: GiNZA (spaCy + SudachiPy), loaded once, run per call.
 
 Only the components redaction needs are loaded: Sudachi's tokenizer (part-of-speech tags such
 as 名詞-固有名詞-人名-姓 come with it), tok2vec and NER. The dependency parser, morphologizer and
-bunsetu components are left out. A call is processed as `nlp.pipe` over its turns (one line
-each) and re-assembled into one Doc whose offsets match the joined text exactly.
+bunsetu components are left out. A call (its turns joined by newlines) is tokenized once, in
+chunks under Sudachi's byte limit re-assembled into one Doc whose offsets match the joined text
+exactly; NER then runs (`nlp.pipe`) over the already tokenized sentences that may need it.
 """
 
 from __future__ import annotations

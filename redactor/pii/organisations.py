@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from redactor.pii.config import OrganisationsConfig
-from redactor.pii.operator_intro import OperatorIntroFinder
+from redactor.pii.operator_intro import NOT_STAFF_WORDS, OperatorIntroFinder
 from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
 
 Span = tuple[str, int, int, float]  # (type, start, end, score) in a normalized turn
@@ -37,9 +37,6 @@ _RELATION_CUES = tuple(f"{r}{p}" for r in RELATIONS for p in ("の", "は"))
 _NOT_IN_NAMES = ("助詞", "助動詞", "動詞", "形容詞", "副詞", "感動詞", "補助記号")
 _HONORIFICS = ("様", "さま", "さん", "くん", "ちゃん", "殿")
 _NAME_SLOT = re.compile(r"[\u4e00-\u9fff々ヶァ-ヺーぁ-ゖ]{1,8}")
-# What follows 「<X>の」 in an operator's turn that is not the operator's name: 「ご注文の件です」
-_NOT_STAFF = {"件", "方", "者", "人", "話", "事", "こと", "もの", "物", "予定", "場合", "通り", "ため", "まま", "ほう",
-              "店", "社", "側", "分", "旨", "順", "番", "用", "点", "際", "他", "例", "方針", "管轄"}
 
 
 @dataclass
@@ -127,6 +124,7 @@ class OrganisationFinder:
 
     def __init__(self, conf: OrganisationsConfig):
         self.conf = conf
+        self._suffixes = sorted(conf.business_suffixes, key=len, reverse=True)  # longest first: 損害保険 before 保険
         tail = r"(?=の|、|\s|。|でございます|です|が承|がお受け|$)"
         openers = "|".join(map(re.escape, sorted(conf.greeting_openers, key=len, reverse=True))) or "(?!)"
         lead = r"(?:はい[、。]?\s*)?(?:こちら(?:は|、)?\s*)?"
@@ -180,7 +178,7 @@ class OrganisationFinder:
         if not end:
             # 「<ORG>の<NAME>です」: the operator's name follows, so the first slot is the organisation
             staff = self._staff_after.match(line[match.end("org"):])
-            if not staff or staff.group("staff") in _NOT_STAFF or not is_plausible_name(staff.group("staff")):
+            if not staff or staff.group("staff") in NOT_STAFF_WORDS or not is_plausible_name(staff.group("staff")):
                 return None
             end = len(chunk)
         if any(h in chunk[:end] for h in _HONORIFICS):
@@ -201,7 +199,7 @@ class OrganisationFinder:
             return None
         value = match.group("staff")
         start, end = after_org + match.start("staff"), after_org + match.end("staff")
-        if (value in _NOT_STAFF or value.startswith(("お", "ご")) or not is_plausible_name(value)
+        if (value in NOT_STAFF_WORDS or value.startswith(("お", "ご")) or not is_plausible_name(value)
                 or not _NAME_SLOT.fullmatch(value)
                 or any(w in value for w in (*self.conf.business_suffixes, *self.conf.department_words))):
             return None
@@ -217,7 +215,7 @@ class OrganisationFinder:
 
     def _through_business_suffix(self, chunk: str) -> int:
         """End of the first business suffix with a word before it (and of suffixes right after it)."""
-        suffixes = sorted(self.conf.business_suffixes, key=len, reverse=True)
+        suffixes = self._suffixes
         for i in range(1, len(chunk)):
             hit = next((s for s in suffixes if chunk.startswith(s, i)), None)
             if hit and _suffix_fits(hit, chunk[i - 1]):
@@ -235,8 +233,7 @@ class OrganisationFinder:
     def _stem(self, name: str) -> str:
         stem = name
         while True:
-            suffix = next((s for s in sorted(self.conf.business_suffixes, key=len, reverse=True)
-                           if stem.endswith(s) and len(stem) > len(s)), None)
+            suffix = next((s for s in self._suffixes if stem.endswith(s) and len(stem) > len(s)), None)
             if suffix is None:
                 return stem
             stem = stem[:-len(suffix)].rstrip(" ・")

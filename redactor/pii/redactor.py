@@ -109,25 +109,21 @@ class CallRedactor:
             if score >= conf.score_threshold:
                 per_turn[turn].append((r.entity_type, r.start - lo, end - lo, min(score, 1.0)))
         for turn, (line, context) in enumerate(zip(lines, contexts)):
-            for run in fail_closed_numbers(line, context, conf.call_context):
-                if not _covered(per_turn[turn], run.start, run.end):  # partial overlaps merge later
-                    per_turn[turn].append((run.entity_type, run.start, run.end, conf.score_threshold))
-            for start, end in address_answer_spans(line, context):  # garbled addresses go whole
-                if not _covered(per_turn[turn], start, end):
-                    per_turn[turn].append(("ADDRESS", start, end, conf.score_threshold))
-            for start, end in name_answer_spans(line, context):  # a garbled name goes whole
-                if not _covered(per_turn[turn], start, end):
-                    per_turn[turn].append(("PERSON", start, end, conf.score_threshold))
-        # the organisation's numbers are given by operators, or by anyone in a mono recording
-        per_turn = [self._drop_allowed(line, spans, may_ask(speaker, conf.call_context))
-                    for line, spans, speaker in zip(lines, per_turn, speakers)]
-        organisations = self.organisations.for_call(  # greetings: operators, or anyone in a mono recording
-            lines, [may_ask(speaker, conf.call_context) for speaker in speakers],
-            lambda turn, s, e: sudachi_tags(artifacts, starts[turn] + s, starts[turn] + e))
+            fail_closed = [(run.entity_type, run.start, run.end)
+                           for run in fail_closed_numbers(line, context, conf.call_context)]
+            # garbled addresses and names in answers go whole
+            fail_closed += [("ADDRESS", s, e) for s, e in address_answer_spans(line, context)]
+            fail_closed += [("PERSON", s, e) for s, e in name_answer_spans(line, context)]
+            self._add_uncovered(per_turn[turn], fail_closed)
+        # the organisation's numbers and greetings are said by operators, or by anyone in a mono recording
+        asking = [may_ask(speaker, conf.call_context) for speaker in speakers]
+        per_turn = [self._drop_allowed(line, spans, operator_turn)
+                    for line, spans, operator_turn in zip(lines, per_turn, asking)]
+        organisations = self.organisations.for_call(
+            lines, asking, lambda turn, s, e: sudachi_tags(artifacts, starts[turn] + s, starts[turn] + e))
         ner_orgs = self._ner_organisations(artifacts, starts, lines)
         for turn, s, e in organisations.staff:  # the operator's name after the organisation's
-            if not _covered(per_turn[turn], s, e):
-                per_turn[turn].append(("PERSON", s, e, conf.score_threshold))
+            self._add_uncovered(per_turn[turn], [("PERSON", s, e)])
         self._drop_organisations(lines, per_turn, contexts, organisations, ner_orgs)
         if conf.propagate_names:
             self._propagate_names(lines, starts, per_turn, artifacts)
@@ -151,6 +147,13 @@ class CallRedactor:
         for turn, (line, context) in enumerate(zip(lines, contexts)):
             answering_name = "PERSON" in context.expected and not context.is_operator
             per_turn[turn] = organisations.keep_spans(line, per_turn[turn], ner_orgs[turn], answering_name)
+
+    def _add_uncovered(self, spans: list[Span], found: list[tuple[str, int, int]]) -> None:
+        """Add spans the call context says must go (at the threshold score), unless a span already
+        covers them; partial overlaps are merged later."""
+        for etype, start, end in found:
+            if not _covered(spans, start, end):
+                spans.append((etype, start, end, self.config.score_threshold))
 
     @staticmethod
     def _lifted(result, context) -> bool:
@@ -193,9 +196,7 @@ class CallRedactor:
             for turn, line in enumerate(lines):
                 if term not in line:
                     continue
-                for s, e in find_occurrences(line, term):
-                    if not _covered(per_turn[turn], s, e):
-                        per_turn[turn].append(("PERSON", s, e, self.config.score_threshold))
+                self._add_uncovered(per_turn[turn], [("PERSON", s, e) for s, e in find_occurrences(line, term)])
         for turn, line in enumerate(lines):
             per_turn[turn] = self._drop_allowed(line, per_turn[turn], False)
 

@@ -23,7 +23,7 @@ from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
 from redactor.retention.policy import ARTIFACTS
 from redactor.retention.purge import erase_artifacts
-from redactor.retention.tables import ContractEnd
+from redactor.retention.tables import ContractEnd, PrivacyRequest
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
 
@@ -71,8 +71,6 @@ def erase_caller(*, db: Database, blobs: BlobStore, caller_hash: str, verificati
         logger.warning("deletion request %s: the WAL checkpoint was busy; old page images go at the next "
                        "checkpoint", request_id)
     with db.read_session() as session:
-        from redactor.retention.tables import PrivacyRequest
-
         status = session.get(PrivacyRequest, request_id).status
     return DeletionResult(request_id=request_id, status=status, calls_erased=len(calls) - len(kept),
                           calls_held=len(kept), held_call_ids=kept)

@@ -33,10 +33,11 @@ from redactor.privacy_requests.records import PrivacyRequestError, RequestType, 
 from redactor.retention.contract_ends import contract_end_of
 from redactor.retention.deadlines import call_deadlines
 from redactor.retention.policy import get_policy
+from redactor.retention.purge import artifacts_of
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
-from redactor.store.models import Call, Finding, RedactedAudio, TranscriptTurn
-from redactor.store.transcripts import get_transcript
+from redactor.store.models import Call, TranscriptTurn
+from redactor.store.transcripts import entity_types_of, get_transcript
 
 _AUDIO_EXTENSIONS = {"opus": "ogg", "vorbis": "ogg", "flac": "flac", "mp3": "mp3", "aac": "m4a", "alac": "m4a"}
 
@@ -102,13 +103,8 @@ def build_disclosure(*, db: Database, blobs: BlobStore, caller_hash: str, verifi
 
 
 def _metadata(session, call: Call, policy, contract_end) -> dict[str, Any]:
-    present = ["raw_audio"] if call.audio_blob_key else []
-    if get_transcript(session=session, call_id=call.id) is not None:
-        present.append("redacted_transcript")
-    if session.get(RedactedAudio, call.id) is not None:
-        present.append("redacted_audio")
     deadlines = {d.artifact: d.due_at.isoformat() if d.due_at else None
-                 for d in call_deadlines(policy, call, present, contract_end)}
+                 for d in call_deadlines(policy, call, artifacts_of(session, call), contract_end)}
     return {
         "id": call.id, "external_id": call.external_id, "started_at": call.started_at.isoformat(),
         "operator_id": call.operator_id, "direction": call.direction, "channels": call.channels,
@@ -128,9 +124,8 @@ def _transcript(session, call_id: str) -> dict[str, Any] | None:
         return None
     turns = session.execute(select(TranscriptTurn).where(TranscriptTurn.call_id == call_id)
                             .order_by(TranscriptTurn.idx)).scalars()
-    types = session.execute(select(Finding.type).where(Finding.call_id == call_id).distinct()).scalars()
     return {"language": transcript.language, "duration": transcript.duration, "redacted": True,
-            "redacted_entity_types": sorted(types),
+            "redacted_entity_types": entity_types_of(session=session, call_id=call_id),
             "turns": [{"speaker": t.speaker, "start": t.start, "end": t.end, "text": t.text} for t in turns]}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.retention.tables import PrivacyRequest
+from redactor.service.errors import RefusedError
 
 
 class RequestType(StrEnum):
@@ -29,10 +30,8 @@ class VerificationMethod(StrEnum):
     OTHER = "other"
 
 
-class PrivacyRequestError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class PrivacyRequestError(RefusedError):
+    """A refused privacy request (see RefusedError)."""
 
 
 def create_request(session: Session, *, type: str, verification_method: str, verification_note: str | None,

@@ -76,21 +76,18 @@ def audit() -> None:
 @DATA_DIR_OPTION
 def verify(data_dir: Path | None) -> None:
     """Recompute the audit chain; name every edited, removed or reordered event (exit 1 if any)."""
-    from sqlalchemy import func, select
-
-    from redactor.audit import verify_chain
+    from redactor.audit import chain_status
     from redactor.store.db import open_database
-    from redactor.store.models import AuditEvent
 
     settings = _settings(data_dir)
     _require_database(settings)
     db = open_database(settings.sqlalchemy_url)
     try:
         with db.read_session() as session:
-            problems = verify_chain(session)
-            count = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+            status = chain_status(session)
     finally:
         db.dispose()
+    problems, count = status.problems, status.events
     for problem in problems:
         click.echo(problem)
     if problems:

@@ -12,22 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from redactor import audit, consent
 from redactor.blobstore import BlobStore
 from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import active_hold
-from redactor.retention.purge import consent_erases, erase_artifacts
+from redactor.retention.purge import artifacts_of, consent_erases, erase_artifacts
+from redactor.service.errors import RefusedError
 from redactor.store.db import Database
-from redactor.store.models import Call, RedactedAudio, Transcript
+from redactor.store.models import Call
 
 
-class ConsentChangeError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+class ConsentChangeError(RefusedError):
+    """A refused consent change (see RefusedError)."""
 
 
 @dataclass(frozen=True)
@@ -60,23 +57,13 @@ def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, 
         keys: list[str] = []
         erased: list[str] = []
         if erasing and not held:
-            erased = _present_artifacts(session, call)
+            erased = artifacts_of(session, call)
             keys = erase_artifacts(session, call, erased, reason=EraseReason.CONSENT_WITHDRAWN,
                                    actor=actor, now=now)
             erase.cancel_jobs(session, call_id, EraseReason.CONSENT_WITHDRAWN, now)
-            call.status, call.status_reason = "consent_blocked", "consent_withdrawn"
+            call.status, call.status_reason = consent.BLOCKED_STATUS, EraseReason.CONSENT_WITHDRAWN.value
         session.commit()
     if keys:
         erase.finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
     return ConsentChanged(call_id=call_id, old_state=old, new_state=state, erased=erased, held=held)
 
-
-def _present_artifacts(session, call: Call) -> list[str]:
-    present = []
-    if call.audio_blob_key:
-        present.append("raw_audio")
-    if session.execute(select(Transcript.call_id).where(Transcript.call_id == call.id)).first():
-        present.append("redacted_transcript")
-    if session.get(RedactedAudio, call.id) is not None:
-        present.append("redacted_audio")
-    return present

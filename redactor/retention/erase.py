@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.blobstore import BlobStore
-from redactor.retention.tables import PendingBlobDeletion, PrivacyRequest
+from redactor.jobs.states import FINAL_STATES, JobState
+from redactor.retention.tables import LegalHold, PendingBlobDeletion, PrivacyRequest
 from redactor.store.db import Database
 from redactor.store.models import Call, Job, RedactedAudio
 from redactor.store.transcripts import delete_transcript
@@ -87,10 +88,10 @@ def erase_transcript(session: Session, call_id: str, *, reason: str, actor: audi
 
 def cancel_jobs(session: Session, call_id: str, reason: str, now: datetime) -> int:
     """Fail the call's unfinished jobs with `reason`, so the worker stores nothing more."""
-    jobs = session.execute(select(Job).where(Job.call_id == call_id, Job.state.not_in(["done", "failed"])))
+    jobs = session.execute(select(Job).where(Job.call_id == call_id, Job.state.not_in(list(FINAL_STATES))))
     count = 0
     for job in jobs.scalars():
-        job.state, job.failure_reason, job.last_error, job.finished_at = "failed", reason, reason, now
+        job.state, job.failure_reason, job.last_error, job.finished_at = JobState.FAILED, reason, reason, now
         count += 1
     return count
 
@@ -169,8 +170,6 @@ def complete_deletion_requests(session: Session, *, actor: audit.Actor, now: dat
 
 def delete_call_rows(session: Session, call: Call) -> None:
     """Remove a call and everything keyed by it (after its blobs were scheduled)."""
-    from redactor.retention.tables import LegalHold
-
     session.execute(delete(Job).where(Job.call_id == call.id))
     session.execute(delete(LegalHold).where(LegalHold.call_id == call.id))
     session.delete(call)

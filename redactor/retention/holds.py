@@ -15,15 +15,12 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.retention.tables import LegalHold
+from redactor.service.errors import RefusedError
 from redactor.store.models import Call
 
 
-class HoldError(Exception):
+class HoldError(RefusedError):
     """A refused hold operation: HTTP-like status, stable code, message without personal data."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 def active_hold(session: Session, call_id: str) -> LegalHold | None:

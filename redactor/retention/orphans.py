@@ -6,7 +6,7 @@ server start (`ServiceRuntime.sweep_leftovers`) and every purge call `sweep_orph
 
 Safety, in three layers:
 - `BLOB_KEY_COLUMNS` declares every column that holds blob keys. A new one must be added
-  here (tests/retention/test_blob_references.py fails for an undeclared column named *blob*
+  here (tests/service/test_blob_references.py fails for an undeclared column named *blob*
   or holding a blob key in a populated database).
 - Age grace: only files older than `grace_s` (default one hour: far longer than any
   put-then-commit) are candidates, so a blob a concurrent upload or job has written but not
@@ -15,7 +15,7 @@ Safety, in three layers:
 - Before deleting, the candidates (rarely any) are looked up in every string column of every
   table; one found in an undeclared column is kept and the column named in an error log.
 
-Needs a store that can list its keys and paths (EncryptedFileBlobStore); others are skipped.
+Uses the store's `keys()` and `modified_at()` (part of the BlobStore protocol).
 """
 
 from __future__ import annotations
@@ -82,10 +82,7 @@ def undeclared_references(session: Session, keys: set[str]) -> dict[str, set[str
 
 def find_orphan_blobs(db: Database, blobs: BlobStore, *, grace_s: float = ORPHAN_GRACE_SECONDS) -> list[str]:
     """Keys of blob files older than `grace_s` that no declared column references."""
-    list_keys, path_of = getattr(blobs, "keys", None), getattr(blobs, "path_of", None)
-    if list_keys is None or path_of is None:
-        return []
-    files = list(list_keys())
+    files = list(blobs.keys())
     if not files:
         return []
     with db.read_session() as session:
@@ -95,11 +92,9 @@ def find_orphan_blobs(db: Database, blobs: BlobStore, *, grace_s: float = ORPHAN
     for key in files:
         if key in referenced:
             continue
-        try:
-            if path_of(key).stat().st_mtime <= cutoff:
-                orphans.append(key)
-        except FileNotFoundError:
-            continue
+        modified = blobs.modified_at(key)
+        if modified is not None and modified <= cutoff:
+            orphans.append(key)
     return orphans
 
 

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.retention.tables import RetentionPolicyRow
+from redactor.store.single_row import get_single_row, save_single_row
 
-POLICY_ROW_ID = 1
 _GROUP_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 
 
@@ -177,7 +177,7 @@ DEFAULT_POLICY = RetentionPolicy()
 
 def get_policy(session: Session) -> RetentionPolicy:
     """The policy in force (the defaults until one is saved)."""
-    row = session.get(RetentionPolicyRow, POLICY_ROW_ID)
+    row = get_single_row(session, RetentionPolicyRow)
     return DEFAULT_POLICY if row is None else RetentionPolicy.model_validate_json(row.policy_json)
 
 
@@ -196,13 +196,8 @@ def parse_policy(document: dict) -> RetentionPolicy:
 def set_policy(*, session: Session, policy: RetentionPolicy, actor: audit.Actor) -> RetentionPolicy:
     """Save `policy` (audited with old and new values); the caller commits."""
     old = get_policy(session)
-    row = session.get(RetentionPolicyRow, POLICY_ROW_ID)
-    encoded = policy.model_dump_json()
-    if row is None:
-        session.add(RetentionPolicyRow(id=POLICY_ROW_ID, policy_json=encoded, updated_by_key_id=actor.key_id))
-    else:
-        row.policy_json = encoded
-        row.updated_by_key_id = actor.key_id
+    save_single_row(session, RetentionPolicyRow, policy_json=policy.model_dump_json(),
+                    updated_by_key_id=actor.key_id)
     audit.record(session, type="retention_policy.changed", actor=actor,
                  details={"old": old.audit_form(), "new": policy.audit_form()})
     return policy

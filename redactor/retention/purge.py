@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from redactor import audit, consent
@@ -77,16 +77,33 @@ class _Candidate:
     artifacts: list[str]
 
 
-def _candidates(session: Session, policy: RetentionPolicy, now: datetime,
+def calls_with_artifacts() -> Select:
+    """Rows (call, its transcript's call_id, its redacted audio's call_id); None where absent."""
+    return (select(Call, Transcript.call_id, RedactedAudio.call_id)
+            .outerjoin(Transcript, Transcript.call_id == Call.id)
+            .outerjoin(RedactedAudio, RedactedAudio.call_id == Call.id))
+
+
+def present_artifacts(call: Call, transcript_id: str | None, redacted_id: str | None) -> list[str]:
+    """The artifacts a row of `calls_with_artifacts()` still has, in ARTIFACTS order."""
+    return [str(a) for a, here in ((Artifact.RAW_AUDIO, call.audio_blob_key is not None),
+                                   (Artifact.REDACTED_TRANSCRIPT, transcript_id is not None),
+                                   (Artifact.REDACTED_AUDIO, redacted_id is not None)) if here]
+
+
+def artifacts_of(session: Session, call: Call) -> list[str]:
+    """The artifacts `call` still has, in ARTIFACTS order."""
+    _, transcript_id, redacted_id = session.execute(calls_with_artifacts().where(Call.id == call.id)).one()
+    return present_artifacts(call, transcript_id, redacted_id)
+
+
+def _candidates(session: Session, policy: RetentionPolicy, allowed: frozenset[str], now: datetime,
                 call_ids: list[str] | None = None) -> list[_Candidate]:
     """Calls holding any artifact that could be expired now, or whose consent was withdrawn."""
-    allowed = consent.get_allowed_states(session)
     erasing = sorted(s for s in ERASING_CONSENT_STATES if s not in allowed)
     cutoff = now - policy.shortest_limit()  # no artifact can be due earlier (anchor >= call start)
     query = (
-        select(Call, Transcript.call_id, RedactedAudio.call_id)
-        .outerjoin(Transcript, Transcript.call_id == Call.id)
-        .outerjoin(RedactedAudio, RedactedAudio.call_id == Call.id)
+        calls_with_artifacts()
         .where(or_(Call.started_at <= cutoff, Call.consent_state.in_(erasing)))
         .where(or_(Call.audio_blob_key.is_not(None), Transcript.call_id.is_not(None),
                    RedactedAudio.call_id.is_not(None)))
@@ -94,14 +111,8 @@ def _candidates(session: Session, policy: RetentionPolicy, now: datetime,
     )
     if call_ids is not None:
         query = query.where(Call.id.in_(call_ids))
-    rows = session.execute(query).all()
-    out = []
-    for call, transcript_id, redacted_id in rows:
-        present = [a for a, here in ((Artifact.RAW_AUDIO, call.audio_blob_key is not None),
-                                     (Artifact.REDACTED_TRANSCRIPT, transcript_id is not None),
-                                     (Artifact.REDACTED_AUDIO, redacted_id is not None)) if here]
-        out.append(_Candidate(call, [str(a) for a in present]))
-    return out
+    return [_Candidate(call, present_artifacts(call, transcript_id, redacted_id))
+            for call, transcript_id, redacted_id in session.execute(query).all()]
 
 
 def contract_ends_of(session: Session, caller_hashes: set[str]) -> dict[str, date]:
@@ -119,7 +130,7 @@ def expired_items(session: Session, *, now: datetime, policy: RetentionPolicy | 
     """(artifacts to purge now, count of expired artifacts kept under a legal hold)."""
     policy = policy or get_policy(session)
     allowed = consent.get_allowed_states(session)
-    candidates = _candidates(session, policy, now, calls)
+    candidates = _candidates(session, policy, allowed, now, calls)
     held = held_call_ids(session)
     ends = contract_ends_of(session, {c.call.caller_hash for c in candidates if c.call.caller_hash})
     items: list[PurgeItem] = []

@@ -18,8 +18,8 @@ from redactor.retention import erase
 from redactor.retention.deadlines import call_deadlines
 from redactor.retention.holds import held_call_ids
 from redactor.retention.policy import ARTIFACTS, get_policy
-from redactor.retention.purge import PURGE_RUN_EVENT, contract_ends_of
-from redactor.store.models import AuditEvent, Call, RedactedAudio, Transcript
+from redactor.retention.purge import PURGE_RUN_EVENT, calls_with_artifacts, contract_ends_of, present_artifacts
+from redactor.store.models import AuditEvent, Call
 
 # (label, upper bound of the call's age); the last bucket has none.
 AGE_BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
@@ -75,18 +75,11 @@ def retention_report(session: Session, *, now: datetime) -> RetentionReport:
     """Counts by artifact and age (from the call's start), overdue and held counts, the oldest."""
     policy = get_policy(session)
     held = held_call_ids(session)
-    rows = session.execute(
-        select(Call, Transcript.call_id, RedactedAudio.call_id)
-        .outerjoin(Transcript, Transcript.call_id == Call.id)
-        .outerjoin(RedactedAudio, RedactedAudio.call_id == Call.id)
-        .order_by(Call.started_at)
-    ).all()
+    rows = session.execute(calls_with_artifacts().order_by(Call.started_at)).all()
     ends = contract_ends_of(session, {call.caller_hash for call, _, _ in rows if call.caller_hash})
     summaries = {a: ArtifactSummary(a) for a in ARTIFACTS}
     for call, transcript_id, redacted_id in rows:
-        present = [a for a, here in (("raw_audio", call.audio_blob_key is not None),
-                                     ("redacted_transcript", transcript_id is not None),
-                                     ("redacted_audio", redacted_id is not None)) if here]
+        present = present_artifacts(call, transcript_id, redacted_id)
         if not present:
             continue
         age = now - call.started_at

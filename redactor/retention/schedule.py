@@ -4,17 +4,18 @@ and then every Settings.purge_interval_seconds, independent of the worker and it
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from redactor import audit
+from redactor.blobstore import BlobStore
 from redactor.retention.purge import PurgeReport, purge_expired_artifacts
+from redactor.store.db import Database
 from redactor.store.types import utcnow
 
 
-def retention_purge_task(runtime: Any) -> Callable[[], PurgeReport]:
-    """A callable purging with `runtime`'s database and blob store at the real current time."""
+def retention_purge_task(db: Database, blobs: BlobStore) -> Callable[[], PurgeReport]:
+    """A callable purging `db` and `blobs` at the real current time."""
 
     def run() -> PurgeReport:
-        return purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=utcnow(), actor=audit.SYSTEM)
+        return purge_expired_artifacts(db=db, blobs=blobs, now=utcnow(), actor=audit.SYSTEM)
 
     return run

@@ -24,13 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from redactor import audit, consent
 from redactor.blobstore import BlobRef
 from redactor.consent import ConsentState
+from redactor.service.errors import RefusedError
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call_by_external_id
 from redactor.store.models import Call
 
 logger = logging.getLogger(__name__)
 
-CONSENT_BLOCKED = "consent_blocked"
+CONSENT_BLOCKED = consent.BLOCKED_STATUS
 
 
 class ConsentMetadata(BaseModel):
@@ -56,12 +57,8 @@ class CallMetadata(BaseModel):
     consent: ConsentMetadata
 
 
-class IntakeError(Exception):
+class IntakeError(RefusedError):
     """A rejected upload: an HTTP status, a stable code and a message without personal data."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,9 @@ def consent_allows(runtime: ServiceRuntime, state: str) -> bool:
 def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: Path | None,
                 actor: audit.Actor) -> IntakeResult:
     """Store a new call (or return the existing one with the same external_id)."""
-    existing = find_existing(runtime, metadata.external_id)
+    with runtime.db.read_session() as session:
+        existing = get_call_by_external_id(session=session, external_id=metadata.external_id)
+        allowed_states = consent.get_allowed_states(session)
     if existing is not None:
         return IntakeResult(existing, created=False)
 
@@ -96,8 +95,7 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
         except CallerNumberError as error:
             raise IntakeError(422, error.code, str(error)) from None
 
-    with runtime.db.read_session() as session:
-        decision = consent.decide(metadata.consent.state, consent.get_allowed_states(session))
+    decision = consent.decide(metadata.consent.state, allowed_states)
 
     blob: BlobRef | None = None
     info = None

@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
 
 from redactor import audit
 from redactor.blobstore import EncryptedFileBlobStore
@@ -49,8 +48,6 @@ class ServiceRuntime:
                                  backoff_seconds=settings.job_retry_backoff_seconds,
                                  on_enqueue=self._wake_worker)
         self.metrics = ServiceMetrics(job_counts=self.queue.counts_by_state)
-        self.transcriber: Any = None
-        self.call_redactor: Any = None
         self.pipeline: CallPipeline | None = None
         self.model_error: str | None = None  # a code when loading the models failed
         self._models_ready = threading.Event()
@@ -58,7 +55,7 @@ class ServiceRuntime:
         self._closed = threading.Event()
         # Periodic tasks run from server start (start_scheduler), whether or not the models load.
         self.scheduler = PeriodicScheduler()
-        self.scheduler.add("retention-purge", settings.purge_interval_seconds, retention_purge_task(self))
+        self.scheduler.add("retention-purge", settings.purge_interval_seconds, retention_purge_task(self.db, self.blobs))
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
@@ -104,11 +101,11 @@ class ServiceRuntime:
         from redactor.transcribe import Transcriber
 
         settings = self.settings
-        self.transcriber = Transcriber.from_settings(settings)
         pseudonym_key = load_key(Path(settings.data_dir), "pseudonym", settings.pseudonym_key)
-        self.call_redactor = CallRedactor.load(config_path=settings.pii_config, pseudonym_key=pseudonym_key)
         self.pipeline = CallPipeline(db=self.db, queue=self.queue, blobs=self.blobs,
-                                     transcriber=self.transcriber, call_redactor=self.call_redactor,
+                                     transcriber=Transcriber.from_settings(settings),
+                                     call_redactor=CallRedactor.load(config_path=settings.pii_config,
+                                                                     pseudonym_key=pseudonym_key),
                                      work_dir=self.work_dir, metrics=self.metrics)
         from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 

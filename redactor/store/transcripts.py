@@ -80,6 +80,17 @@ def delete_transcript(*, session: Session, call_id: str) -> bool:
     return found
 
 
+def entity_type_counts(*, session: Session, call_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    """{call id: {entity type: how many findings}} for a page of calls (types and counts, never values)."""
+    found: dict[str, dict[str, int]] = {}
+    if call_ids:
+        rows = session.execute(select(Finding.call_id, Finding.type).where(Finding.call_id.in_(list(call_ids))))
+        for call_id, type_ in rows:
+            counts = found.setdefault(call_id, {})
+            counts[type_] = counts.get(type_, 0) + 1
+    return found
+
+
 def entity_types_of(*, session: Session, call_id: str) -> list[str]:
     """The distinct entity types found in a call (no values, no offsets)."""
     return sorted(session.execute(select(Finding.type).where(Finding.call_id == call_id).distinct()).scalars())

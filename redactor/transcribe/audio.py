@@ -11,7 +11,7 @@ import gc
 import io
 import logging
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,9 +45,6 @@ class AudioInfo:
     sample_rate: int
     codec: str
     container: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _describe(path: str | os.PathLike) -> str:

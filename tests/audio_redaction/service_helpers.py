@@ -1,7 +1,7 @@
 """Helpers shared by the service-level tests: a sample call stored and run through the step.
 
-The transcript is built from the sample's script (one timed word per turn), so no model is
-loaded; test_end_to_end.py runs the real models.
+The transcript is built from the sample's script (one timed word per turn, tests/service's
+`script_results`), so no model is loaded; test_end_to_end.py runs the real models.
 """
 
 from __future__ import annotations
@@ -15,33 +15,15 @@ from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
 from redactor.jobs.states import JobState
-from redactor.pii import Finding, RedactedCall, RedactedTurn
 from redactor.pipeline import CallPipeline, PipelineContext
 from redactor.store.db import open_database
 from redactor.store.models import Call
-from redactor.transcribe import Transcript, Turn, Word
+
+from service.pipeline_helpers import script_results
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 CALLS = {c["id"]: c for c in json.loads((SAMPLES / "calls.json").read_text(encoding="utf-8"))["calls"]}
 CARD_TYPES = {"CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY"}
-
-
-def script_transcript(call: dict) -> tuple[Transcript, RedactedCall]:
-    """The sample's script as a transcript (one word per turn) and its PII as findings."""
-    turns = [
-        Turn(speaker=t["speaker"], start=t["start"], end=t["end"], text=t["text"],
-             words=[Word(start=t["start"], end=t["end"], word=t["text"], probability=1.0)])
-        for t in call["turns"]
-    ]
-    findings = []
-    for pii in call["pii"]:
-        offset = call["turns"][pii["turn"]]["text"].index(pii["text"])
-        findings.append(Finding(type=pii["type"], turn=pii["turn"], start=offset,
-                                end=offset + len(pii["text"]), score=1.0))
-    redacted = RedactedCall(turns=[RedactedTurn(speaker=t.speaker, text="<redacted>") for t in turns],
-                            findings=findings)
-    transcript = Transcript(duration=call["duration"], language="ja", channels=call["channels"], turns=turns)
-    return transcript, redacted
 
 
 def make_pipeline(tmp_path: Path) -> CallPipeline:
@@ -75,7 +57,7 @@ def claim(pipeline: CallPipeline) -> ClaimedJob:
 
 
 def run_step(pipeline: CallPipeline, call: dict, row: Call, settings: Settings) -> PipelineContext:
-    transcript, redacted = script_transcript(call)
+    transcript, redacted = script_results(call)
     context = PipelineContext(job=claim(pipeline),
                               call_id=row.id, channels=call["channels"], audio_blob_key=row.audio_blob_key,
                               audio_sha256=row.audio_sha256, transcript=transcript, redacted=redacted)

@@ -22,7 +22,9 @@ from redactor.pipeline import PipelineContext
 from redactor.store.models import AuditEvent, Call
 from redactor.store.transcripts import get_transcript
 
-from .service_helpers import CALLS, CARD_TYPES, SAMPLES, add_call, claim, make_pipeline, run_step, script_transcript
+from service.pipeline_helpers import script_results
+
+from .service_helpers import CALLS, CARD_TYPES, SAMPLES, add_call, claim, make_pipeline, run_step
 
 
 @pytest.fixture()
@@ -112,7 +114,7 @@ def test_ranges_are_stored_with_the_transcript(service):
 def test_a_call_deleted_meanwhile_leaves_no_blob(service):
     pipeline, call = service, CALLS["call02"]
     row = add_call(pipeline, call)
-    transcript, redacted = script_transcript(call)
+    transcript, redacted = script_results(call)
     context = PipelineContext(job=claim(pipeline),
                               call_id=row.id, channels=call["channels"], audio_blob_key=row.audio_blob_key,
                               audio_sha256=row.audio_sha256, transcript=transcript, redacted=redacted)

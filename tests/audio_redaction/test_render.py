@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import wave
 
 import numpy as np
 import pytest
@@ -21,7 +20,7 @@ from redactor.audio_redaction import (
     scrub_raw_audio,
 )
 
-from .audio_fixtures import FORMATS, SUFFIX, read_pcm, speech_like, write_audio
+from audio_files import read_pcm, speech_like, write_audio, write_wav
 
 RANGES = [
     TimeRange(0.3004, 0.9, ("PERSON",)),  # starts between two samples: rounded outwards
@@ -29,6 +28,16 @@ RANGES = [
     TimeRange(2.9, 3.0, ("CARD_CVV",)),  # ends exactly at the end of the audio
 ]
 SECONDS = 3.0
+# name -> (container, codec, sample format given to the encoder, sample rate, channels)
+FORMATS = {
+    "wav_s16_stereo_8k": ("wav", "pcm_s16le", "s16", 8000, 2),
+    "wav_mulaw_mono_8k": ("wav", "pcm_mulaw", "s16", 8000, 1),
+    "wav_s24_mono_16k": ("wav", "pcm_s24le", "s32", 16000, 1),
+    "flac_stereo_16k": ("flac", "flac", "s16", 16000, 2),
+    "ogg_opus_mono_16k": ("ogg", "libopus", "s16", 16000, 1),
+    "mp3_stereo_16k": ("mp3", "libmp3lame", "s16p", 16000, 2),
+}
+SUFFIX = {"wav": ".wav", "flac": ".flac", "ogg": ".ogg", "mp3": ".mp3"}
 TONE_RMS = 10 ** (-20 / 20) * 32767 / math.sqrt(2)
 
 
@@ -201,11 +210,7 @@ def test_unreadable_input_gets_a_typed_error(tmp_path, content, code):
 
 
 def test_audio_without_samples_is_refused(tmp_path):
-    path = tmp_path / "empty.wav"
-    with wave.open(str(path), "wb") as header_only:  # a valid WAV header and no samples
-        header_only.setnchannels(1)
-        header_only.setsampwidth(2)
-        header_only.setframerate(8000)
+    path = write_wav(tmp_path / "empty.wav", np.zeros(0), rate=8000)  # a valid WAV header and no samples
     with pytest.raises(AudioRedactionError) as info:
         render_redacted(path, RANGES, output=tmp_path / "out.flac")
     assert info.value.code == "audio_empty"

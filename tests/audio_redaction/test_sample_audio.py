@@ -16,7 +16,7 @@ import pytest
 
 from redactor.audio_redaction import TimeRange, decode_pcm, render_redacted, scrub_raw_audio
 
-from .audio_fixtures import read_pcm
+from audio_files import read_pcm
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 CALLS = json.loads((SAMPLES / "calls.json").read_text(encoding="utf-8"))["calls"]

@@ -26,3 +26,25 @@ def redacted_types(call_redactor, text: str, speaker: str = "caller", before=())
     result = call_redactor.redact(turns)
     last = len(turns) - 1
     return {text[f.start:f.end]: f.type for f in result.findings if f.turn == last}
+
+
+def last_turn_context(turns, conf):
+    """Normalize `turns` ((speaker, text) pairs), plan their call context; the last turn's normalized
+    text and its TurnContext."""
+    from redactor.pii.call_context import plan_turn_contexts
+
+    speakers = [s for s, _ in turns]
+    texts = [normalize(t).text for _, t in turns]
+    return texts[-1], plan_turn_contexts(speakers, texts, conf)[-1]
+
+
+def redact_pairs(call_redactor, turns) -> list[str]:
+    """Redact a call given as (speaker, text) pairs; the redacted text of each turn."""
+    result = call_redactor.redact([{"speaker": s, "text": t} for s, t in turns])
+    return [turn.text for turn in result.turns]
+
+
+def assert_gone_kept(text: str, gone, kept) -> None:
+    """Every value in `gone` was redacted from `text`; every value in `kept` is still there."""
+    assert [g for g in gone if g in text] == []
+    assert [k for k in kept if k not in text] == []

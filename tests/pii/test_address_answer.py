@@ -3,19 +3,17 @@
 import pytest
 
 from redactor.pii.address_answer import address_answer_spans
-from redactor.pii.call_context import plan_turn_contexts
 from redactor.pii.config import load_config
-from redactor.pii.normalize import normalize
+
+from .helpers import last_turn_context
 
 CONF = load_config().call_context
 ASK = ("operator", "ご住所をお願いします。")
 
 
 def _spans(turns):
-    speakers = [s for s, _ in turns]
-    texts = [normalize(t).text for _, t in turns]
-    context = plan_turn_contexts(speakers, texts, CONF)[-1]
-    return [texts[-1][s:e] for s, e in address_answer_spans(texts[-1], context)]
+    text, context = last_turn_context(turns, CONF)
+    return [text[s:e] for s, e in address_answer_spans(text, context)]
 
 
 @pytest.mark.parametrize("answer, spans", [

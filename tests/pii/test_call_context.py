@@ -6,7 +6,7 @@ from redactor.pii.call_context import asked_types, asks_for_number, fail_closed_
 from redactor.pii.config import load_config
 from redactor.pii.normalize import normalize
 
-from .helpers import redacted_types
+from .helpers import last_turn_context, redacted_types
 
 CONF = load_config().call_context
 
@@ -93,10 +93,8 @@ def test_asks_for_number(text, asks):
 
 
 def _answer_runs(turns):
-    speakers = [s for s, _ in turns]
-    texts = [normalize(t).text for _, t in turns]
-    context = plan_turn_contexts(speakers, texts, CONF)[-1]
-    return [texts[-1][r.start:r.end] for r in fail_closed_numbers(texts[-1], context, CONF)]
+    text, context = last_turn_context(turns, CONF)
+    return [text[r.start:r.end] for r in fail_closed_numbers(text, context, CONF)]
 
 
 @pytest.mark.parametrize("turns, runs", [

@@ -2,20 +2,19 @@
 
 import pytest
 
-from redactor.pii.call_context import asks_for_name, plan_turn_contexts
+from redactor.pii.call_context import asks_for_name
 from redactor.pii.config import load_config
 from redactor.pii.name_answer import name_answer_spans
-from redactor.pii.normalize import normalize
+
+from .helpers import assert_gone_kept, last_turn_context, redact_pairs
 
 CONF = load_config().call_context
 ASK = ("operator", "ご本人確認のため、お名前と生年月日をお願いいたします。")
 
 
 def _spans(turns):
-    speakers = [s for s, _ in turns]
-    texts = [normalize(t).text for _, t in turns]
-    context = plan_turn_contexts(speakers, texts, CONF)[-1]
-    return [texts[-1][s:e] for s, e in name_answer_spans(texts[-1], context)]
+    text, context = last_turn_context(turns, CONF)
+    return [text[s:e] for s, e in name_answer_spans(text, context)]
 
 
 @pytest.mark.parametrize("answer, spans", [
@@ -119,16 +118,13 @@ def test_asks_for_name(text, asks):
     ([("operator", "お名前をお願いします。"), ("caller", "わかりません")], [], ["わかりません"]),
 ])
 def test_garbled_name_answer(call_redactor, turns, gone, kept):
-    result = call_redactor.redact([{"speaker": s, "text": t} for s, t in turns])
-    last = result.turns[-1].text
-    assert [g for g in gone if g in last] == []
-    assert [k for k in kept if k not in last] == []
+    assert_gone_kept(redact_pairs(call_redactor, turns)[-1], gone, kept)
 
 
 @pytest.mark.slow
 def test_garbled_name_propagates_to_later_mentions(call_redactor):
     turns = [("operator", "お名前をお願いします。"), ("caller", "糸をまさみです。"),
              ("operator", "糸をまさみ様ですね。ご用件をお伺いします。"), ("caller", "引っ越しの手続きです")]
-    result = call_redactor.redact([{"speaker": s, "text": t} for s, t in turns])
-    assert "糸を" not in result.turns[2].text and "ご用件" in result.turns[2].text
-    assert result.turns[3].text == "引っ越しの手続きです"
+    texts = redact_pairs(call_redactor, turns)
+    assert "糸を" not in texts[2] and "ご用件" in texts[2]
+    assert texts[3] == "引っ越しの手続きです"

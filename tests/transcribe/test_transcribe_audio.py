@@ -17,7 +17,9 @@ from redactor.transcribe import (
     probe_audio,
 )
 
-from .conftest import SAMPLE_DIR, encode, resample, write_wav
+from audio_files import pcm16, resample, write_audio, write_wav
+
+from .conftest import SAMPLE_DIR
 
 EXCERPT_S = 10.0
 
@@ -44,7 +46,7 @@ def test_telephony_formats_probe_and_decode(tmp_path, excerpt, codec, container,
     samples = resample(excerpt, rate) if rate != 16000 else excerpt
     if channels == 2:
         samples = np.stack([samples, np.zeros_like(samples)], axis=1)  # speech left, silence right
-    path = encode(tmp_path / name, samples, rate, codec, container, channels)
+    path = write_audio(tmp_path / name, pcm16(samples, channels), rate, container, codec)
 
     info = probe_audio(path)
     assert info.channels == channels
@@ -80,7 +82,7 @@ def _cut(source, fraction):
 
 
 def _flac(tmp_path, samples):
-    return encode(tmp_path / "full.flac", samples, 16000, "flac", "flac")
+    return write_audio(tmp_path / "full.flac", pcm16(samples), 16000, "flac", "flac")
 
 
 def _write(name, data: bytes):

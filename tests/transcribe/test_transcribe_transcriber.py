@@ -10,7 +10,9 @@ import pytest
 from redactor.transcribe import ChannelLayoutError, EmptyAudioError, TruncatedAudioError, UnreadableAudioError
 from redactor.transcribe.metrics import character_error_rate
 
-from .conftest import SAMPLE_DIR, write_wav
+from audio_files import write_wav
+
+from .conftest import SAMPLE_DIR
 
 pytestmark = pytest.mark.slow
 

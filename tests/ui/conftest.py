@@ -4,13 +4,13 @@
 four samples, ~15-30 s on 2 cores): uvicorn in a thread over a fresh data dir, the committed
 samples uploaded over HTTP and processed by the service's real worker and pipeline
 (tests/ui/workspace.py). Tests using it are marked `@pytest.mark.slow`.
+`ui` (per test): a fresh service of its own in-process (TestClient, no models), with its keys.
 `browser` (session scope): Debian's Chromium through Playwright; skipped only when
 /usr/bin/chromium is absent (`scripts/bootstrap --test` installs it).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .workspace import SAMPLES, ThreadedServer, Workspace, populate, workspace_settings
+from .workspace import ThreadedServer, Workspace, populate, workspace_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -36,24 +36,31 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 @pytest.fixture(scope="session")
-def workspace(tmp_path_factory) -> Iterator[Workspace]:
+def workspace(tmp_path_factory, sample_calls) -> Iterator[Workspace]:
     from api.main import create_app
 
-    calls_json = SAMPLES / "calls.json"
-    if not calls_json.exists():
-        pytest.skip("sample_audio/calls.json is missing; run sample_audio/make_samples.py")
-    samples = json.loads(calls_json.read_text(encoding="utf-8"))["calls"]
     app = create_app(workspace_settings(tmp_path_factory.mktemp("ui") / "data"), start_worker=False)
     with ThreadedServer(app) as base_url:
-        yield populate(base_url, app, samples)
+        yield populate(base_url, app, sample_calls)
+
+
+def csrf_of(page_html: str) -> str:
+    """The CSRF token of the (first) form of a page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
 
 
 def sign_in(client: httpx.Client, key: str) -> httpx.Response:
     """Sign `client` in through the real form (CSRF cookie + field); returns the final response."""
-    form = client.get("/ui/signin")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+    token = csrf_of(client.get("/ui/signin").text)
     return client.post("/ui/signin", data={"csrf_token": token, "api_key": key, "next": "/ui/calls"},
                        headers={"Origin": str(client.base_url).rstrip("/")})
+
+
+@pytest.fixture
+def ui(client, api_keys):
+    """(client, keys): a fresh app in-process; the client follows redirects and keeps cookies."""
+    client.follow_redirects = True
+    return client, api_keys
 
 
 @pytest.fixture

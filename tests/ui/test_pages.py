@@ -161,14 +161,8 @@ def test_language_defaults_to_japanese_and_english_is_remembered(ui_client):
 
 # --- with a fresh service of its own -------------------------------------------------------------
 
-@pytest.fixture
-def fresh(client, api_keys):
-    client.follow_redirects = True
-    return client, api_keys
-
-
-def test_hostile_transcript_text_is_escaped_everywhere(fresh):
-    client, keys = fresh
+def test_hostile_transcript_text_is_escaped_everywhere(ui):
+    client, keys = ui
     call_id = upload(client, keys["telephony"], metadata("hostile", started_at="2026-11-01T09:00:00+09:00",
                                                          operator_id="op-<b>x</b>", consent="declined"), None)
     hostile = '<script>alert("x")</script><img src=x onerror=alert(1)> & <PERSON> "q" \'s\''
@@ -189,8 +183,8 @@ def test_hostile_transcript_text_is_escaped_everywhere(fresh):
     assert "<mark>&lt;script&gt;</mark>" in search  # highlighted after escaping
 
 
-def test_pagination_walks_every_call_once(fresh):
-    client, keys = fresh
+def test_pagination_walks_every_call_once(ui):
+    client, keys = ui
     for number in range(30):
         upload(client, keys["telephony"], metadata(f"page-{number:02d}", consent="declined", operator_id="op-9",
                                                    started_at=f"2026-10-01T09:{number:02d}:00+09:00"), None)
@@ -208,9 +202,9 @@ def test_pagination_walks_every_call_once(fresh):
     assert seen == [f"page-{n:02d}" for n in reversed(range(30))]
 
 
-def test_uploaded_audio_reaches_the_list_as_queued(fresh):
+def test_uploaded_audio_reaches_the_list_as_queued(ui):
     """A call uploaded with audio shows up at once, queued, before any processing."""
-    client, keys = fresh
+    client, keys = ui
     upload(client, keys["telephony"], metadata("fresh-1", started_at="2026-11-02T09:00:00+09:00",
                                                operator_id="op-5", channels="stereo_operator_left"),
            SAMPLES / "call01_stereo_operator_left.ogg")

@@ -13,17 +13,16 @@ from sqlalchemy import select, update
 from redactor.retention.policy import get_policy
 from redactor.store.models import AuditEvent
 
-from .conftest import sign_in
+from .conftest import csrf_of, sign_in
 from .workspace import SAMPLES, metadata, upload
 
 
 @pytest.fixture
-def manager(client, api_keys):
+def manager(ui):
     """(client signed in as privacy_manager, keys, csrf token) on a fresh service."""
-    client.follow_redirects = True
+    client, api_keys = ui
     sign_in(client, api_keys["privacy_manager"])
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/ui/privacy").text).group(1)
-    return client, api_keys, token
+    return client, api_keys, csrf_of(client.get("/ui/privacy").text)
 
 
 def audit_events(client, type_: str) -> list[AuditEvent]:
@@ -35,8 +34,8 @@ def report_row(page: str, artifact: str) -> str:
     return re.search(rf'<tr data-artifact="{artifact}">.*?</tr>', page, flags=re.S).group(0)
 
 
-def test_only_privacy_managers_get_the_section(client, api_keys):
-    client.follow_redirects = True
+def test_only_privacy_managers_get_the_section(ui):
+    client, api_keys = ui
     sign_in(client, api_keys["qa"])
     page = client.get("/ui/privacy")
     assert page.status_code == 403 and 'href="/ui/privacy"' not in page.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,7 +12,7 @@ from api.ui.sessions import SESSION_COOKIE, SIGNIN_CSRF_COOKIE, InMemorySessionS
 from redactor.api_keys import revoke_key
 from redactor.audit import Actor
 
-from .conftest import sign_in
+from .conftest import csrf_of, sign_in
 
 
 def set_cookie_headers(response) -> list[str]:
@@ -22,17 +21,6 @@ def set_cookie_headers(response) -> list[str]:
 
 def session_cookie_header(response) -> str:
     return next(h for h in set_cookie_headers(response) if h.startswith(SESSION_COOKIE + "="))
-
-
-def csrf_of(page_html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
-
-
-@pytest.fixture
-def ui(client, api_keys):
-    """(client, keys): the app in-process; the client follows redirects and keeps cookies."""
-    client.follow_redirects = True
-    return client, api_keys
 
 
 def test_sign_in_sets_a_strict_httponly_cookie_and_never_puts_the_key_in_a_url(ui):

@@ -1,7 +1,9 @@
-"""Synthetic test recordings written and read with PyAV directly (not with the code under test)."""
+"""Synthetic test recordings, written and read with PyAV (or the standard library) directly, never
+with the code under test. Shared by tests/transcribe and tests/audio_redaction."""
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import av
@@ -25,27 +27,24 @@ def speech_like(channels: int, seconds: float, sample_rate: int, seed: int = 7) 
     return out
 
 
-# name -> (container, codec, sample format given to the encoder, sample rate, channels)
-FORMATS = {
-    "wav_s16_stereo_8k": ("wav", "pcm_s16le", "s16", 8000, 2),
-    "wav_mulaw_mono_8k": ("wav", "pcm_mulaw", "s16", 8000, 1),
-    "wav_s24_mono_16k": ("wav", "pcm_s24le", "s32", 16000, 1),
-    "flac_stereo_16k": ("flac", "flac", "s16", 16000, 2),
-    "ogg_opus_mono_16k": ("ogg", "libopus", "s16", 16000, 1),
-    "mp3_stereo_16k": ("mp3", "libmp3lame", "s16p", 16000, 2),
-}
-SUFFIX = {"wav": ".wav", "flac": ".flac", "ogg": ".ogg", "mp3": ".mp3"}
+def pcm16(samples: np.ndarray, channels: int = 1) -> np.ndarray:
+    """Float samples in [-1, 1] (1-D, or frames x channels) -> int16 (channels, n)."""
+    return (np.clip(samples, -1, 1) * 32767).astype(np.int16).reshape(-1, channels).T
 
 
-def write_audio(path: Path, samples: np.ndarray, sample_rate: int, container: str, codec: str, fmt: str) -> Path:
+def write_audio(
+    path: Path, samples: np.ndarray, sample_rate: int, container: str, codec: str, fmt: str | None = None
+) -> Path:
+    """Encode int16 (channels, n) samples. `fmt` is the sample format handed to the encoder
+    ("s16", "s16p", "s32": 16-bit values shifted into 32 bits); None lets the encoder pick its
+    own and PyAV convert to it (e.g. AAC takes only float)."""
     layout = {1: "mono", 2: "stereo"}[samples.shape[0]]
     with av.open(str(path), "w", format=container) as out:
         stream = out.add_stream(codec, rate=sample_rate, layout=layout)
-        stream.codec_context.format = fmt
-        if fmt == "s32":
-            data = samples.astype(np.int32) << 16
-        else:
-            data = samples
+        if fmt is not None:
+            stream.codec_context.format = fmt
+        fmt = fmt or "s16"
+        data = samples.astype(np.int32) << 16 if fmt == "s32" else samples
         step = 960
         for i in range(0, data.shape[1], step):
             block = data[:, i : i + step]
@@ -58,6 +57,26 @@ def write_audio(path: Path, samples: np.ndarray, sample_rate: int, container: st
         for packet in stream.encode(None):
             out.mux(packet)
     return path
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = 16000, channels: int = 1) -> Path:
+    """16-bit PCM WAV of float samples through the standard library (no encoder involved)."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(channels)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm16(samples, channels).T.astype("<i2").tobytes())
+    return path
+
+
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    """16 kHz float -> `rate` float through FFmpeg's resampler."""
+    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(pcm16(samples)), format="s16", layout="mono")
+    frame.sample_rate = 16000
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=rate)
+    out = [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
+    out += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
+    return np.concatenate(out).astype(np.float32) / 32768.0
 
 
 def read_pcm(path_or_file) -> tuple[np.ndarray, int, str, str]:
