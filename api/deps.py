@@ -58,28 +58,36 @@ CallDep = Annotated[Call, Depends(get_existing_call)]
 _UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
 
 
+def authenticate_bearer(request: Request) -> Principal:
+    """The principal of `Authorization: Bearer <key>`, or ApiError 401 (reads the database).
+
+    api.request_guard runs it for every request under /v1/ before the route reads the body.
+    """
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise ApiError(401, "unauthorized", "send an API key: `Authorization: Bearer <key>` "
+                       "(create one with `redactor keys create --role ...`)", _UNAUTHORIZED_HEADERS)
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "the Authorization header must read `Bearer <key>`",
+                       _UNAUTHORIZED_HEADERS)
+    with get_runtime(request).db.read_session() as session:
+        principal = authenticate(session=session, token=token.strip())
+    if principal is None:
+        raise ApiError(401, "unauthorized", "the API key is unknown or revoked", _UNAUTHORIZED_HEADERS)
+    return principal
+
+
 class RoleGuard:
-    """Authenticates `Authorization: Bearer <key>` and checks the key's role."""
+    """Checks the role of the request's API key (authenticated first by api.request_guard)."""
 
     def __init__(self, roles: tuple[Role, ...]) -> None:
         self.roles = frozenset(role.value for role in roles)
 
-    def __call__(self, request: Request, runtime: RuntimeDep) -> Principal:
+    def __call__(self, request: Request) -> Principal:
         principal = getattr(request.state, "principal", None)
-        if principal is None:
-            header = request.headers.get("authorization", "")
-            scheme, _, token = header.partition(" ")
-            if not header:
-                raise ApiError(401, "unauthorized", "send an API key: `Authorization: Bearer <key>` "
-                               "(create one with `redactor keys create --role ...`)", _UNAUTHORIZED_HEADERS)
-            if scheme.lower() != "bearer" or not token.strip():
-                raise ApiError(401, "unauthorized", "the Authorization header must read `Bearer <key>`",
-                               _UNAUTHORIZED_HEADERS)
-            with runtime.db.read_session() as session:
-                principal = authenticate(session=session, token=token.strip())
-            if principal is None:
-                raise ApiError(401, "unauthorized", "the API key is unknown or revoked", _UNAUTHORIZED_HEADERS)
-            request.state.principal = principal
+        if principal is None:  # a guarded route outside /v1/: authenticate here
+            principal = request.state.principal = authenticate_bearer(request)
         if principal.role not in self.roles:
             raise ApiError(403, "forbidden", f"this endpoint is for {', '.join(sorted(self.roles))}; "
                            f"your key has the role {principal.role}")

@@ -13,9 +13,12 @@ import logging
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 import redactor
+from api.deps import authenticate_bearer
 from api.errors import install_error_handlers
+from api.request_guard import BodyTooLarge, GuardRequests, body_too_large_response
 from api.routes import api_keys, audio, calls, consent_policy, health, redacted_audio, search, transcripts
 from api.routes import audit_events, holds, privacy_requests, retention
 from api.ui import router as ui_router
@@ -68,14 +71,18 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True,
         finally:
             runtime.close()
 
-    app = FastAPI(
+    # /docs and /redoc load their scripts from the fastapi-offline package, never from a CDN.
+    app = FastAPIOffline(
+        static_url="/docs/assets",
         title="redactor",
         version=redactor.__version__,
         description="Consent-aware PII redaction for Japanese call recordings. Authenticate with "
                     "`Authorization: Bearer <key>`; errors are `{\"error\": {\"code\", \"message\"}}`.",
         lifespan=lifespan,
     )
-    install_error_handlers(app)
+    app.add_middleware(GuardRequests, authenticate=authenticate_bearer, max_body_bytes=settings.max_body_bytes)
+    app.add_exception_handler(BodyTooLarge, lambda _request, error: body_too_large_response(error))
+    install_error_handlers(app)  # after GuardRequests: its containment of unhandled errors wraps it
     for router in ROUTERS:
         app.include_router(router)
     return app

@@ -61,6 +61,10 @@ class Settings(BaseSettings):
         None, description="HMAC key for caller-number hashes; default: <data_dir>/keys/caller.key."
     )
     max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Uploads beyond this get 413.")
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1, description="Any other request body (JSON, the UI's forms) beyond this gets 413, "
+                                       "before it is read."
+    )
     worker_concurrency: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1,
         description="Calls processed at once by the embedded worker; default: one per CPU core, since a "

@@ -15,8 +15,8 @@ from api.deps import RoleGuard
 from api.main import create_app
 
 ROLES = ("telephony", "qa", "privacy_manager", "admin")
-# Routes anyone may call: no personal data in them.
-PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics"}
+# Routes anyone may call: no personal data in them (the API's description included).
+PUBLIC_PATHS = {"/healthz", "/readyz", "/metrics", "/docs", "/docs/oauth2-redirect", "/redoc"}
 # Routes that authenticate another way, tested by their own suites (the browser UI's cookies).
 SEPARATELY_AUTHENTICATED_PREFIXES = ("/ui",)
 
