@@ -33,7 +33,7 @@ CALLS_JSON = ROOT / "sample_audio" / "calls.json"
 def _pipeline(work: Path, transcriber, call_redactor):
     from redactor.blobstore import EncryptedFileBlobStore
     from redactor.jobs.queue import SqlJobQueue
-    from redactor.pipeline import CallPipeline
+    from redactor.service.pipeline import CallPipeline
     from redactor.store.db import open_database
 
     db = open_database(f"sqlite:///{work / 'bench.db'}")
@@ -89,7 +89,7 @@ def _process(pipeline, call: dict, run: int, steps: list) -> float:
               help="What replaces the redacted ranges.")
 def main(repeat: int, fill: str) -> None:
     """Print the processing time of each sample call with and without the redacted-audio step."""
-    from redactor.audio_redaction.pipeline_step import RedactedAudioStep
+    from redactor.service.redacted_audio_step import RedactedAudioStep
     from redactor.config import Settings
     from redactor.pii import CallRedactor
     from redactor.transcribe import Transcriber

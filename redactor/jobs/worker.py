@@ -2,7 +2,7 @@
 
 On start it re-queues every job a crash left in transcribing/redacting, then each of
 `concurrency` threads claims jobs from the `JobQueue` and hands them to the processor (see
-redactor.pipeline). The processor raises `JobFailure` for known outcomes; anything else counts
+redactor.service.pipeline). The processor raises `JobFailure` for known outcomes; anything else counts
 as a transient internal error and is retried with backoff until the job's attempts run out.
 
 Periodic tasks (the retention purge) do not run here: redactor.service.scheduler runs them from

@@ -23,9 +23,9 @@ from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
 from redactor.retention.policy import ARTIFACTS
 from redactor.retention.purge import erase_artifacts
-from redactor.retention.tables import ContractEnd, PrivacyRequest
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
+from redactor.store.retention_tables import ContractEnd, PrivacyRequest
 
 logger = logging.getLogger(__name__)
 

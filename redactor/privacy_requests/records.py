@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.retention.tables import PrivacyRequest
-from redactor.service.errors import RefusedError
+from redactor.errors import RefusedError
+from redactor.store.retention_tables import PrivacyRequest
 
 
 class RequestType(StrEnum):

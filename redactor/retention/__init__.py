@@ -7,6 +7,6 @@
     from redactor.retention.contract_ends import record_contract_end
     from redactor.retention.consent_changes import change_consent
 
-This package's __init__ imports nothing: `redactor.store.models` imports
-`redactor.retention.tables` while it is itself being imported.
+Its tables live in `redactor.store.retention_tables`; its command-line commands (`redactor purge`,
+`redactor audit`) in `redactor.service.retention_commands`.
 """

@@ -14,11 +14,11 @@ from datetime import datetime
 
 from redactor import audit, consent
 from redactor.blobstore import BlobStore
+from redactor.errors import RefusedError
 from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import active_hold
 from redactor.retention.purge import artifacts_of, consent_erases, erase_artifacts
-from redactor.service.errors import RefusedError
 from redactor.store.db import Database
 from redactor.store.models import Call
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.retention.tables import ContractEnd
 from redactor.store.models import Call
+from redactor.store.retention_tables import ContractEnd
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 from redactor import audit
 from redactor.blobstore import BlobStore
 from redactor.jobs.states import FINAL_STATES, JobState
-from redactor.retention.tables import LegalHold, PendingBlobDeletion, PrivacyRequest
 from redactor.store.db import Database
 from redactor.store.models import Call, Job, RedactedAudio
+from redactor.store.retention_tables import LegalHold, PendingBlobDeletion, PrivacyRequest
 from redactor.store.transcripts import delete_transcript
 from redactor.store.types import utcnow
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.retention.tables import LegalHold
-from redactor.service.errors import RefusedError
+from redactor.errors import RefusedError
 from redactor.store.models import Call
+from redactor.store.retention_tables import LegalHold
 
 
 class HoldError(RefusedError):

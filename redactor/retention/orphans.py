@@ -28,9 +28,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from redactor import audit
 from redactor.blobstore import BlobStore
-from redactor.retention.tables import PendingBlobDeletion
 from redactor.store.db import Database
 from redactor.store.models import Base, Call, RedactedAudio
+from redactor.store.retention_tables import PendingBlobDeletion
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_seria
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.retention.tables import RetentionPolicyRow
+from redactor.store.retention_tables import RetentionPolicyRow
 from redactor.store.single_row import get_single_row, save_single_row
 
 _GROUP_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"

@@ -29,9 +29,9 @@ from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
 from redactor.retention.orphans import find_orphan_blobs, sweep_orphan_blobs
 from redactor.retention.policy import Artifact, RetentionPolicy, get_policy
-from redactor.retention.tables import ContractEnd
 from redactor.store.db import Database
 from redactor.store.models import Call, RedactedAudio, Transcript
+from redactor.store.retention_tables import ContractEnd
 from redactor.store.types import utcnow
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from redactor import audit, consent
 from redactor.blobstore import BlobRef
 from redactor.consent import ConsentState
-from redactor.service.errors import RefusedError
+from redactor.errors import RefusedError
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call_by_external_id
 from redactor.store.models import Call

@@ -23,10 +23,10 @@ from redactor.identity import CallerHasher
 from redactor.jobs.queue import SqlJobQueue
 from redactor.jobs.worker import EmbeddedWorker
 from redactor.key_material import load_key
-from redactor.pipeline import CallPipeline, sweep_work_dir
 from redactor.retention.orphans import sweep_orphan_blobs
 from redactor.retention.schedule import retention_purge_task
 from redactor.service.metrics import ServiceMetrics
+from redactor.service.pipeline import CallPipeline, sweep_work_dir
 from redactor.service.scheduler import PeriodicScheduler
 from redactor.store.db import Database, ensure_sqlite_parent, open_database
 
@@ -107,7 +107,7 @@ class ServiceRuntime:
                                      call_redactor=CallRedactor.load(config_path=settings.pii_config,
                                                                      pseudonym_key=pseudonym_key),
                                      work_dir=self.work_dir, metrics=self.metrics)
-        from redactor.audio_redaction.pipeline_step import RedactedAudioStep
+        from redactor.service.redacted_audio_step import RedactedAudioStep
 
         self.pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
         self._models_ready.set()

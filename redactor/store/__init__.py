@@ -10,15 +10,21 @@ from redactor.store.calls import (CallFilter, CallPage, CursorError, calls_of_ca
 from redactor.store.db import Database, ensure_sqlite_parent, open_database, upgrade_database
 from redactor.store.models import (ApiKey, AuditEvent, Base, Call, ConsentPolicy, Finding, Job,
                                    Transcript, TranscriptTurn)
+# Imported here, with the package, so that Base.metadata (Alembic's target, the orphan sweep's
+# list of blob columns) lists every table whichever store module is imported first.
+from redactor.store.retention_tables import (ContractEnd, LegalHold, PendingBlobDeletion, PrivacyRequest,
+                                             RetentionPolicyRow)
 from redactor.store.search import SearchHit, search_turns
 from redactor.store.transcripts import (FindingRecord, TurnRecord, delete_transcript, entity_types_of,
                                         get_transcript, save_transcript)
 from redactor.store.types import UtcDateTime, utcnow
 
 __all__ = [
-    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "ConsentPolicy", "CursorError",
-    "Database", "Finding", "FindingRecord", "Job", "SearchHit", "Transcript", "TranscriptTurn",
-    "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript", "ensure_sqlite_parent",
-    "entity_types_of", "get_call", "get_call_by_external_id", "get_transcript", "list_calls",
-    "open_database", "save_transcript", "search_turns", "upgrade_database", "utcnow",
+    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "ConsentPolicy",
+    "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "Job", "LegalHold",
+    "PendingBlobDeletion", "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "Transcript",
+    "TranscriptTurn", "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript",
+    "ensure_sqlite_parent", "entity_types_of", "get_call", "get_call_by_external_id",
+    "get_transcript", "list_calls", "open_database", "save_transcript", "search_turns",
+    "upgrade_database", "utcnow",
 ]

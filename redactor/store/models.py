@@ -5,7 +5,7 @@ What is stored, and what is deliberately not:
   HMAC of its E.164 form, see redactor.identity). Raw audio lives encrypted in the blob store;
   the row holds its blob key and sha256.
 - `transcripts` / `transcript_turns`: the REDACTED transcript only. The raw transcript never
-  reaches the database (it lives in the worker's memory, see redactor.pipeline).
+  reaches the database (it lives in the worker's memory, see redactor.service.pipeline).
 - `findings`: what was redacted where (type, turn, offsets), never the value.
 - `api_keys`: a sha256 of each key's secret, never the secret.
 - `audit_events`: append-only, hash-chained (see redactor.audit).
@@ -121,7 +121,7 @@ class Finding(Base):
 class RedactedAudio(Base):
     """The redacted copy of a call's audio (tone or silence over every PII range) in the blob store.
 
-    Written by redactor.audio_redaction.pipeline_step; its blob has its own retention limit.
+    Written by redactor.service.redacted_audio_step; its blob has its own retention limit.
     """
 
     __tablename__ = "redacted_audio"
@@ -195,8 +195,3 @@ class ConsentPolicy(Base):
     allowed_states: Mapped[str] = mapped_column(Text)  # JSON list
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     updated_by_key_id: Mapped[str | None] = mapped_column(String(32))
-
-
-# Tables defined next to the code that owns them register on Base here, so that Base.metadata
-# (Alembic's target) always lists every table. Imported last: they need Base defined above.
-import redactor.retention.tables  # noqa: E402,F401  (retention, holds, privacy requests)

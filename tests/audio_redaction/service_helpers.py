@@ -10,12 +10,12 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
 from redactor.jobs.states import JobState
-from redactor.pipeline import CallPipeline, PipelineContext
+from redactor.service.pipeline import CallPipeline, PipelineContext
+from redactor.service.redacted_audio_step import RedactedAudioStep
 from redactor.store.db import open_database
 from redactor.store.models import Call
 

@@ -9,7 +9,7 @@ import pytest
 from redactor.audio_redaction import decode_pcm
 from redactor.audio_redaction.records import get_redacted_audio
 from redactor.config import Settings
-from redactor.pipeline import CallPipeline
+from redactor.service.pipeline import CallPipeline
 from redactor.store.transcripts import TurnRecord, save_transcript
 
 from .service_helpers import CALLS, add_call, run_step

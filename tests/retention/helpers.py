@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from redactor.audio_redaction.records import save_redacted_audio
-from redactor.retention.tables import PendingBlobDeletion
 from redactor.store.models import Call, RedactedAudio, Transcript
+from redactor.store.retention_tables import PendingBlobDeletion
 from redactor.store.transcripts import FindingRecord, TurnRecord, save_transcript
 
 T0 = datetime(2026, 1, 10, 9, 30, tzinfo=timezone.utc)

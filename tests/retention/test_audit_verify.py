@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from redactor import audit
-from redactor.retention.commands import audit as audit_group
+from redactor.service.retention_commands import audit as audit_group
 
 ACTOR = audit.Actor("privacy_manager", "pmkey0000001")
 

@@ -11,8 +11,8 @@ import time
 
 from click.testing import CliRunner
 
-from redactor.retention.commands import purge as purge_command
 from redactor.retention.purge import purge_expired_artifacts
+from redactor.service.retention_commands import purge as purge_command
 
 from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from redactor.retention.tables import ContractEnd, LegalHold, PendingBlobDeletion, PrivacyRequest
 from redactor.store.models import AuditEvent, Call, Finding, Job, RedactedAudio, Transcript, TranscriptTurn
+from redactor.store.retention_tables import ContractEnd, LegalHold, PendingBlobDeletion, PrivacyRequest
 
 from .helpers import MARKER_TEXT, assert_consistent
 

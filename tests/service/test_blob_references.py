@@ -15,10 +15,10 @@ import time
 import pytest
 
 from redactor import audit
-from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.jobs.states import JobState
-from redactor.pipeline import CallPipeline, PipelineContext
 from redactor.retention import erase, orphans
+from redactor.service.pipeline import CallPipeline, PipelineContext
+from redactor.service.redacted_audio_step import RedactedAudioStep
 from redactor.store.models import Base, Call, RedactedAudio
 from redactor.store.types import utcnow
 

@@ -18,15 +18,15 @@ import pytest
 from sqlalchemy import select
 
 from redactor import audit
-from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.jobs.states import JobCancelledError, JobState
 from redactor.key_material import load_key
-from redactor.pipeline import CallPipeline, PipelineContext
 from redactor.privacy_requests.deletion import erase_caller
 from redactor.retention.consent_changes import change_consent
 from redactor.retention.holds import place_hold
 from redactor.retention.purge import purge_expired_artifacts
+from redactor.service.pipeline import CallPipeline, PipelineContext
+from redactor.service.redacted_audio_step import RedactedAudioStep
 from redactor.store.models import AuditEvent, Call, Job, RedactedAudio, Transcript
 
 from .pipeline_helpers import SAMPLES, sample_with_card_data, script_results

@@ -13,18 +13,18 @@ from sqlalchemy import select
 
 from redactor import audit
 from redactor.audio_redaction import decode_pcm
-from redactor.audio_redaction.pipeline_step import RedactedAudioStep
 from redactor.audio_redaction.records import get_redacted_audio, public_ranges
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.jobs.states import JobCancelledError
-from redactor.pipeline import PipelineContext
+from redactor.service.pipeline import PipelineContext
+from redactor.service.redacted_audio_step import RedactedAudioStep
 from redactor.store.models import AuditEvent, Call
 from redactor.store.transcripts import get_transcript
 
 from service.pipeline_helpers import script_results
 
-from .service_helpers import CALLS, CARD_TYPES, SAMPLES, add_call, claim, make_pipeline, run_step
+from audio_redaction.service_helpers import CALLS, CARD_TYPES, SAMPLES, add_call, claim, make_pipeline, run_step
 
 
 @pytest.fixture()
@@ -152,7 +152,7 @@ class FlakyDeleteBlobStore(EncryptedFileBlobStore):
 
 def test_a_retry_supersedes_and_failed_deletions_wait_for_the_next_purge(service):
     from redactor.retention import erase
-    from redactor.retention.tables import PendingBlobDeletion
+    from redactor.store.retention_tables import PendingBlobDeletion
 
     pipeline, call = service, CALLS["call02"]
     row = add_call(pipeline, call)

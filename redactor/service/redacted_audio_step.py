@@ -36,14 +36,15 @@ from typing import Any
 from redactor import audit
 from redactor.jobs.states import FailureReason
 from redactor.jobs.worker import JobFailure
+from redactor.retention import erase
 from redactor.store.models import Call
 from redactor.store.types import utcnow
 
-from .codec import AudioRedactionError
-from .fill import FILLS
-from .ranges import RedactionRangeError, redaction_ranges
-from .records import get_redacted_audio, ranges_json, save_redacted_audio
-from .render import render_and_scrub
+from redactor.audio_redaction.codec import AudioRedactionError
+from redactor.audio_redaction.fill import FILLS
+from redactor.audio_redaction.ranges import RedactionRangeError, redaction_ranges
+from redactor.audio_redaction.records import get_redacted_audio, ranges_json, save_redacted_audio
+from redactor.audio_redaction.render import render_and_scrub
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +110,6 @@ class RedactedAudioStep:
             _delete_quietly(pipeline.blobs, new_blobs)
             raise
         if superseded:
-            from redactor.retention import erase
-
             erase.finish_blob_deletions(pipeline.db, pipeline.blobs, actor=audit.SYSTEM, keys=superseded)
         context.artifacts["redacted_audio_seconds"] = time.monotonic() - began
         logger.info("job %d: redacted audio with %d range(s), %d scrubbed from the raw audio, %.2f s",
@@ -127,8 +126,6 @@ class RedactedAudioStep:
         are unlinked through retention's pending-deletion records in this same transaction, so
         a crash before their files are deleted leaves them for the next purge, never orphaned.
         """
-        from redactor.retention import erase
-
         superseded: list[str] = []
         now = utcnow()
         with pipeline.db.session() as session:

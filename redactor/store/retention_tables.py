@@ -1,7 +1,7 @@
 """The tables of retention, legal holds, contract ends, pending deletions and privacy requests.
 
-They live on `redactor.store.models.Base` (registered when that module is imported) and are
-created by the Alembic revision `0003_retention`. Nothing here holds personal data: callers
+They live on `redactor.store.models.Base` (registered whenever `redactor.store` is imported, see
+its `__init__`) and are created by the Alembic revision `0003_retention`. Nothing here holds personal data: callers
 appear only as the keyed caller hash (`contract_ends`), free-text fields are short notes the
 privacy manager writes (never copied into the audit log).
 """
