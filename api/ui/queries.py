@@ -60,10 +60,11 @@ def parse_list_form(params, entity_types: tuple[str, ...]) -> ListForm:
         except ValueError:
             invalid.append(name)
             bounds[name] = None
-    # Dates are Japan dates: [from 00:00 JST, to+1 00:00 JST).
+    # Dates are Japan dates: [from 00:00 JST, to+1 00:00 JST); the last representable date has no
+    # next day, and no call can be later, so it sets no upper bound.
     started_from = datetime.combine(bounds["date_from"], time(), JST) if bounds["date_from"] else None
     started_to = (datetime.combine(bounds["date_to"] + timedelta(days=1), time(), JST)
-                  if bounds["date_to"] else None)
+                  if bounds["date_to"] and bounds["date_to"] < date.max else None)
     call_filter = CallFilter(status=status or None, operator_id=operator or None, started_from=started_from,
                              started_to=started_to, entity_type=entity_type or None)
     return ListForm(q=q, status=status, operator=operator, entity_type=entity_type,

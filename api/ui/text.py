@@ -96,4 +96,7 @@ def local_time(moment: datetime | None) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+    try:
+        return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M JST")
+    except OverflowError:  # a deadline saturated at the end of time (redactor.retention.deadlines)
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

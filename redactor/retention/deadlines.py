@@ -15,10 +15,23 @@ from datetime import date, datetime, time, timedelta, timezone
 from redactor.retention.policy import ResolvedRule, RetentionPolicy
 
 JST = timezone(timedelta(hours=9), "JST")  # Japan has no daylight saving time
+# The latest representable moment: a deadline beyond it is "never" in practice, and saturating
+# there keeps every report and purge total (no OverflowError from a far-future call or contract).
+END_OF_TIME = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def later(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, saturating at END_OF_TIME instead of raising OverflowError."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return END_OF_TIME
 
 
 def contract_end_moment(ended_on: date) -> datetime:
     """The moment a contract that ended on `ended_on` stopped: 00:00 JST the next day, in UTC."""
+    if ended_on == date.max:
+        return END_OF_TIME
     return datetime.combine(ended_on + timedelta(days=1), time(0), JST).astimezone(timezone.utc)
 
 
@@ -53,7 +66,7 @@ def deadline(*, rule: ResolvedRule, artifact: str, started_at: datetime, caller_
                        contract_end=contract_end)
     limit = rule.limits[artifact]
     return Deadline(artifact=artifact, limit=limit, count_from=rule.count_from, anchor=anchor,
-                    due_at=None if anchor is None else anchor + limit)
+                    due_at=None if anchor is None else later(anchor, limit))
 
 
 def call_deadlines(policy: RetentionPolicy, call, artifacts: list[str], contract_end: date | None) -> list[Deadline]:

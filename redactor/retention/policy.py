@@ -25,8 +25,8 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator,
-                      model_validator)
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_serializer,
+                      field_validator, model_validator)
 from sqlalchemy.orm import Session
 
 from redactor import audit
@@ -34,6 +34,9 @@ from redactor.store.retention_tables import RetentionPolicyRow
 from redactor.store.single_row import get_single_row, save_single_row
 
 _GROUP_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
+# The longest limit a policy may set. Retention is about deleting: nothing a call center records
+# needs keeping longer than this, and a bound keeps every deadline a representable date.
+MAX_LIMIT = timedelta(days=36525)  # 100 years
 
 
 class Artifact(StrEnum):
@@ -62,9 +65,17 @@ def iso_duration(value: timedelta) -> str:
     return f"P{days}D" + (f"T{time}" if time else "") if days or not time else f"PT{time}"
 
 
-def _positive(value: timedelta | None) -> timedelta | None:
-    if value is not None and value < timedelta(seconds=1):
+def _bounded(value: timedelta | None, info: ValidationInfo) -> timedelta | None:
+    if value is None:
+        return None
+    if value < timedelta(seconds=1):
         raise ValueError("a retention limit must be at least one second, e.g. P30D")
+    if value > MAX_LIMIT:
+        if info.context and info.context.get("stored"):
+            # Saved before limits were bounded: read it as the longest limit allowed instead of
+            # refusing the stored policy (which would leave no policy to purge by or replace).
+            return MAX_LIMIT
+        raise ValueError(f"a retention limit must be at most {iso_duration(MAX_LIMIT)} (100 years)")
     return value
 
 
@@ -77,7 +88,7 @@ class Limits(BaseModel):
     redacted_transcript: timedelta | None = None
     redacted_audio: timedelta | None = None
 
-    _check = field_validator("raw_audio", "redacted_transcript", "redacted_audio")(_positive)
+    _check = field_validator("raw_audio", "redacted_transcript", "redacted_audio")(_bounded)
 
     @field_serializer("raw_audio", "redacted_transcript", "redacted_audio")
     def _iso(self, value: timedelta | None) -> str | None:
@@ -178,7 +189,9 @@ DEFAULT_POLICY = RetentionPolicy()
 def get_policy(session: Session) -> RetentionPolicy:
     """The policy in force (the defaults until one is saved)."""
     row = get_single_row(session, RetentionPolicyRow)
-    return DEFAULT_POLICY if row is None else RetentionPolicy.model_validate_json(row.policy_json)
+    if row is None:
+        return DEFAULT_POLICY
+    return RetentionPolicy.model_validate_json(row.policy_json, context={"stored": True})
 
 
 def parse_policy(document: dict) -> RetentionPolicy:

@@ -173,3 +173,18 @@ def test_privacy_page_reports_a_tampered_audit_chain(manager):
         session.commit()
     page = client.get("/ui/privacy").text
     assert 'data-ok="false"' in page and "seq 2: content does not match its hash" in page
+
+
+def test_privacy_page_and_call_list_survive_the_end_of_time(manager):
+    """A deadline saturated at 9999-12-31 (a 100-year limit on a far-future call) still renders."""
+    from retention.helpers import add_call
+
+    client, _, _ = manager
+    runtime = client.app.state.runtime
+    add_call(runtime, started_at=datetime(9999, 12, 1, tzinfo=timezone.utc))
+    client.put("/v1/retention-policy", headers={"Authorization": "Bearer " + manager[1]["privacy_manager"]},
+               json={"limits": {"raw_audio": "P36525D", "redacted_transcript": "P1D", "redacted_audio": "P1D"}})
+    page = client.get("/ui/privacy")
+    assert page.status_code == 200 and "9999-12-31 23:59 UTC" in report_row(page.text, "raw_audio")
+    listed = client.get("/ui/calls", params={"date_from": "9999-12-01", "date_to": "9999-12-31"})
+    assert listed.status_code == 200 and 'href="/ui/calls/' in listed.text
