@@ -5,8 +5,10 @@ Each event's hash is sha256 over the canonical JSON (sorted keys, no spaces, UTF
 is the previous event's hash (64 zeros for the first). Editing, removing or reordering any
 event breaks the chain from that event on, and `verify_chain` names it.
 
-Events never hold personal data: `details` carries codes, counts, ids and hashes only
-(`record` refuses keys that name personal data and long free text).
+Events never hold personal data: `details` carries codes, counts, ids and hashes only. The
+log cannot be erased, so `record` refuses anything else: keys that name personal data, and
+any string that is not code-shaped (ASCII letters, digits and `_.:+/=@-`, no spaces): free
+text (a note, a caller-supplied consent method) belongs in an erasable record instead.
 
 Appends are serialized: on SQLite the writing session already holds the database's write lock
 (BEGIN IMMEDIATE, see redactor.store.db); on PostgreSQL a transaction-scoped advisory lock.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -30,6 +33,8 @@ from redactor.store.models import AuditEvent
 GENESIS_HASH = "0" * 64
 _PG_AUDIT_LOCK = 0x7265_6461_6374  # any constant; "redact"
 _MAX_DETAIL_TEXT = 200
+# Codes, ids, hashes, ISO 8601 times and durations; nothing a person could write a name in.
+_CODE_SHAPED = re.compile(r"[A-Za-z0-9_.:+/=@-]*")
 # Keys whose values would be personal data; details must use hashes or codes instead.
 FORBIDDEN_DETAIL_KEYS = frozenset(
     {"caller_number", "phone", "phone_number", "name", "address", "text", "transcript", "email"}
@@ -165,9 +170,10 @@ def _check_details(details: dict[str, Any]) -> None:
             for item in value:
                 walk(item, path)
         elif isinstance(value, str):
-            if len(value) > _MAX_DETAIL_TEXT:
-                raise AuditDetailsError(f"audit detail {path.rstrip('.')} is free text over "
-                                        f"{_MAX_DETAIL_TEXT} characters; record codes, not text")
+            if len(value) > _MAX_DETAIL_TEXT or not _CODE_SHAPED.fullmatch(value):
+                raise AuditDetailsError(f"audit detail {path.rstrip('.')} is not a code, id or hash (at most "
+                                        f"{_MAX_DETAIL_TEXT} of A-Z a-z 0-9 _.:+/=@-); keep free text in an "
+                                        "erasable record and audit its id")
         elif value is not None and not isinstance(value, (bool, int, float)):
             raise AuditDetailsError(f"audit detail {path.rstrip('.')} is a {type(value).__name__}; "
                                     "use JSON scalars, lists and objects")

@@ -30,7 +30,9 @@ class IdentityVerification(BaseModel):
 
     method: VerificationMethod
     note: str | None = Field(None, max_length=200,
-                             description="How it was checked, without personal data (e.g. 'callback + DOB match').")
+                             description="How it was checked, without personal data (e.g. 'callback + DOB match'). "
+                                         "Kept with a disclosure until the caller's deletion request erases it; "
+                                         "a deletion request keeps none.")
 
 
 class PrivacyRequestIn(BaseModel):

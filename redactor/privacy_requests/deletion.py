@@ -17,7 +17,7 @@ from datetime import datetime
 
 from redactor import audit
 from redactor.blobstore import BlobStore
-from redactor.privacy_requests.records import RequestType, create_request
+from redactor.privacy_requests.records import RequestType, create_request, forget_notes_of_caller
 from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
@@ -41,15 +41,22 @@ class DeletionResult:
 
 def erase_caller(*, db: Database, blobs: BlobStore, caller_hash: str, verification_method: str,
                  verification_note: str | None, actor: audit.Actor, now: datetime) -> DeletionResult:
-    """Erase everything of the caller hashed as `caller_hash` except calls under a legal hold."""
+    """Erase everything of the caller hashed as `caller_hash` except calls under a legal hold.
+
+    The notes of the caller's earlier requests go too, and this request keeps no note: a note
+    naming how the caller proved who they are would be the one thing of theirs left behind.
+    """
+    del verification_note  # accepted like any request's, deliberately not kept (see above)
     with db.session() as session:
         erase.secure_delete(session)
         calls = calls_of_caller(session=session, caller_hash=caller_hash)
         held = held_call_ids(session)
         kept = [c.id for c in calls if c.id in held]
-        request = create_request(session, type=RequestType.DELETION, verification_method=verification_method,
-                                 verification_note=verification_note, calls_found=len(calls),
-                                 calls_held=len(kept), actor=actor, now=now, status="in_progress")
+        forget_notes_of_caller(session, caller_hash)
+        request = create_request(session, type=RequestType.DELETION, caller_hash=caller_hash,
+                                 verification_method=verification_method, verification_note=None,
+                                 calls_found=len(calls), calls_held=len(kept), actor=actor, now=now,
+                                 status="in_progress")
         keys: list[str] = []
         for call in calls:
             if call.id in held:

@@ -88,7 +88,7 @@ def build_disclosure(*, db: Database, blobs: BlobStore, caller_hash: str, verifi
             _write_bytes(archive, "SHA256SUMS", sums.encode("ascii"))
         digest, size = _file_digest(path)
         with db.session() as session:
-            create_request(session, request_id=request_id, type=RequestType.DISCLOSURE,
+            create_request(session, request_id=request_id, type=RequestType.DISCLOSURE, caller_hash=caller_hash,
                            verification_method=verification_method, verification_note=verification_note,
                            calls_found=len(calls), calls_held=0, actor=actor, now=now, status="completed",
                            package_sha256=digest, package_bytes=size)

@@ -52,8 +52,7 @@ def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, 
         erasing = consent_erases(state, consent.get_allowed_states(session))
         held = erasing and active_hold(session, call_id) is not None
         audit.record(session, type="consent.changed", actor=actor, call_id=call_id, now=now,
-                     details={"old_state": old, "new_state": state, "method": method,
-                              "erases": erasing, "held": held})
+                     details={"old_state": old, "new_state": state, "erases": erasing, "held": held})
         keys: list[str] = []
         erased: list[str] = []
         if erasing and not held:

@@ -74,7 +74,12 @@ class PendingBlobDeletion(Base):
 
 
 class PrivacyRequest(Base):
-    """A disclosure or deletion request: what was asked and done, never who asked."""
+    """A disclosure or deletion request: what was asked and done, never who asked.
+
+    The verification note is free text, so it is erasable: a request with a note keeps the
+    keyed caller hash beside it, and the caller's deletion request clears both (and keeps no
+    note of its own); the rest of the row is codes, counts and ids.
+    """
 
     __tablename__ = "privacy_requests"
 
@@ -83,6 +88,7 @@ class PrivacyRequest(Base):
     status: Mapped[str] = mapped_column(String(16))  # in_progress | completed
     verification_method: Mapped[str] = mapped_column(String(32))
     verification_note: Mapped[str | None] = mapped_column(String(200))
+    caller_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # only beside a note
     calls_found: Mapped[int] = mapped_column(Integer, default=0)
     calls_held: Mapped[int] = mapped_column(Integer, default=0)  # not erased: under a legal hold
     package_sha256: Mapped[str | None] = mapped_column(String(64))  # disclosure ZIP

@@ -45,6 +45,19 @@ def test_consent_change_erases_only_when_permission_is_taken_away(client, auth, 
     assert_consistent(runtime)
 
 
+def test_consent_method_stays_with_the_call_not_in_the_audit_log(client, auth):
+    """The method is caller-supplied free text: the immutable log holds the state codes only."""
+    runtime = client.app.state.runtime
+    call_id = add_call(runtime)
+    response = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"),
+                           json={"state": "notice_given", "method": "口頭 伊藤様 本人確認済"})
+    assert response.status_code == 200, response.text
+    [event] = events(runtime, "consent.changed")
+    assert "伊藤" not in event.details and "method" not in event.details
+    with runtime.db.read_session() as session:
+        assert session.get(Call, call_id).consent_method == "口頭 伊藤様 本人確認済"
+
+
 def test_withdrawal_cancels_a_queued_job(client, auth, sample_calls, call_metadata):
     import json
 

@@ -130,6 +130,29 @@ def test_deletion_leaves_nothing_of_the_caller(client, auth, three_calls, sample
     assert client.get(f"/v1/calls/{other}/audio", headers=auth("privacy_manager")).status_code == 200
 
 
+def test_deletion_erases_the_callers_verification_notes(client, auth, three_calls):
+    """Notes are free text about the caller: a deletion erases them, and keeps none of its own."""
+    runtime = client.app.state.runtime
+    note = "運転免許証で確認 伊藤雅美"
+    for number in (CALLER, OTHER_CALLER):
+        disclosed = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
+                                json={"type": "disclosure", "caller_number": number,
+                                      "identity_verification": {"method": "identity_document", "note": note}})
+        assert disclosed.status_code == 200, disclosed.text
+    deleted = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
+                          json={"type": "deletion", "caller_number": CALLER,
+                                "identity_verification": {"method": "identity_document", "note": note}})
+    assert deleted.status_code == 200, deleted.text
+    listed = client.get("/v1/privacy-requests", headers=auth("privacy_manager")).json()["requests"]
+    assert [r["verification_note"] for r in listed] == [None, note, None]  # newest first; the other caller's stays
+    assert [r["verification_method"] for r in listed] == ["identity_document"] * 3
+    with runtime.db.read_session() as session:
+        assert session.execute(select(func.count()).select_from(PrivacyRequest)
+                               .where(PrivacyRequest.caller_hash.is_not(None))).scalar_one() == 1
+        details = " ".join(session.execute(select(AuditEvent.details)).scalars())
+    assert "伊藤" not in details
+
+
 def test_deletion_keeps_calls_under_a_legal_hold(client, auth, three_calls):
     runtime = client.app.state.runtime
     ids, _ = three_calls

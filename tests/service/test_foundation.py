@@ -61,6 +61,8 @@ def test_audit_chain_names_removed_events(runtime):
     {"caller_number": "09012345678"},
     {"nested": {"text": "伊藤雅美です"}},
     {"note": "x" * 500},
+    {"method": "口頭で同意"},  # free text, however short
+    {"reason": "called back on file"},
     {"when": datetime.now(timezone.utc)},
 ])
 def test_audit_refuses_details_that_could_hold_personal_data(runtime, details):
