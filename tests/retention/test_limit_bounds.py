@@ -9,7 +9,7 @@ import pytest
 
 from redactor.retention.deadlines import END_OF_TIME, contract_end_moment, deadline
 from redactor.retention.policy import MAX_LIMIT, ResolvedRule, get_policy
-from redactor.retention.tables import RetentionPolicyRow
+from redactor.store.retention_tables import RetentionPolicyRow
 from redactor.store.single_row import save_single_row
 
 from .helpers import add_call
