@@ -17,7 +17,7 @@ from presidio_anonymizer.entities import OperatorConfig as PresidioOperator
 from presidio_anonymizer.entities import RecognizerResult as AnonymizerInput
 
 from redactor.pii.config import PiiConfig
-from redactor.pii.entities import NUMERIC_TYPES
+from redactor.pii.entities import ENTITY_SPECS
 from redactor.pii.normalize import normalize
 
 PSEUDONYM_HEX_CHARS = 12
@@ -30,7 +30,7 @@ class PseudonymKeyMissing(ValueError):
 def canonical_value(entity_type: str, value: str) -> str:
     """The form that is hashed: the same number spoken or written gives the same token."""
     text = normalize(value).text
-    if entity_type in NUMERIC_TYPES and entity_type not in ("PASSPORT", "CUSTOMER_ID", "IP_ADDRESS"):
+    if ENTITY_SPECS[entity_type].canonical_digits:
         return "".join(ch for ch in text if ch.isdigit())
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace() and ch not in "・-")
 

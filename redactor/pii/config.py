@@ -1,14 +1,18 @@
-"""pydantic models for redactor/conf/pii.yaml: recognizer switches, call context, operators, allow-list."""
+"""pydantic models for redactor/conf/pii.yaml: recognizer switches, call context, operators, allow-list.
+
+Each call rule validates its own settings (`rules.<name>`, see redactor/pii/rules/); this module
+knows only that they are mappings, so that it imports no rule.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from redactor.pii.entities import ENTITY_TYPES
+from redactor.pii.entities import ENTITY_SPECS, check_types
 from redactor.pii.organisation_words import (BUSINESS_SUFFIXES, DEPARTMENT_WORDS,
                                                ORGANISATION_NER_LABELS)
 from redactor.pii.recognizers import RECOGNIZERS
@@ -36,13 +40,12 @@ class OperatorConfig(_Strict):
 
 class CallContextConfig(_Strict):
     operator_speakers: list[str] = ["operator", "agent", "staff", "オペレーター"]
-    questions: dict[str, list[str]] = Field(default_factory=dict, description="Entity type -> cue words in a question.")
+    questions: dict[str, list[str]] = Field(
+        default_factory=lambda: {t: list(spec.question_cues) for t, spec in ENTITY_SPECS.items() if spec.question_cues},
+        description="Entity type -> cue words in a question; a type given here replaces its cues in entities.py.")
     request_markers: list[str] = ["お願い", "教えて", "お伺い", "伺え", "頂戴", "いただけ", "ください", "ますか", "でしょうか", "？", "?"]
     continuation_markers: list[str] = ["続き", "もう一度", "もう一回", "恐れ入ります"]
     lookback_turns: int = Field(3, ge=1, le=10)
-    boost: float = Field(0.35, ge=0, le=1)
-    fail_closed_min_digits: int = Field(3, ge=1, description="After a number question, runs this long are redacted.")
-    always_redact_min_digits: int = Field(7, ge=4, description="Digit runs this long are redacted anywhere.")
     number_units: list[str] = Field(default_factory=list, description="Words after a number that make it a count or price.")
     unknown_speakers: list[str] = Field(["unknown"], description="Speakers of mono recordings: their questions count too.")
     fuzzy_cues: bool = Field(True, description="Also match question cues on the Sudachi reading (garbled ASR).")
@@ -62,19 +65,12 @@ class CallContextConfig(_Strict):
     @field_validator("questions", "dialogue_followups")
     @classmethod
     def _known_types(cls, value: dict[str, list[str]], info) -> dict[str, list[str]]:
-        _check_types(value)
+        check_types(value)
         if info.field_name == "dialogue_followups":  # here the values are entity types too
-            _check_types({t: None for types in value.values() for t in types})
-        return value
-
-
-class OrganisationNumbersConfig(_Strict):
-    """Phone numbers an operator gives as the organisation's own (not personal, kept for QA)."""
-
-    enabled: bool = True
-    prefixes: list[str] = Field(["0120", "0800", "0570"], description="Toll-free and navigation-dial prefixes.")
-    cues_after: list[str] = Field(["までお問い合わせ", "までお電話", "までご連絡", "までお願い", "でも承", "にお問い合わせ"],
-                                  description="Words right after a number that make it the organisation's.")
+            check_types({t for types in value.values() for t in types})
+            return value
+        defaults = {t: list(spec.question_cues) for t, spec in ENTITY_SPECS.items() if spec.question_cues}
+        return {**defaults, **value}
 
 
 class OrganisationsConfig(_Strict):
@@ -122,11 +118,11 @@ class PiiConfig(_Strict):
     recognizers: dict[str, RecognizerSwitch] = Field(default_factory=dict)
     operators: dict[str, OperatorConfig] = Field(default_factory=lambda: {"default": OperatorConfig()})
     allow_list: list[str] = Field(default_factory=list, description="A site's own names and numbers, kept verbatim.")
-    propagate_names: bool = True
-    organisation_numbers: OrganisationNumbersConfig = OrganisationNumbersConfig()
     call_context: CallContextConfig = CallContextConfig()
     organisations: OrganisationsConfig = OrganisationsConfig()
     nlp: NlpConfig = NlpConfig()
+    rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Rule name -> its settings (validated by the rule; see redactor/pii/rules).")
 
     @field_validator("recognizers")
     @classmethod
@@ -139,23 +135,18 @@ class PiiConfig(_Strict):
     @field_validator("operators")
     @classmethod
     def _known_operator_keys(cls, value: dict[str, OperatorConfig]) -> dict[str, OperatorConfig]:
-        _check_types({k: v for k, v in value.items() if k != "default"})
+        check_types({k for k in value if k != "default"})
         return value
 
     def operator_for(self, entity_type: str) -> OperatorConfig:
-        """The operator configured for an entity type, else the default one."""
-        return self.operators.get(entity_type) or self.operators.get("default") or OperatorConfig()
+        """The operator configured for an entity type, else the configured default, else the type's own."""
+        return (self.operators.get(entity_type) or self.operators.get("default")
+                or OperatorConfig(type=ENTITY_SPECS[entity_type].operator))
 
     def enabled_recognizers(self) -> dict[str, RecognizerSwitch]:
         """Every registered recognizer with its switch (absent from the file: enabled)."""
         return {name: self.recognizers.get(name, RecognizerSwitch()) for name in RECOGNIZERS
                 if self.recognizers.get(name, RecognizerSwitch()).enabled}
-
-
-def _check_types(mapping: dict) -> None:
-    unknown = sorted(set(mapping) - set(ENTITY_TYPES))
-    if unknown:
-        raise ValueError(f"unknown entity type(s) {unknown}; valid types: {list(ENTITY_TYPES)}")
 
 
 def load_config(path: Path | str | None = None) -> PiiConfig:

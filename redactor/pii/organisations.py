@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from redactor.pii.config import OrganisationsConfig
 from redactor.pii.operator_intro import NOT_STAFF_WORDS, OperatorIntroFinder
 from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+from redactor.pii.spans import Span
 
-Span = tuple[str, int, int, float]  # (type, start, end, score) in a normalized turn
 TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there
 
 _ORG_CHARS = r"[^\s、。，,.！？!?「」『』（）()]"
@@ -48,6 +48,7 @@ class CallOrganisations:
     stems: set[str] = field(default_factory=set)   # ハルカ of ハルカ電力: not a person unless a cue says so
     staff: list[tuple[int, int, int]] = field(default_factory=list)  # (turn, start, end): 「<ORG>の<NAME>です」
     names_said: dict[str, set[tuple[int, int]]] = field(default_factory=dict)  # turn text -> its staff spans
+    ner_spans: list[list[tuple[int, int]]] = field(default_factory=list)  # per turn: GiNZA organisation entities
 
     def keep_spans(self, line: str, spans: list[Span], ner_orgs: list[tuple[int, int]],
                    answering_name: bool) -> list[Span]:
@@ -72,7 +73,7 @@ class CallOrganisations:
                     rest = _outside(firm, start, end, line)
                     if rest is None:
                         continue
-                    span = (etype, rest[0], rest[1], score)  # 「ミナトテレコム佐々木」: keep the person
+                    span = Span(etype, rest[0], rest[1], score)  # 「ミナトテレコム佐々木」: keep the person
                     start, end = rest
                 explained = _overlaps(soft, start, end) or self._in_organisation_entity(line, start, end, ner_orgs)
                 if explained and not (answering_name or self.person_cue(line, start, end)):
@@ -140,9 +141,12 @@ class OrganisationFinder:
             r"|(?:です|でございます)。\s*(?P<role2>担当|オペレーター)の?\s*)"
             r"(?P<staff>[^\s、。]{1,8}?)(?:です|でございます|が承|がお受け|が担当|と申します)")
 
-    def for_call(self, lines: list[str], operators: list[bool], tags_of: TagsOf) -> CallOrganisations:
-        """The organisations named in a call's operator turns (the first one's start is a greeting too)."""
-        found = CallOrganisations(self.conf)
+    def for_call(self, lines: list[str], operators: list[bool], tags_of: TagsOf,
+                 ner_spans: list[list[tuple[int, int]]] | None = None) -> CallOrganisations:
+        """The organisations named in a call's operator turns (the first one's start is a greeting too).
+
+        `ner_spans`: GiNZA's organisation/product entities per turn (none without NER)."""
+        found = CallOrganisations(self.conf, ner_spans=ner_spans or [[] for _ in lines])
         if not self.conf.enabled:
             return found
         first_operator = next((i for i, op in enumerate(operators) if op), None)

@@ -31,7 +31,7 @@ def redacted_types(call_redactor, text: str, speaker: str = "caller", before=())
 def last_turn_context(turns, conf):
     """Normalize `turns` ((speaker, text) pairs), plan their call context; the last turn's normalized
     text and its TurnContext."""
-    from redactor.pii.call_context import plan_turn_contexts
+    from redactor.pii.dialogue import plan_turn_contexts
 
     speakers = [s for s, _ in turns]
     texts = [normalize(t).text for _, t in turns]

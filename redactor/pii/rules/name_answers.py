@@ -3,7 +3,7 @@
 Speech recognition mishears a surname into ordinary words: 「伊藤まさみです」 comes back as
 「糸をまさみです」, and the name recognizers then find only 「まさみ」 while 「糸を」 (the caller's
 surname, as heard) survives. In a caller's answer turn right after a name question (お名前, 氏名,
-フルネーム, 名義; garbled cues matched on readings, see call_context.py), the answer clause is
+フルネーム, 名義; garbled cues matched on readings, see questions.py), the answer clause is
 the name whatever its characters:
 
 - start: after fillers (はい、えーと、あ), apologies (すみません), a pronoun (私は、わたくし) and a
@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 
-from redactor.pii.call_context import TurnContext
+from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+from redactor.pii.rules.base import CallRule
+from redactor.pii.spans import SpanSet
 
 MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
 MAX_CLAUSES = 4   # clauses looked at before giving up (fillers and acknowledgements first)
@@ -57,6 +59,17 @@ _NOT_A_NAME_ENDINGS = ("ない", "たい", "った", "んだ", "ので", "けど
                        "ました", "でした", "だった", "ですか", "なん", "ないん", "るん", "たん")
 _QUESTION_KANJI = ("何", "誰", "どなた", "どちら", "どっち")
 _QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "どう"}  # whole clauses only: いつき, なんば
+
+
+class NameAnswers(CallRule):
+    NAME = "name_answers"
+
+    def apply(self, call: CallView, spans: SpanSet) -> None:
+        if not self.config.enabled:
+            return
+        for turn in call.turns:
+            for start, end in name_answer_spans(turn.text, turn.context):
+                spans.add_uncovered(turn.index, "PERSON", start, end)
 
 
 def name_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:

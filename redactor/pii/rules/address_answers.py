@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import re
 
-from redactor.pii.call_context import TurnContext
+from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.recognizers.address_shapes import (ANSWER_BLOCK, GARBLED_MIDDLE_MAX, GENERAL_TALK, MARKER,
                                                       SENTENCE_ENDS, room_end)
 from redactor.pii.recognizers.ja_address_recognizer import BUILDING_WORDS, JaAddressRecognizer
+from redactor.pii.rules.base import CallRule
+from redactor.pii.spans import SpanSet
 
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_ENDS)}]+")
 _FILLER = re.compile(r"[\s、,ー・]*(?:はい|ええ|えーと|えっと|えと|えー|あのー|あの|うーん|うん|そうですね|まあ|んー|あっ|あ|え)"
@@ -42,6 +44,17 @@ _TRAIL = re.compile(r"[\s、,・の\-]+$")
 _DIGIT = re.compile(r"\d")
 _BUILDING = re.compile(BUILDING_WORDS)
 _SCANNER = JaAddressRecognizer()
+
+
+class AddressAnswers(CallRule):
+    NAME = "address_answers"
+
+    def apply(self, call: CallView, spans: SpanSet) -> None:
+        if not self.config.enabled:
+            return
+        for turn in call.turns:
+            for start, end in address_answer_spans(turn.text, turn.context):
+                spans.add_uncovered(turn.index, "ADDRESS", start, end)
 
 
 def address_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:

@@ -1,5 +1,10 @@
 """A name said once is a name everywhere in the call: 「長谷川千尋」 in turn 3 makes 「長谷川様」,
 「チヒロ」 and the reading 「はせがわ」 in other turns names too.
+
+Runs after the rules that add and drop names, so it spreads the call's final names. Where a
+recurrence is an organisation word (the stem of the call's organisation, a GiNZA organisation)
+it is not spread there: the organisation evidence judges each new occurrence as it judged the
+names already found.
 """
 
 from __future__ import annotations
@@ -8,8 +13,38 @@ import re
 
 import jaconv
 
+from redactor.pii.dialogue import CallView
+from redactor.pii.rules.base import CallRule
+from redactor.pii.rules.organisation_names import OrganisationNames
+from redactor.pii.spans import Span, SpanSet
+
 _KANJI = re.compile(r"[\u4e00-\u9fff々ヶ]")
 _CUES_AFTER_SINGLE = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "です", "でございます", "が承", "って")
+
+
+class NamePropagation(CallRule):
+    NAME = "name_propagation"
+
+    def apply(self, call: CallView, spans: SpanSet) -> None:
+        if not self.config.enabled:
+            return
+        terms: set[str] = set()
+        for turn in call.turns:
+            for span in spans.findings(turn.index):
+                if span.type == "PERSON":
+                    tokens = call.tokens(turn.index, span.start, span.end)
+                    terms |= name_terms(turn.text[span.start:span.end], tokens)
+        for term in sorted(terms, key=len, reverse=True):
+            if term not in call.text:
+                continue
+            for turn in call.turns:
+                if term not in turn.text:
+                    continue
+                found = [Span("PERSON", s, e, spans.threshold) for s, e in find_occurrences(turn.text, term)]
+                if call.organisations is not None:
+                    found = OrganisationNames.keep(call, turn, found)
+                for span in found:
+                    spans.add_uncovered(turn.index, span.type, span.start, span.end)
 
 
 def name_terms(value: str, tokens) -> set[str]:

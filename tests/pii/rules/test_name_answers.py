@@ -2,11 +2,11 @@
 
 import pytest
 
-from redactor.pii.call_context import asks_for_name
+from redactor.pii.questions import asks_for_name
 from redactor.pii.config import load_config
-from redactor.pii.name_answer import name_answer_spans
+from redactor.pii.rules.name_answers import name_answer_spans
 
-from .helpers import assert_gone_kept, last_turn_context, redact_pairs
+from ..helpers import assert_gone_kept, last_turn_context, redact_pairs
 
 CONF = load_config().call_context
 ASK = ("operator", "ご本人確認のため、お名前と生年月日をお願いいたします。")

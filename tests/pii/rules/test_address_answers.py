@@ -2,10 +2,10 @@
 
 import pytest
 
-from redactor.pii.address_answer import address_answer_spans
+from redactor.pii.rules.address_answers import address_answer_spans
 from redactor.pii.config import load_config
 
-from .helpers import last_turn_context
+from ..helpers import last_turn_context
 
 CONF = load_config().call_context
 ASK = ("operator", "ご住所をお願いします。")

@@ -1,0 +1,44 @@
+"""Digit runs in a turn, as the dialogue planner and the number rules see them.
+
+Inside a number answer, digit groups separated by a few garbled characters (080、午後1 2位、903 4,
+where 午後 was 「ごご」 = 55) are one run (`bridge`), unless a unit or a sentence end comes between.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redactor.pii.config import CallContextConfig
+from redactor.pii.recognizers.base import SEP
+
+_DIGIT_RUN = re.compile(rf"(?<![\d.])\d+(?:{SEP}\d+)*")
+_SENTENCE_END = set("。．.!?！？\n")
+
+
+def digit_runs(text: str, conf: CallContextConfig, bridge: bool, lo: int = 0) -> list[tuple[int, int]]:
+    """Digit runs from `lo` on; with `bridge`, groups a few garbled characters apart are one run."""
+    runs: list[list[int]] = []
+    for match in _DIGIT_RUN.finditer(text, lo):
+        start, end = match.span()
+        if bridge and runs and _bridgeable(text, runs[-1][1], start, conf):
+            runs[-1][1] = end
+        else:
+            runs.append([start, end])
+    return [(s, e) for s, e in runs]
+
+
+def longest_digit_count(text: str, conf: CallContextConfig) -> int:
+    """Digits in the longest (bridged) run of a turn."""
+    return max((sum(ch.isdigit() for ch in text[s:e]) for s, e in digit_runs(text, conf, bridge=True)), default=0)
+
+
+def followed_by_unit(text: str, end: int, conf: CallContextConfig) -> bool:
+    """A count, price or time unit follows the digits (3回, 1,100円, 2週間)."""
+    rest = text[end:end + 6].lstrip()
+    return rest.startswith(tuple(conf.number_units)) if conf.number_units else False
+
+
+def _bridgeable(text: str, gap_start: int, gap_end: int, conf: CallContextConfig) -> bool:
+    gap = text[gap_start:gap_end]
+    return (len(gap.strip()) <= conf.bridge_max_chars and not any(ch in _SENTENCE_END for ch in gap)
+            and not followed_by_unit(text, gap_start, conf))
