@@ -50,6 +50,12 @@ def parse_metadata(raw: bytes) -> CallMetadata:
     except json.JSONDecodeError as error:
         raise ApiError(422, "metadata_invalid", f"metadata is not valid JSON ({error.msg} at line "
                        f"{error.lineno} column {error.colno})") from None
+    except RecursionError:
+        raise ApiError(422, "metadata_invalid", "metadata is nested too deeply; send the documented "
+                       "flat object") from None
+    except ValueError:  # e.g. an integer of more digits than Python converts (sys.get_int_max_str_digits)
+        raise ApiError(422, "metadata_invalid", "metadata holds a number too long to read; send the "
+                       "documented fields") from None
     try:
         return CallMetadata.model_validate(document)
     except ValidationError as error:

@@ -19,6 +19,7 @@ from api.ui.web import UiUserDep, render, url_with
 from redactor.audio_redaction.records import get_redacted_audio, stored_ranges
 from redactor.retention.holds import active_hold
 from redactor.store.calls import CursorError, get_call, list_calls
+from redactor.store.search import SearchQueryError
 from redactor.store.transcripts import entity_type_counts
 from redactor.store.transcripts import get_transcript
 
@@ -38,15 +39,19 @@ def call_list(
     """Calls newest first with filters, or, with `q`, the turns containing it (highlighted)."""
     form = queries.parse_list_form(request.query_params, ENTITY_TYPES)
     invalid = list(form.invalid)
-    hits, calls, next_url = [], [], None
+    hits, calls, next_url, types = [], [], None, {}
     with runtime.db.read_session() as session:
         operators = queries.operator_ids(session)
         if form.q and user.can_search:
-            page = queries.search_page(session, form.q, form.call_filter, offset=offset)
-            hits = page.hits
-            if page.next_offset is not None:
-                next_url = url_with(request, offset=page.next_offset, cursor=None)
-            types = entity_type_counts(session=session, call_ids=list({call.id for _, call in hits}))
+            try:
+                page = queries.search_page(session, form.q, form.call_filter, offset=offset)
+            except SearchQueryError:
+                invalid.append("q")
+            else:
+                hits = page.hits
+                if page.next_offset is not None:
+                    next_url = url_with(request, offset=page.next_offset, cursor=None)
+                types = entity_type_counts(session=session, call_ids=list({call.id for _, call in hits}))
         else:
             try:
                 call_page = list_calls(session=session, filters=form.call_filter, limit=queries.PAGE_SIZE,
@@ -63,7 +68,7 @@ def call_list(
         "form": form, "invalid": invalid, "operators": operators, "statuses": queries.STATUSES,
         "calls": calls, "hits": hits, "types": types, "next_url": next_url, "first_url": first_url,
         "searching": bool(form.q and user.can_search),
-    }, user=user)
+    }, user=user, status_code=422 if "q" in invalid else 200)
 
 
 @router.get("/ui/calls/{call_id}")

@@ -80,6 +80,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         started, call_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(started), str(call_id)
-    except (ValueError, TypeError, binascii.Error):
+        after = datetime.fromisoformat(started)
+    except (ValueError, TypeError, RecursionError, binascii.Error):
         raise CursorError("cursor is not one this service returned; pass next_cursor unchanged") from None
+    if after.tzinfo is None:  # the cursors we hand out always carry the zone of started_at
+        raise CursorError("cursor is not one this service returned (its time has no zone); "
+                          "pass next_cursor unchanged")
+    return after, str(call_id)

@@ -19,6 +19,12 @@ from redactor.store.models import TranscriptTurn
 MIN_TRIGRAM_CHARS = 3
 
 
+class SearchQueryError(ValueError):
+    """A query that no turn can contain and the index cannot take (a NUL character)."""
+
+    code = "query_invalid"
+
+
 @dataclass(frozen=True)
 class SearchHit:
     call_id: str
@@ -52,6 +58,8 @@ def search_turns(session: Session, query: str, *, limit: int = 50, offset: int =
     query = query.strip()
     if not query:
         return []
+    if "\x00" in query:  # FTS5 ends a string at NUL and fails; no transcript holds one anyway
+        raise SearchQueryError("the search text contains a NUL character; search for printable text")
     if _uses_fts(session) and len(query) >= MIN_TRIGRAM_CHARS:
         phrase = '"' + query.replace('"', '""') + '"'
         matching = (text("SELECT rowid FROM transcript_fts WHERE transcript_fts MATCH :q")
