@@ -47,7 +47,7 @@ def read_audit_events(
     session: ReadSessionDep,
     type: Annotated[str | None, Query(max_length=64, description="Only events of this type.")] = None,
     call_id: Annotated[str | None, Query(max_length=36)] = None,
-    after_seq: Annotated[int, Query(ge=0, description="next_after_seq of the previous page.")] = 0,
+    after_seq: Annotated[int, Query(ge=0, le=2**63 - 1, description="next_after_seq of the previous page.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ):
     """Events oldest first (by seq), filtered; each with its hash and the previous event's hash."""

@@ -30,6 +30,12 @@ def test_a_cursor_without_a_time_zone_is_refused(client, auth):
     assert good.status_code == 200, good.text
 
 
+def test_a_sequence_number_past_the_database_integer_is_refused(client, auth):
+    """Found by tests/api/test_schemathesis.py: SQLite cannot bind an integer over 2**63 - 1."""
+    response = client.get("/v1/audit-events", params={"after_seq": 2**70}, headers=auth("privacy_manager"))
+    _assert_error(response, 422, "request_invalid")
+
+
 def test_the_call_list_page_survives_a_nul_and_a_zoneless_cursor(client, api_keys):
     client.follow_redirects = True
     sign_in(client, api_keys["qa"])
