@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default: SQLite (WAL) at <data_dir>/redactor.db."
     )
+    blob_store_url: str | None = Field(
+        None, description="Where encrypted audio is kept: s3://BUCKET/PREFIX/ for an S3-compatible bucket "
+                          "(credentials and endpoint from the standard AWS_* settings); default: <data_dir>/blobs."
+    )
 
     # --- PII detection and anonymization -----------------------------------------------
     pii_config: Path | None = Field(

@@ -69,6 +69,19 @@ def auth(api_keys) -> Callable[[str], dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
+def s3_server() -> Iterator[dict[str, str]]:
+    """A SeaweedFS S3 server for this test session (scripts/s3-server): the AWS_* settings that
+    reach it, and REDACTOR_BLOB_STORE_URL naming its bucket."""
+    from servers import ServerUnavailable, script_server
+
+    try:
+        with script_server("s3-server") as settings:
+            yield settings
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
 def sample_calls() -> list[dict]:
     """The committed sample calls (sample_audio/calls.json): file, channels, turns, spoken PII."""
     path = SAMPLE_DIR / "calls.json"

@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from redactor import audit
-from redactor.blobstore import EncryptedFileBlobStore
+from redactor.blobstore import open_blob_store
 from redactor.config import Settings
 from redactor.identity import CallerHasher
 from redactor.jobs.queue import SqlJobQueue
@@ -38,8 +38,8 @@ class ServiceRuntime:
         self.settings = settings
         self.db = db
         data_dir = Path(settings.data_dir)
-        self.blobs = EncryptedFileBlobStore(data_dir / "blobs",
-                                            load_key(data_dir, "audio", settings.audio_key))
+        self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir,
+                                     key=load_key(data_dir, "audio", settings.audio_key))
         self.caller_hasher = CallerHasher(load_key(data_dir, "caller", settings.caller_hash_key))
         self.incoming_dir = data_dir / "incoming"  # uploads being received (plaintext, 0600)
         self.work_dir = data_dir / "work"  # audio decrypted for the job being processed (0600)

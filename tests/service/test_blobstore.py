@@ -1,15 +1,21 @@
-"""EncryptedFileBlobStore: round trips, and every kind of tampering is detected."""
+"""Blob stores: round trips, and every kind of tampering is detected, for both backends: local
+files and S3 (a real SeaweedFS server, scripts/s3-server). Backend-only behaviour follows."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import stat
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from redactor.blobstore import (MAGIC, NONCE_BYTES, TAG_BYTES, BlobIntegrityError, BlobNotFoundError,
-                                EncryptedFileBlobStore)
+                                EncryptedFileBlobStore, open_blob_store)
 
 KEY = bytes(range(32))
 CHUNK = 1024
@@ -17,9 +23,48 @@ HEADER_BYTES = len(MAGIC) + 4
 RECORD = NONCE_BYTES + CHUNK + TAG_BYTES
 
 
+@dataclass
+class Backend:
+    """A store plus raw access to what it keeps, to tamper with it as an attacker with the disk or
+    the bucket would."""
+
+    store: object
+    read_raw: Callable[[str], bytes]
+    write_raw: Callable[[str, bytes], None]
+    other_key: Callable[[bytes], object]  # the same place, another audio key
+
+
+def local_backend(tmp_path) -> Backend:
+    store = EncryptedFileBlobStore(tmp_path / "blobs", KEY, chunk_size=CHUNK)
+    return Backend(store, lambda key: store.path_of(key).read_bytes(),
+                   lambda key, data: store.path_of(key).write_bytes(data),
+                   lambda key: EncryptedFileBlobStore(tmp_path / "blobs", key, chunk_size=CHUNK))
+
+
+def s3_backend(s3_server) -> Backend:
+    from servers import environment
+
+    from redactor.blobstore.s3 import S3BlobStore
+
+    with environment(s3_server):
+        url = f"{s3_server['REDACTOR_BLOB_STORE_URL']}{uuid.uuid4().hex}/"  # a fresh prefix per test
+        store = S3BlobStore.from_url(url, KEY, chunk_size=CHUNK)
+    client, bucket = store.client, store.bucket
+    return Backend(store, lambda key: client.get_object(Bucket=bucket, Key=store.object_key(key))["Body"].read(),
+                   lambda key, data: client.put_object(Bucket=bucket, Key=store.object_key(key), Body=data),
+                   lambda key: S3BlobStore(client, bucket, store.prefix, key, chunk_size=CHUNK))
+
+
+@pytest.fixture(params=["local", "s3"])
+def backend(request, tmp_path) -> Backend:
+    if request.param == "local":
+        return local_backend(tmp_path)
+    return s3_backend(request.getfixturevalue("s3_server"))
+
+
 @pytest.fixture
-def store(tmp_path):
-    return EncryptedFileBlobStore(tmp_path / "blobs", KEY, chunk_size=CHUNK)
+def store(backend):
+    return backend.store
 
 
 @pytest.mark.parametrize("size", [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17])
@@ -31,20 +76,15 @@ def test_round_trip(store, tmp_path, size):
     out = tmp_path / "out"
     assert store.read_to(ref.key, out).sha256 == ref.sha256
     assert out.read_bytes() == payload
-    assert stat.S_IMODE(store.path_of(ref.key).stat().st_mode) == 0o600
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
-def test_plaintext_never_on_disk(store):
+def test_plaintext_never_stored(backend):
     payload = b"090-3821-4467 " * 500
-    ref = store.put(io.BytesIO(payload))
-    stored = store.path_of(ref.key).read_bytes()
+    ref = backend.store.put(io.BytesIO(payload))
+    stored = backend.read_raw(ref.key)
     assert b"090-3821-4467" not in stored
     assert len(stored) == HEADER_BYTES + 7 * (NONCE_BYTES + TAG_BYTES) + len(payload)
-
-
-def _tamper(path, mutate):
-    data = bytearray(path.read_bytes())
-    path.write_bytes(bytes(mutate(data)))
 
 
 def _swap_first_two_chunks(data):
@@ -67,45 +107,44 @@ TAMPERING = [
 
 
 @pytest.mark.parametrize("name,mutate", TAMPERING, ids=[t[0] for t in TAMPERING])
-def test_tampering_is_detected(store, name, mutate):
-    ref = store.put(io.BytesIO(os.urandom(3 * CHUNK + 100)))
-    _tamper(store.path_of(ref.key), mutate)
+def test_tampering_is_detected(backend, name, mutate):
+    ref = backend.store.put(io.BytesIO(os.urandom(3 * CHUNK + 100)))
+    backend.write_raw(ref.key, bytes(mutate(backend.read_raw(ref.key))))
     with pytest.raises(BlobIntegrityError):
-        store.verify(ref.key)
+        backend.store.verify(ref.key)
 
 
-def test_blob_moved_to_another_key_is_detected(store):
-    first = store.put(io.BytesIO(b"a" * 100))
-    second = store.put(io.BytesIO(b"b" * 100))
-    store.path_of(second.key).write_bytes(store.path_of(first.key).read_bytes())
+def test_blob_moved_to_another_key_is_detected(backend):
+    first = backend.store.put(io.BytesIO(b"a" * 100))
+    second = backend.store.put(io.BytesIO(b"b" * 100))
+    backend.write_raw(second.key, backend.read_raw(first.key))
     with pytest.raises(BlobIntegrityError):
-        store.verify(second.key)
+        backend.store.verify(second.key)
 
 
-def test_wrong_key_is_detected(store, tmp_path):
-    ref = store.put(io.BytesIO(b"audio"))
-    other = EncryptedFileBlobStore(tmp_path / "blobs", bytes(32), chunk_size=CHUNK)
+def test_wrong_key_is_detected(backend):
+    ref = backend.store.put(io.BytesIO(b"audio"))
     with pytest.raises(BlobIntegrityError):
-        other.verify(ref.key)
+        backend.other_key(bytes(32)).verify(ref.key)
 
 
 @pytest.mark.parametrize("key", ["../../etc/passwd", "", "ABC", "0" * 31, "0" * 32 + "/x"])
-def test_keys_cannot_escape_the_root(store, key):
-    with pytest.raises(BlobNotFoundError):
-        store.path_of(key)
+def test_keys_name_nothing_but_blobs(store, key):
     assert not store.exists(key)
+    with pytest.raises(BlobNotFoundError):
+        list(store.iter_chunks(key))
+    with pytest.raises(BlobNotFoundError):
+        store.delete(key)
 
 
-def test_delete_is_idempotent_and_temp_files_are_swept(store):
+def test_delete_is_idempotent(store):
     ref = store.put(io.BytesIO(b"x"))
     assert store.exists(ref.key) and list(store.keys()) == [ref.key]
+    assert store.modified_at(ref.key) == pytest.approx(datetime.now(timezone.utc).timestamp(), abs=60)
     assert store.delete(ref.key) and not store.delete(ref.key)
+    assert not store.exists(ref.key) and list(store.keys()) == [] and store.modified_at(ref.key) is None
     with pytest.raises(BlobNotFoundError):
         list(store.iter_chunks(ref.key))
-    leftover = store.root / "ab" / ("ab" + "0" * 30 + ".1234.tmp")
-    leftover.parent.mkdir(parents=True, exist_ok=True)
-    leftover.write_bytes(b"partial")
-    assert store.sweep_temp_files() == 1 and not leftover.exists()
 
 
 def test_failed_write_leaves_nothing(store):
@@ -118,4 +157,91 @@ def test_failed_write_leaves_nothing(store):
 
     with pytest.raises(OSError):
         store.put(Broken())
-    assert list(store.root.rglob("*.tmp")) == [] and list(store.keys()) == []
+    assert list(store.keys()) == []
+
+
+# --- local files only -----------------------------------------------------------------------
+def test_local_blob_files_are_private(tmp_path):
+    store = local_backend(tmp_path).store
+    ref = store.put(io.BytesIO(b"audio"))
+    assert stat.S_IMODE(store.path_of(ref.key).stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("key", ["../../etc/passwd", "0" * 32 + "/x"])
+def test_local_paths_cannot_escape_the_root(tmp_path, key):
+    with pytest.raises(BlobNotFoundError):
+        local_backend(tmp_path).store.path_of(key)
+
+
+def test_local_temp_files_are_swept(tmp_path):
+    store = local_backend(tmp_path).store
+    leftover = store.root / "ab" / ("ab" + "0" * 30 + ".1234.tmp")
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"partial")
+    assert store.sweep_temp_files() == 1 and not leftover.exists()
+
+
+# --- S3 only --------------------------------------------------------------------------------
+def test_s3_objects_are_named_by_random_keys_only(s3_server):
+    store = s3_backend(s3_server).store
+    ref = store.put(io.BytesIO(b"audio"))
+    listed = store.client.list_objects_v2(Bucket=store.bucket, Prefix=store.prefix)["Contents"]
+    assert [item["Key"] for item in listed] == [f"{store.prefix}{ref.key[:2]}/{ref.key}"]
+
+
+def test_s3_multipart_upload_round_trip(s3_server, tmp_path):
+    """Past the multipart threshold the sealed stream is uploaded in parts, never whole in memory."""
+    store = s3_backend(s3_server).store
+    payload = os.urandom(9 * 1024 * 1024 + 5)
+    ref = store.put(io.BytesIO(payload))
+    assert store.read_to(ref.key, tmp_path / "out").sha256 == ref.sha256 == hashlib.sha256(payload).hexdigest()
+
+
+def test_s3_stale_multipart_uploads_are_aborted(s3_server):
+    store = s3_backend(s3_server).store
+    upload = store.client.create_multipart_upload(Bucket=store.bucket, Key=f"{store.prefix}ab/{'ab' * 16}")
+    assert store.sweep_temp_files() == 0  # an upload in progress (another node's) is left alone
+    later = (datetime.now(timezone.utc) + timedelta(days=2)).timestamp()
+    assert store.sweep_temp_files(now=later) == 1
+    uploads = store.client.list_multipart_uploads(Bucket=store.bucket, Prefix=store.prefix).get("Uploads", [])
+    assert upload["UploadId"] not in [u["UploadId"] for u in uploads]
+
+
+def test_s3_store_opens_from_settings_after_checking_the_bucket(s3_server):
+    from servers import environment
+
+    with environment(s3_server):
+        store = open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, key=KEY)
+    assert (store.bucket, store.prefix) == ("redactor", "blobs/")
+    assert b"".join(store.iter_chunks(store.put(io.BytesIO(b"audio")).key)) == b"audio"
+
+
+def test_s3_versioned_bucket_is_refused(s3_server):
+    from servers import environment
+
+    from redactor.blobstore.s3 import BlobStoreSetupError
+
+    store = s3_backend(s3_server).store
+    bucket = f"versioned-{uuid.uuid4().hex[:12]}"
+    store.client.create_bucket(Bucket=bucket)
+    store.client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    with environment(s3_server), pytest.raises(BlobStoreSetupError, match="versioning enabled"):
+        open_blob_store(f"s3://{bucket}/", data_dir=None, key=KEY)
+
+
+@pytest.mark.parametrize("url", ["s3:/bucket", "http://bucket/x", "s3://", "s3://bucket/x?region=y"])
+def test_s3_bad_urls_are_refused_with_the_expected_form(url):
+    from redactor.blobstore.s3 import BlobStoreSetupError
+
+    with pytest.raises(BlobStoreSetupError, match="s3://BUCKET"):
+        open_blob_store(url, data_dir=None, key=KEY)
+
+
+def test_s3_wrong_credentials_are_refused(s3_server):
+    from servers import environment
+
+    from redactor.blobstore.s3 import BlobStoreSetupError
+
+    with environment({**s3_server, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}), \
+            pytest.raises(BlobStoreSetupError, match="credentials"):
+        open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, key=KEY)

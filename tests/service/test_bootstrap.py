@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-PACKAGES = ["chromium", "fonts-ipafont-gothic", "open-jtalk-mecab-naist-jdic"]
+PACKAGES = ["chromium", "fonts-ipafont-gothic", "open-jtalk-mecab-naist-jdic", "postgresql-15"]
 
 SHIMS = {
     # installed packages come from $INSTALLED (space-separated)
@@ -47,8 +47,8 @@ def run(shims, tmp_path, installed, uid="0"):
 
 @pytest.mark.parametrize("installed,expected_install", [
     ([], PACKAGES),
-    (["chromium", "fonts-ipafont-gothic"], ["open-jtalk-mecab-naist-jdic"]),
-    (["open-jtalk-mecab-naist-jdic"], ["chromium", "fonts-ipafont-gothic"]),
+    (["chromium", "fonts-ipafont-gothic", "postgresql-15"], ["open-jtalk-mecab-naist-jdic"]),
+    (["open-jtalk-mecab-naist-jdic"], ["chromium", "fonts-ipafont-gothic", "postgresql-15"]),
     (PACKAGES, None),
 ])
 def test_one_apt_get_install_of_what_is_missing(shims, tmp_path, installed, expected_install):
@@ -65,7 +65,7 @@ def test_one_apt_get_install_of_what_is_missing(shims, tmp_path, installed, expe
 def test_without_root_nothing_is_installed_and_the_missing_packages_are_named(shims, tmp_path):
     calls, stderr = run(shims, tmp_path, ["chromium"], uid="1000")
     assert calls == []
-    assert "fonts-ipafont-gothic open-jtalk-mecab-naist-jdic" in stderr
+    assert "fonts-ipafont-gothic open-jtalk-mecab-naist-jdic postgresql-15" in stderr
 
 
 def test_bootstrap_test_runs_it():

