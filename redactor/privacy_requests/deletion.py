@@ -11,7 +11,6 @@ record. A crash part-way is finished by the next purge (redactor.retention.erase
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,6 @@ from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
 from redactor.store.retention_tables import ContractEnd, PrivacyRequest
 
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,10 +71,7 @@ def erase_caller(*, db: Database, blobs: BlobStore, caller_hash: str, verificati
         request_id = request.id
         erase.complete_deletion_requests(session, actor=actor, now=now)  # when there are no files
         session.commit()
-    erase.finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
-    if not erase.scrub_database(db):
-        logger.warning("deletion request %s: the WAL checkpoint was busy; old page images go at the next "
-                       "checkpoint", request_id)
+    erase.complete_erasure(db, blobs, actor=actor, keys=keys, now=now)
     with db.read_session() as session:
         status = session.get(PrivacyRequest, request_id).status
     return DeletionResult(request_id=request_id, status=status, calls_erased=len(calls) - len(kept),

@@ -62,7 +62,7 @@ def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, 
             erase.cancel_jobs(session, call_id, EraseReason.CONSENT_WITHDRAWN, now)
             call.status, call.status_reason = consent.BLOCKED_STATUS, EraseReason.CONSENT_WITHDRAWN.value
         session.commit()
-    if keys:
-        erase.finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
+    if erased:
+        erase.complete_erasure(db, blobs, actor=actor, keys=keys, now=now)
     return ConsentChanged(call_id=call_id, old_state=old, new_state=state, erased=erased, held=held)
 

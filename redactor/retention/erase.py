@@ -168,6 +168,20 @@ def complete_deletion_requests(session: Session, *, actor: audit.Actor, now: dat
     return done
 
 
+def complete_erasure(db: Database, blobs: BlobStore, *, actor: audit.Actor, keys: list[str],
+                     now: datetime | None = None) -> tuple[int, int]:
+    """After step 1 committed: steps 2 and 3 for `keys`, then scrub the database.
+
+    The one ending of every erasure (consent withdrawal, deletion request, retention purge), so
+    no path leaves erased text in the WAL or the search index. Returns finish_blob_deletions'.
+    """
+    result = finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
+    if not scrub_database(db):
+        logger.warning("erasure: the WAL checkpoint was busy (a long reader); old page images go at the "
+                       "next checkpoint")
+    return result
+
+
 def delete_call_rows(session: Session, call: Call) -> None:
     """Remove a call and everything keyed by it (after its blobs were scheduled)."""
     session.execute(delete(Job).where(Job.call_id == call.id))

@@ -200,7 +200,8 @@ def purge_expired_artifacts(*, db: Database, blobs: BlobStore, now: datetime | N
                     erase.cancel_jobs(session, call.id, reason, now)
             session.commit()
         done.extend(items)
-    finished, failed_now = erase.finish_blob_deletions(db, blobs, actor=actor, keys=keys, now=now)
+    finished, failed_now = (erase.complete_erasure(db, blobs, actor=actor, keys=keys, now=now) if done
+                            else (0, 0))
     with db.read_session() as session:
         _, held = expired_items(session, now=now)
     orphans = sweep_orphan_blobs(db, blobs, actor=actor, now=now)
