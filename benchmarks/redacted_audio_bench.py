@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import secrets
 import statistics
 import sys
 import tempfile
@@ -36,7 +37,7 @@ def _pipeline(work: Path, transcriber, call_redactor):
     from redactor.service.pipeline import CallPipeline
     from redactor.store.db import open_database
 
-    db = open_database(f"sqlite:///{work / 'bench.db'}")
+    db = open_database(f"sqlite:///{work / 'bench.db'}", audit_key=secrets.token_bytes(32))
     db.upgrade()
     return CallPipeline(db=db, queue=SqlJobQueue(db, max_attempts=3, backoff_seconds=0),
                         blobs=EncryptedFileBlobStore(work / "blobs", b"b" * 32), transcriber=transcriber,

@@ -1,8 +1,9 @@
 """The one settings object of redactor.
 
 Every value can be set by an environment variable `REDACTOR_<NAME>` (or a `.env` file in the
-working directory). Secrets have no default here: when unset, the service creates key files
-with mode 0600 under the data directory on first run (see `redactor.key_material`).
+working directory). Secrets have no default here: each comes from its value, its `*_FILE`
+(a mounted secret), or a 0600 key file created on first use in `keys_dir` (see
+`redactor.key_material`, the one place keys are loaded).
 """
 
 from __future__ import annotations
@@ -31,13 +32,24 @@ class Settings(BaseSettings):
         None, description="Where encrypted audio is kept: s3://BUCKET/PREFIX/ for an S3-compatible bucket "
                           "(credentials and endpoint from the standard AWS_* settings); default: <data_dir>/blobs."
     )
+    keys_dir: Path | None = Field(
+        None, description="Key files created on first use; default: <data_dir>/keys. Keep it outside the "
+                          "data dir and back it up apart (the server warns at start when keys sit inside)."
+    )
+    work_dir: Path | None = Field(
+        None, description="Decrypted audio while a job runs, disclosure ZIPs; default: a private 0700 folder "
+                          "in /dev/shm (memory: a killed process leaves nothing on disk), else <data_dir>/work."
+    )
 
     # --- PII detection and anonymization -----------------------------------------------
     pii_config: Path | None = Field(
         None, description="YAML recognizer/operator config; default: the bundled redactor/conf/pii.yaml."
     )
     pseudonym_key: SecretStr | None = Field(
-        None, description="HMAC key for the pseudonym operator; default: <data_dir>/keys/pseudonym.key."
+        None, description="HMAC key for the pseudonym operator; default: <keys_dir>/pseudonym.key."
+    )
+    pseudonym_key_file: Path | None = Field(
+        None, description="File holding the pseudonym key (base64), e.g. a mounted secret; never created."
     )
 
     # --- speech recognition -------------------------------------------------------------
@@ -59,10 +71,22 @@ class Settings(BaseSettings):
 
     # --- service ------------------------------------------------------------------------
     audio_key: SecretStr | None = Field(
-        None, description="AES-256-GCM key (base64) for audio at rest; default: <data_dir>/keys/audio.key."
+        None, description="AES-256-GCM key (base64) for audio at rest; default: <keys_dir>/audio.key."
+    )
+    audio_key_file: Path | None = Field(
+        None, description="File holding the audio key (base64), e.g. a mounted secret; never created."
     )
     caller_hash_key: SecretStr | None = Field(
-        None, description="HMAC key for caller-number hashes; default: <data_dir>/keys/caller.key."
+        None, description="HMAC key for caller-number hashes; default: <keys_dir>/caller.key."
+    )
+    caller_hash_key_file: Path | None = Field(
+        None, description="File holding the caller-hash key (base64), e.g. a mounted secret; never created."
+    )
+    audit_key: SecretStr | None = Field(
+        None, description="HMAC key of the audit chain (never stored in the database); default: <keys_dir>/audit.key."
+    )
+    audit_key_file: Path | None = Field(
+        None, description="File holding the audit key (base64), e.g. a mounted secret; never created."
     )
     max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Uploads beyond this get 413.")
     max_body_bytes: int = Field(

@@ -41,7 +41,7 @@ def normalize_number(raw: str, region: str = DEFAULT_REGION) -> str:
 
 
 class CallerHasher:
-    """Hashes caller numbers with one key (`redactor.key_material.load_key(..., "caller")`)."""
+    """Hashes caller numbers with one key (`KeyMaterial.load("caller")`, redactor.key_material)."""
 
     def __init__(self, key: bytes) -> None:
         if len(key) != 32:

@@ -1,35 +1,142 @@
-"""Secret keys: from settings when configured, else from a key file created on first use.
+"""Secret keys, all loaded here: a configured value, a mounted secret file, or a key file.
 
-Key files live in `<data_dir>/keys/<name>.key`, hold 32 random bytes (base64), are created
-atomically with mode 0600 and are never overwritten: losing the audio key makes every stored
-recording unreadable, losing the caller-hash key makes past callers unfindable.
+For each key (`audio`, `caller`, `pseudonym`, `audit`), in this order:
+
+1. the value `REDACTOR_<KEY>` (base64; e.g. `REDACTOR_AUDIO_KEY`);
+2. the file `REDACTOR_<KEY>_FILE` names (a mounted secret: Docker/Kubernetes secrets, a
+   separate volume), read as is and never created;
+3. `<keys_dir>/<name>.key`, created on first use (32 random bytes, base64, mode 0600, atomic,
+   never overwritten); `keys_dir` is `REDACTOR_KEYS_DIR`, by default `<data_dir>/keys`.
+
+Setting both 1 and 2 for one key is refused (one source per key). Key files must be private:
+one in the keys folder that group or others may read is refused (it may have been copied), a
+mounted secret others may write is refused, and one they may read is warned about.
+
+Keys under the data directory travel with every copy of it, so a stolen backup decrypts all the
+audio it holds; the server warns at start (`keys_beside_data`) and README says how to keep them
+apart. Losing the audio key makes every stored recording unreadable, losing the caller key makes
+past callers unfindable, losing the audit key makes the audit chain unverifiable.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
 import secrets
+import stat
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from redactor.private_files import open_to_others, private_dir
+
+logger = logging.getLogger(__name__)
+
 KEY_BYTES = 32
+
+
+class KeyName(StrEnum):
+    AUDIO = "audio"  # AES-256-GCM for blobs at rest
+    CALLER = "caller"  # HMAC for caller-number hashes
+    PSEUDONYM = "pseudonym"  # HMAC for the pseudonym operator
+    AUDIT = "audit"  # HMAC keying the audit chain
+
+
+# The Settings fields of each key: (value, file).
+SETTING_FIELDS: dict[KeyName, tuple[str, str]] = {
+    KeyName.AUDIO: ("audio_key", "audio_key_file"),
+    KeyName.CALLER: ("caller_hash_key", "caller_hash_key_file"),
+    KeyName.PSEUDONYM: ("pseudonym_key", "pseudonym_key_file"),
+    KeyName.AUDIT: ("audit_key", "audit_key_file"),
+}
 
 
 class KeyMaterialError(RuntimeError):
     """A configured or stored key is unusable."""
 
+    code = "key_material_invalid"
 
-def load_key(data_dir: Path, name: str, configured: SecretStr | None = None) -> bytes:
-    """Return the 32-byte key `name`: the configured one, or the key file's (created if absent)."""
-    if configured is not None:
-        return _decode(configured.get_secret_value(), f"REDACTOR_{name.upper()}_KEY")
-    path = Path(data_dir) / "keys" / f"{name}.key"
-    if not path.exists():
-        _create_key_file(path)
-    return _decode(path.read_text(encoding="ascii").strip(), str(path))
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    """Where each key comes from; `load(name)` returns its 32 bytes."""
+
+    keys_dir: Path
+    values: dict[KeyName, SecretStr | None]
+    files: dict[KeyName, Path | None]
+
+    @classmethod
+    def from_settings(cls, settings) -> KeyMaterial:
+        """From a `redactor.config.Settings`."""
+        values = {name: getattr(settings, value) for name, (value, _) in SETTING_FIELDS.items()}
+        files = {name: getattr(settings, file) for name, (_, file) in SETTING_FIELDS.items()}
+        for name in KeyName:
+            if values[name] is not None and files[name] is not None:
+                value, file = (f"REDACTOR_{f.upper()}" for f in SETTING_FIELDS[name])
+                raise KeyMaterialError(f"both {value} and {file} are set; keep one of them")
+        return cls(keys_dir=Path(settings.keys_dir or Path(settings.data_dir) / "keys"), values=values,
+                   files=files)
+
+    def load(self, name: KeyName | str, *, create: bool = True) -> bytes:
+        """The key `name`: configured, from its secret file, or from its key file (created if absent,
+        unless `create` is False: checking with a new key would only report mismatches)."""
+        name = KeyName(name)
+        value_field, file_field = SETTING_FIELDS[name]
+        if self.values[name] is not None:
+            return _decode(self.values[name].get_secret_value(), f"REDACTOR_{value_field.upper()}")
+        if self.files[name] is not None:
+            return _read_secret_file(Path(self.files[name]), f"REDACTOR_{file_field.upper()}")
+        path = self.key_file(name)
+        if not path.exists() and not create:
+            raise KeyMaterialError(f"no {name} key: {path} does not exist; point REDACTOR_KEYS_DIR (or "
+                                   f"REDACTOR_{file_field.upper()}) at the service's keys")
+        if not path.exists():
+            private_dir(self.keys_dir, what="keys folder")
+            _create_key_file(path)
+        if open_to_others(path):
+            raise KeyMaterialError(f"key file {path} is readable by group or others (mode "
+                                   f"{stat.S_IMODE(path.stat().st_mode):04o}); it may have been copied: "
+                                   f"consider the key exposed, then `chmod 600 {path}`")
+        return _decode(path.read_text(encoding="ascii").strip(), str(path))
+
+    def key_file(self, name: KeyName | str) -> Path:
+        return self.keys_dir / f"{KeyName(name)}.key"
+
+    def files_beside(self, data_dir: Path) -> list[Path]:
+        """Key files in use that lie inside `data_dir` (a copy of the data would carry them)."""
+        data = Path(data_dir).resolve()
+        used = [self.files[n] if self.files[n] is not None else self.key_file(n)
+                for n in KeyName if self.values[n] is None]
+        return [Path(p) for p in used if Path(p).resolve().is_relative_to(data)]
+
+    def warn_if_beside(self, data_dir: Path) -> None:
+        """Log loudly when key files sit inside the data directory (see the module docstring)."""
+        beside = self.files_beside(data_dir)
+        if beside:
+            logger.warning("keys_beside_data: %d key file(s) lie inside the data directory %s (%s): every "
+                           "copy or backup of it can decrypt the audio it holds. Set REDACTOR_KEYS_DIR (or "
+                           "REDACTOR_<KEY>_FILE) to a folder outside it and back the keys up apart",
+                           len(beside), Path(data_dir), ", ".join(p.name for p in beside))
+
+
+def _read_secret_file(path: Path, source: str) -> bytes:
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text(encoding="ascii")
+    except OSError as error:
+        raise KeyMaterialError(f"{source} names {path}, which cannot be read ({type(error).__name__}); "
+                               "mount the secret there or unset it") from None
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise KeyMaterialError(f"{source} names {path}, which group or others may write (mode "
+                               f"{stat.S_IMODE(mode):04o}); anyone could replace the key: `chmod 600 {path}`")
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        logger.warning("key file %s (%s) is readable by group or others (mode %04o); mount it 0400 or 0600",
+                       path, source, stat.S_IMODE(mode))
+    return _decode(text.strip(), f"{source} ({path})")
 
 
 def _decode(value: str, source: str) -> bytes:
@@ -44,7 +151,7 @@ def _decode(value: str, source: str) -> bytes:
 
 
 def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """The only place a key is created (a deployment that must never create one refuses here)."""
     encoded = base64.b64encode(secrets.token_bytes(KEY_BYTES))
     temp = path.with_suffix(f".tmp{os.getpid()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

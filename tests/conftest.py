@@ -24,7 +24,8 @@ def service_settings(tmp_path: Path):
     """Settings for a fresh service in a temp data dir (small upload limit for 413 tests)."""
     from redactor.config import Settings
 
-    return Settings(data_dir=tmp_path / "data", max_upload_bytes=2 * 1024 * 1024, job_retry_backoff_seconds=0)
+    return Settings(data_dir=tmp_path / "data", max_upload_bytes=2 * 1024 * 1024, job_retry_backoff_seconds=0,
+                    work_dir=tmp_path / "work")  # not /dev/shm: a test's folder goes with its tmp_path
 
 
 @pytest.fixture

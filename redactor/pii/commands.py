@@ -47,7 +47,7 @@ def parse_call_line(line: str) -> dict:
 
 def _load_redactor(config: Path | None):
     from redactor.config import get_settings
-    from redactor.key_material import load_key
+    from redactor.key_material import KeyMaterial, KeyName
     from redactor.pii import CallRedactor
     from redactor.pii.config import load_config
 
@@ -55,7 +55,7 @@ def _load_redactor(config: Path | None):
     config_path = config or settings.pii_config
     key = None
     if any(op.type == "pseudonym" for op in load_config(config_path).operators.values()):
-        key = load_key(settings.data_dir, "pseudonym", settings.pseudonym_key)
+        key = KeyMaterial.from_settings(settings).load(KeyName.PSEUDONYM)
     return CallRedactor.load(config_path=config_path, pseudonym_key=key)
 
 

@@ -1,4 +1,4 @@
-"""`redactor purge` and `redactor audit verify` (entry points in pyproject.toml)."""
+"""`redactor purge`, `redactor audit verify` and `redactor audit anchor` (entry points in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -72,25 +72,78 @@ def audit() -> None:
     """Inspect the hash-chained audit log."""
 
 
-@audit.command("verify")
-@DATA_DIR_OPTION
-def verify(data_dir: Path | None) -> None:
-    """Recompute the audit chain; name every edited, removed or reordered event (exit 1 if any)."""
-    from redactor.audit import chain_status
+def _open_for_audit(settings):
+    """The database with the audit key, never creating one (a new key would only report mismatches)."""
+    from redactor.key_material import KeyMaterial, KeyMaterialError, KeyName
     from redactor.store.db import open_database
 
-    settings = _settings(data_dir)
     _require_database(settings)
-    db = open_database(settings.sqlalchemy_url)
+    try:
+        key = KeyMaterial.from_settings(settings).load(KeyName.AUDIT, create=False)
+    except KeyMaterialError as error:
+        raise click.UsageError(str(error)) from None
+    return open_database(settings.sqlalchemy_url, audit_key=key)
+
+
+@audit.command("verify")
+@DATA_DIR_OPTION
+@click.option("--anchor", "anchor_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="A file of anchor lines (`redactor audit anchor --append FILE`): each "
+                                 "anchored event must still be in the chain with its hash.")
+def verify(data_dir: Path | None, anchor_file: Path | None) -> None:
+    """Recompute the keyed audit chain; name every edited, removed or reordered event (exit 1 if any)."""
+    from redactor.audit import chain_status, check_anchors, parse_anchors
+
+    settings = _settings(data_dir)
+    anchors = []
+    if anchor_file is not None:
+        try:
+            anchors = parse_anchors(anchor_file.read_text(encoding="utf-8"), str(anchor_file))
+        except ValueError as error:
+            raise click.UsageError(str(error)) from None
+    db = _open_for_audit(settings)
     try:
         with db.read_session() as session:
             status = chain_status(session)
+            problems = status.problems + check_anchors(session, anchors)
     finally:
         db.dispose()
-    problems, count = status.problems, status.events
+    count = status.events
     for problem in problems:
         click.echo(problem)
+    keyed = "" if status.keyed_from == 1 else f"; keyed from seq {status.keyed_from}, earlier events sha256 only"
+    anchored = f"; {len(anchors)} anchor(s) found" if anchors else ""
     if problems:
-        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {count} event(s)", err=True)
+        click.echo(f"audit chain BROKEN: {len(problems)} problem(s) in {count} event(s){keyed}", err=True)
         sys.exit(1)
-    click.echo(f"audit chain intact: {count} event(s)", err=True)
+    click.echo(f"audit chain intact: {count} event(s){keyed}{anchored}", err=True)
+
+
+@audit.command("anchor")
+@DATA_DIR_OPTION
+@click.option("--append", "append_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also append the line to this file (fsynced): point it at append-only storage outside "
+                   "the database's reach, and check it with `redactor audit verify --anchor FILE`.")
+def anchor_command(data_dir: Path | None, append_to: Path | None) -> None:
+    """Print the newest event's seq and hash as one JSON line, to keep outside the database."""
+    import os
+
+    from redactor.audit import anchor
+
+    db = _open_for_audit(_settings(data_dir))
+    try:
+        with db.read_session() as session:
+            latest = anchor(session)
+    finally:
+        db.dispose()
+    if latest is None:
+        raise click.UsageError("the audit log is empty; there is nothing to anchor yet")
+    line = latest.line()
+    if append_to is not None:
+        fd = os.open(append_to, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, (line + "\n").encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    click.echo(line)

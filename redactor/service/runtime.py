@@ -22,27 +22,30 @@ from redactor.config import Settings
 from redactor.identity import CallerHasher
 from redactor.jobs.queue import SqlJobQueue
 from redactor.jobs.worker import EmbeddedWorker
-from redactor.key_material import load_key
+from redactor.key_material import KeyMaterial, KeyName
+from redactor.private_files import private_dir
 from redactor.retention.orphans import sweep_orphan_blobs
 from redactor.retention.schedule import retention_purge_task
 from redactor.service.metrics import ServiceMetrics
 from redactor.service.pipeline import CallPipeline, sweep_work_dir
 from redactor.service.scheduler import PeriodicScheduler
-from redactor.store.db import Database, ensure_sqlite_parent, open_database
+from redactor.service.work_dir import private_work_dir
+from redactor.store.db import Database, open_database, prepare_sqlite_file
 
 logger = logging.getLogger(__name__)
 
 
 class ServiceRuntime:
-    def __init__(self, settings: Settings, db: Database) -> None:
+    def __init__(self, settings: Settings, db: Database, keys: KeyMaterial) -> None:
         self.settings = settings
         self.db = db
+        self.keys = keys
         data_dir = Path(settings.data_dir)
-        self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir,
-                                     key=load_key(data_dir, "audio", settings.audio_key))
-        self.caller_hasher = CallerHasher(load_key(data_dir, "caller", settings.caller_hash_key))
+        self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir, key=keys.load(KeyName.AUDIO))
+        self.caller_hasher = CallerHasher(keys.load(KeyName.CALLER))
         self.incoming_dir = data_dir / "incoming"  # uploads being received (plaintext, 0600)
-        self.work_dir = data_dir / "work"  # audio decrypted for the job being processed (0600)
+        # Audio decrypted for the job being processed (0600), in memory where the host allows.
+        self.work_dir = settings.work_dir or private_work_dir(data_dir)
         self.worker: EmbeddedWorker | None = None
         self.queue = SqlJobQueue(db, max_attempts=settings.job_max_attempts,
                                  backoff_seconds=settings.job_retry_backoff_seconds,
@@ -59,21 +62,24 @@ class ServiceRuntime:
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
-        """Create the data dir (0700), migrate the database, load keys.
+        """Create the data dir (0700, or tighten it), load keys, migrate the database.
 
         Commands (`redactor keys`, `redactor purge`) open the runtime while a server may be
         running on the same data dir, so this does not touch temp files; the server calls
         `sweep_leftovers()` at start.
         """
-        data_dir = Path(settings.data_dir)
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(Path(settings.data_dir), what="data directory")
+        keys = KeyMaterial.from_settings(settings)
         url = settings.sqlalchemy_url
-        ensure_sqlite_parent(url)
-        db = open_database(url)
+        prepare_sqlite_file(url)
+        db = open_database(url, audit_key=keys.load(KeyName.AUDIT))
         db.upgrade()
-        runtime = cls(settings, db)
+        runtime = cls(settings, db, keys)
         for folder in (runtime.incoming_dir, runtime.work_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(folder, what="temporary folder")
+        with db.session() as session:
+            if audit.ensure_keyed(session):
+                session.commit()
         return runtime
 
     def sweep_leftovers(self) -> int:
@@ -81,6 +87,7 @@ class ServiceRuntime:
 
         Only the (single) server calls this at start, before it accepts uploads or runs jobs.
         """
+        self.keys.warn_if_beside(Path(self.settings.data_dir))
         leftovers = sweep_work_dir(self.incoming_dir) + sweep_work_dir(self.work_dir)
         leftovers += self.blobs.sweep_temp_files()
         # Blobs a killed process put but never recorded: the same sweep (and age grace) as the
@@ -101,7 +108,7 @@ class ServiceRuntime:
         from redactor.transcribe import Transcriber
 
         settings = self.settings
-        pseudonym_key = load_key(Path(settings.data_dir), "pseudonym", settings.pseudonym_key)
+        pseudonym_key = self.keys.load(KeyName.PSEUDONYM)
         self.pipeline = CallPipeline(db=self.db, queue=self.queue, blobs=self.blobs,
                                      transcriber=Transcriber.from_settings(settings),
                                      call_redactor=CallRedactor.load(config_path=settings.pii_config,

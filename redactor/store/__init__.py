@@ -7,7 +7,7 @@
 
 from redactor.store.calls import (CallFilter, CallPage, CursorError, calls_of_caller, get_call,
                                   get_call_by_external_id, list_calls)
-from redactor.store.db import Database, ensure_sqlite_parent, open_database, upgrade_database
+from redactor.store.db import Database, prepare_sqlite_file, open_database, upgrade_database
 from redactor.store.models import (ApiKey, AuditEvent, Base, Call, ConsentPolicy, Finding, Job,
                                    Transcript, TranscriptTurn)
 # Imported here, with the package, so that Base.metadata (Alembic's target, the orphan sweep's
@@ -24,7 +24,7 @@ __all__ = [
     "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "Job", "LegalHold",
     "PendingBlobDeletion", "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "Transcript",
     "TranscriptTurn", "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript",
-    "ensure_sqlite_parent", "entity_types_of", "get_call", "get_call_by_external_id",
+    "prepare_sqlite_file", "entity_types_of", "get_call", "get_call_by_external_id",
     "get_transcript", "list_calls", "open_database", "save_transcript", "search_turns",
     "upgrade_database", "utcnow",
 ]

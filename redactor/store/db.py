@@ -22,11 +22,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from redactor.private_files import create_private, private_dir, private_file
+
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _BEGIN_OPTION = "redactor_sqlite_begin"
+AUDIT_KEY_INFO = "redactor_audit_key"  # session.info entry: the audit chain's HMAC key
 
 
 @dataclass
@@ -61,8 +64,12 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str) -> Database:
-    """Open (without migrating) the database at the SQLAlchemy `url`."""
+def open_database(url: str, *, audit_key: bytes | None = None) -> Database:
+    """Open (without migrating) the database at the SQLAlchemy `url`.
+
+    `audit_key` (from redactor.key_material, never stored in the database) keys the audit
+    chain: every session carries it in `session.info` for `redactor.audit`.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -72,10 +79,11 @@ def open_database(url: str) -> Database:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     read_engine = engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
+    info = {AUDIT_KEY_INFO: audit_key}
     return Database(
         engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
-        read_sessions=sessionmaker(read_engine, expire_on_commit=False),
+        sessions=sessionmaker(engine, expire_on_commit=False, info=info),
+        read_sessions=sessionmaker(read_engine, expire_on_commit=False, info=info),
     )
 
 
@@ -96,11 +104,22 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def ensure_sqlite_parent(url: str) -> None:
-    """Create the directory of a SQLite file URL (SQLite creates the file, not its folder)."""
+def prepare_sqlite_file(url: str) -> None:
+    """Make the database file of a SQLite URL private before SQLite opens it.
+
+    SQLite creates a missing file with the umask's mode (often 0644) and gives its WAL and
+    shared-memory files the database file's mode, so the file is created 0600 here first (an
+    empty file is an empty database) and an existing one, with its WAL, tightened to 0600; the
+    folder is created 0700 (or tightened).
+    """
     prefix = "sqlite:///"
-    if url.startswith(prefix) and ":memory:" not in url:
-        Path(url[len(prefix):]).parent.mkdir(parents=True, exist_ok=True)
+    if not url.startswith(prefix) or ":memory:" in url:
+        return
+    path = Path(url[len(prefix):])
+    private_dir(path.parent, what="database folder")
+    create_private(path)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        private_file(file, what="database file")
 
 
 def alembic_config() -> Config:

@@ -28,7 +28,7 @@ CARD_TYPES = {"CREDIT_CARD", "CARD_CVV", "CARD_EXPIRY"}
 
 def make_pipeline(tmp_path: Path) -> CallPipeline:
     """A real CallPipeline over a fresh SQLite DB and blob store, without models."""
-    db = open_database(f"sqlite:///{tmp_path / 'redactor.db'}")
+    db = open_database(f"sqlite:///{tmp_path / 'redactor.db'}", audit_key=b"a" * 32)
     db.upgrade()
     blobs = EncryptedFileBlobStore(tmp_path / "blobs", b"k" * 32)
     queue = SqlJobQueue(db, max_attempts=3, backoff_seconds=0)

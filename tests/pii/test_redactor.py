@@ -116,9 +116,10 @@ def test_pseudonym_needs_a_key():
 
 
 def test_key_material_gives_a_usable_key(tmp_path):
-    from redactor.key_material import load_key
+    from redactor.config import Settings
+    from redactor.key_material import KeyMaterial
 
-    key = load_key(tmp_path, "pseudonym", None)
+    key = KeyMaterial.from_settings(Settings(data_dir=tmp_path)).load("pseudonym")
     assert len(key) == 32 and base64.b64encode(key)
 
 

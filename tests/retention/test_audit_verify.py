@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from redactor import audit
 from redactor.service.retention_commands import audit as audit_group
@@ -79,10 +80,89 @@ def test_a_recomputed_hash_still_breaks_the_next_link(chain):
 
         event = session.get(AuditEvent, 3)
         event.details = json.dumps({"n": 42}, separators=(",", ":"))
-        event.hash = audit.event_hash(event)
+        event.hash = audit.event_hash(event, chain.keys.load("audit"))
         session.commit()
     result = verify(chain)
     assert result.exit_code == 1 and "seq 4:" in result.output
+
+
+def rewrite_without_the_key(runtime, *, drop_seq: int | None = None) -> None:
+    """The review's attack: remove an event, renumber, recompute every hash as plain sha256."""
+    from redactor.store.models import AuditEvent
+
+    with runtime.db.session() as session:
+        events = list(session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars())
+        for event in events:
+            session.delete(event)
+        session.flush()
+        prev = audit.GENESIS_HASH
+        for seq, old in enumerate((e for e in events if e.seq != drop_seq), start=1):
+            event = AuditEvent(seq=seq, time=old.time, type=old.type, actor_role=old.actor_role,
+                               actor_key_id=old.actor_key_id, call_id=old.call_id, details=old.details,
+                               prev_hash=prev)
+            event.hash = prev = audit.event_hash(event, None)
+            session.add(event)
+        session.commit()
+
+
+def test_a_chain_rewritten_without_the_key_is_broken(chain):
+    rewrite_without_the_key(chain, drop_seq=4)
+    result = verify(chain)
+    assert result.exit_code == 1, result.output
+    assert "seq 1: content does not match its hash" in result.output
+
+
+def test_a_chain_from_before_the_key_is_keyed_from_a_marker(chain):
+    """Upgrade: a plain-sha256 chain gets one keyed marker at the next start and verifies."""
+    from redactor.service.runtime import ServiceRuntime
+
+    rewrite_without_the_key(chain)  # what an installation from before the key holds
+    reopened = ServiceRuntime.open(chain.settings)
+    with reopened.db.session() as session:
+        audit.record(session, type="test.event", actor=ACTOR, details={"n": 6})
+        session.commit()
+    reopened.close()
+    result = verify(chain)
+    assert result.exit_code == 0, result.output
+    assert "intact: 8 event(s); keyed from seq 7, earlier events sha256 only" in result.output
+    ServiceRuntime.open(chain.settings).close()  # keyed already: no second marker
+    assert "intact: 8 event(s)" in verify(chain).output
+
+    raw_sql(chain, "DELETE FROM audit_events WHERE seq = 7")  # drop the marker: nothing is legacy any more
+    dropped = verify(chain)
+    assert dropped.exit_code == 1 and "seq 1: content does not match its hash" in dropped.output
+
+
+def test_editing_a_legacy_event_breaks_the_marker(chain):
+    from redactor.service.runtime import ServiceRuntime
+
+    rewrite_without_the_key(chain)
+    ServiceRuntime.open(chain.settings).close()
+    rewrite_without_the_key(chain, drop_seq=2)  # recomputes the legacy part; the marker's link breaks
+    result = verify(chain)
+    assert result.exit_code == 1 and "seq 6:" in result.output
+
+
+def test_anchors_catch_a_cut_tail(chain, tmp_path):
+    anchors = tmp_path / "anchors.jsonl"
+    data_dir = str(chain.settings.data_dir)
+    first = CliRunner().invoke(audit_group, ["anchor", "--data-dir", data_dir, "--append", str(anchors)])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["seq"] == 6 and len(json.loads(first.output)["hash"]) == 64
+    ok = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)])
+    assert ok.exit_code == 0 and "1 anchor(s) found" in ok.output
+
+    raw_sql(chain, "DELETE FROM audit_events WHERE seq >= 5")  # removing the newest events leaves a valid chain
+    assert verify(chain).exit_code == 0
+    cut = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)])
+    assert cut.exit_code == 1 and "anchor seq 6: no such event" in cut.output
+
+
+def test_verify_refuses_to_guess_a_missing_audit_key(chain, tmp_path, monkeypatch):
+    monkeypatch.setenv("REDACTOR_KEYS_DIR", str(tmp_path / "elsewhere"))
+    result = verify(chain)
+    assert result.exit_code == 2 and "no audit key" in result.output
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_verify_without_a_database_says_where_it_looked(tmp_path):

@@ -58,6 +58,19 @@ def test_consent_method_stays_with_the_call_not_in_the_audit_log(client, auth):
         assert session.get(Call, call_id).consent_method == "口頭 伊藤様 本人確認済"
 
 
+def test_withdrawal_leaves_no_transcript_text_in_the_database_files(client, auth):
+    """One erase path: a withdrawal scrubs SQLite (WAL checkpoint, index merge) like a deletion."""
+    from pathlib import Path
+
+    runtime = client.app.state.runtime
+    call_id = add_call(runtime, marker="撤回マーカー")
+    response = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"), json={"state": "withdrawn"})
+    assert response.status_code == 200 and response.json()["erased"]
+    files = [p for p in Path(runtime.settings.data_dir).rglob("*") if p.is_file() and "keys" not in p.parts]
+    assert any(p.name.startswith("redactor.db") for p in files)
+    assert [p for p in files if "撤回マーカー".encode() in p.read_bytes()] == []
+
+
 def test_withdrawal_cancels_a_queued_job(client, auth, sample_calls, call_metadata):
     import json
 

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from redactor import audit
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.jobs.states import JobCancelledError, JobState
-from redactor.key_material import load_key
 from redactor.privacy_requests.deletion import erase_caller
 from redactor.retention.consent_changes import change_consent
 from redactor.retention.holds import place_hold
@@ -92,7 +91,7 @@ def test_results_of_an_erased_call_are_discarded(runtime, erasure, when, reason)
     sample = sample_with_card_data()
     call_id = "call-erased-midway"
     erase = lambda: erasure(runtime, call_id)  # noqa: E731
-    blobs = WatchedBlobStore(runtime.blobs.root, load_key(Path(runtime.settings.data_dir), "audio", None),
+    blobs = WatchedBlobStore(runtime.blobs.root, runtime.keys.load("audio"),
                              on_put=erase if when == "after_first_blob" else None)
     pipeline = CallPipeline(db=runtime.db, queue=runtime.queue, blobs=blobs, transcriber=None,
                             call_redactor=None, work_dir=runtime.work_dir)
