@@ -154,9 +154,6 @@ class ServiceRuntime:
         if self.worker is not None:
             self.worker.wake()
 
-    def wait_until_ready(self, timeout_s: float) -> bool:
-        return self._models_ready.wait(timeout_s)
-
     def close(self) -> None:
         """Stop the periodic tasks and the worker (current jobs finish or are re-queued at the next
         start); close the DB."""

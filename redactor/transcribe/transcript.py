@@ -47,17 +47,6 @@ class Turn:
             words=list(words),
         )
 
-    def word_at(self, offset: int) -> Word:
-        """The word covering character `offset` of `self.text` (IndexError outside the text)."""
-        if not 0 <= offset < len(self.text):
-            raise IndexError(f"offset {offset} outside a turn of {len(self.text)} characters")
-        position = 0
-        for word in self.words:
-            position += len(word.word)
-            if offset < position:
-                return word
-        raise IndexError(f"offset {offset} not covered: turn text and words disagree")
-
 
 @dataclass(frozen=True)
 class TranscriptionOptions:

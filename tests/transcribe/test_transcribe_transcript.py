@@ -67,16 +67,6 @@ def test_split_at_pauses_cuts_long_gaps_only():
     assert ["".join(w.word for w in part) for part in parts] == ["かしこまりました", "はい"]
 
 
-def test_word_at_maps_character_offsets_to_words():
-    turn = Turn.from_words("caller", words((1.0, 1.5, "電話"), (1.5, 2.4, "09038214467"), (2.4, 2.8, "です")))
-    assert turn.word_at(0).word == "電話"
-    assert turn.word_at(2).word == "09038214467"
-    assert turn.word_at(12).word == "09038214467"
-    assert turn.word_at(13).word == "です"
-    with pytest.raises(IndexError):
-        turn.word_at(len(turn.text))
-
-
 def test_transcript_round_trips_through_json():
     options = TranscriptionOptions(
         model="faster-whisper-base", device="cpu", compute_type="int8", cpu_threads=1, language="ja", beam_size=1,

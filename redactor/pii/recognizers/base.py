@@ -29,10 +29,6 @@ class JaPattern:
 
 # Shared regex fragments (ASCII classes and digit lookarounds: \b fails next to kana/kanji).
 SEP = r"(?:\s*(?:-|の、?|、|,)\s*|\s)"
-DIGIT_GROUPS = rf"\d+(?:{SEP}\d+)*"
-KANJI = r"[\u4e00-\u9fff々〆ヶ]"
-HIRAGANA = r"[ぁ-ゖ]"
-KATAKANA = r"[ァ-ヺー]"
 # Letter names as read aloud (エスエヌ = SN), longest first so エイチ wins over エ.
 LETTER_NAMES = ("ダブリュー|ダブリュ|エイチ|エックス|ジェー|ジェイ|ゼット|ゼッド|キュー|ティー|ディー|エフ|エル|エム|"
                 "エヌ|エス|アール|ブイ|ビー|シー|イー|ジー|アイ|ケー|ケイ|オー|ピー|ユー|ワイ|エー|エイ")
