@@ -106,6 +106,19 @@ class Settings(BaseSettings):
     # --- retention ----------------------------------------------------------------------
     purge_interval_seconds: int = Field(3600, ge=1, description="How often expired artifacts are purged.")
 
+    # --- privacy cases and the third-party ledger ---------------------------------------
+    privacy_case_target_days: int = Field(
+        14, ge=1, description="The \"without delay\" target: a case whose requester is not notified this many days "
+                              "after it arrived is listed as overdue.",
+    )
+    privacy_request_fee_yen: int = Field(
+        1000, ge=0, description="The fee of a disclosure or purpose-notification request (the privacy policy's).",
+    )
+    third_party_record_retention_days: int = Field(
+        3 * 365, ge=365, description="How long a third-party provision record is kept after the provision (APPI: "
+                                     "1 to 3 years); older records go at the purge.",
+    )
+
     # --- redacted audio -----------------------------------------------------------------
     redaction_padding_ms: int = Field(150, ge=0, description="Widening of each redacted span in the audio.")
     redaction_fill: Literal["tone", "silence"] = Field(

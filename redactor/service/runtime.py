@@ -24,6 +24,7 @@ from redactor.jobs.queue import SqlJobQueue
 from redactor.jobs.worker import EmbeddedWorker
 from redactor.key_material import KeyMaterial, KeyName
 from redactor.private_files import private_dir
+from redactor.privacy_cases.provisions import provision_ledger_purge_task
 from redactor.retention.orphans import sweep_orphan_blobs
 from redactor.retention.schedule import retention_purge_task
 from redactor.service.metrics import ServiceMetrics
@@ -59,6 +60,8 @@ class ServiceRuntime:
         # Periodic tasks run from server start (start_scheduler), whether or not the models load.
         self.scheduler = PeriodicScheduler()
         self.scheduler.add("retention-purge", settings.purge_interval_seconds, retention_purge_task(self.db, self.blobs))
+        self.scheduler.add("provision-ledger-purge", settings.purge_interval_seconds,
+                           provision_ledger_purge_task(self.db, settings.third_party_record_retention_days))
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:

@@ -12,6 +12,7 @@ from redactor.store.models import (ApiKey, AuditEvent, Base, Call, ConsentPolicy
                                    Transcript, TranscriptTurn)
 # Imported here, with the package, so that Base.metadata (Alembic's target, the orphan sweep's
 # list of blob columns) lists every table whichever store module is imported first.
+from redactor.store.privacy_cases import OutsourcingContractor, PrivacyCase, ThirdPartyProvision
 from redactor.store.retention_tables import (ContractEnd, LegalHold, PendingBlobDeletion, PrivacyRequest,
                                              RetentionPolicyRow)
 from redactor.store.search import SearchHit, search_turns
@@ -22,7 +23,7 @@ from redactor.store.types import UtcDateTime, utcnow
 __all__ = [
     "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "ConsentPolicy",
     "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "Job", "LegalHold",
-    "PendingBlobDeletion", "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "Transcript",
+    "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase", "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
     "TranscriptTurn", "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript",
     "prepare_sqlite_file", "entity_types_of", "get_call", "get_call_by_external_id",
     "get_transcript", "list_calls", "open_database", "save_transcript", "search_turns",
