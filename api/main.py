@@ -20,7 +20,7 @@ from api.deps import authenticate_bearer
 from api.errors import install_error_handlers
 from api.request_guard import BodyTooLarge, GuardRequests, body_too_large_response
 from api.routes import api_keys, audio, calls, consent_policy, health, redacted_audio, search, transcripts
-from api.routes import audit_events, holds, privacy_requests, retention
+from api.routes import audit_events, holds, privacy_cases, privacy_requests, retention, third_party_provisions
 from api.ui import router as ui_router
 from redactor.config import Settings, get_settings
 from redactor.service.runtime import ServiceRuntime
@@ -40,6 +40,8 @@ ROUTERS = [
     retention.router,
     holds.router,
     privacy_requests.router,
+    privacy_cases.router,
+    third_party_provisions.router,
     audit_events.router,
     ui_router,  # the review workspace at /ui/ (session-cookie auth)
 ]

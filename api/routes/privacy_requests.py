@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.background import BackgroundTask
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
-from api.errors import ApiError
+from api.routes.privacy_cases import hash_caller, package_response
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
-from redactor.identity import CallerNumberError
-from redactor.privacy_requests.deletion import erase_caller
-from redactor.privacy_requests.disclosure import build_disclosure
-from redactor.privacy_requests.records import (PrivacyRequestError, RequestType, VerificationMethod,
-                                               list_requests)
+from redactor.privacy_cases import fulfilment
+from redactor.privacy_cases.requests import FeePaid, open_verified_case
+from redactor.privacy_cases.states import Action, FeeMethod, ready_for_decision
+from redactor.privacy_requests.records import RequestType, VerificationMethod, list_requests
+from redactor.retention.tables import PrivacyRequest
 from redactor.store.types import utcnow
 
 router = APIRouter(prefix="/v1/privacy-requests", tags=["privacy requests"])
@@ -35,16 +35,32 @@ class IdentityVerification(BaseModel):
                                          "a deletion request keeps none.")
 
 
+class FeeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_yen: int = Field(..., ge=0, le=1_000_000)
+    method: FeeMethod
+
+
 class PrivacyRequestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: RequestType
     caller_number: str = Field(..., min_length=1, max_length=40, description="Hashed to find the calls; never stored.")
     identity_verification: IdentityVerification
+    fee: FeeIn | None = Field(None, description="Disclosure: the fee received (REDACTOR_PRIVACY_REQUEST_FEE_YEN).")
+
+
+class CasePending(BaseModel):
+    case_id: str
+    state: str
+    due_next: str
+    fee_yen: int
 
 
 class DeletionOut(BaseModel):
     request_id: str
+    case_id: str
     type: str = "deletion"
     status: str
     calls_erased: int
@@ -75,31 +91,41 @@ class PrivacyRequestList(BaseModel):
 
 @router.post("", response_model=DeletionOut, dependencies=[require_roles(Role.PRIVACY_MANAGER)],
              responses={200: {"content": {"application/zip": {}},
-                              "description": "disclosure: the ZIP (X-Privacy-Request-Id names the request); "
-                                             "deletion: what was erased"}, **ERROR_RESPONSES})
+                              "description": "disclosure: the ZIP (X-Privacy-Request-Id names the request, "
+                                             "X-Privacy-Case-Id its case); deletion: what was erased"},
+                        202: {"model": CasePending, "description": "disclosure without its fee: the case waits for it"},
+                        **ERROR_RESPONSES})
 async def post_privacy_request(body: PrivacyRequestIn, runtime: RuntimeDep, principal: PrincipalDep):
-    """Disclosure (ZIP of metadata, redacted transcripts, raw audio held, manifest) or deletion."""
-    try:
-        caller_hash = runtime.caller_hasher.hash_number(body.caller_number)
-    except CallerNumberError as error:
-        raise ApiError(422, error.code, str(error)) from None
-    common = dict(db=runtime.db, blobs=runtime.blobs, caller_hash=caller_hash,
-                  verification_method=body.identity_verification.method.value,
-                  verification_note=body.identity_verification.note, actor=principal.actor, now=utcnow())
-    try:
-        if body.type == RequestType.DELETION:
-            result = await run_in_threadpool(erase_caller, **common)
-            return JSONResponse(DeletionOut(request_id=result.request_id, status=result.status,
-                                            calls_erased=result.calls_erased, calls_held=result.calls_held,
-                                            held_call_ids=result.held_call_ids).model_dump())
-        package = await run_in_threadpool(build_disclosure, work_dir=runtime.work_dir, **common)
-    except PrivacyRequestError as error:
-        raise ApiError(error.status, error.code, error.message) from None
-    return FileResponse(package.path, media_type="application/zip",
-                        filename=f"disclosure-{package.request_id}.zip",
-                        headers={"X-Privacy-Request-Id": package.request_id, "X-Content-SHA256": package.sha256,
-                                 "Cache-Control": "no-store"},
-                        background=BackgroundTask(package.path.unlink, missing_ok=True))
+    """Disclosure (ZIP of metadata, redacted transcripts, raw audio held, manifest) or deletion.
+
+    Opens a privacy case and runs it through its steps at once: identity verified, the fee
+    received (disclosure), fulfilled. The case then waits for the requester to be notified
+    (POST /v1/privacy-cases/{id}/notification).
+    """
+    caller_hash = hash_caller(runtime.caller_hasher, body.caller_number)
+    now = utcnow()
+    fee = FeePaid(amount_yen=body.fee.amount_yen, method=body.fee.method.value) if body.fee else None
+    case = await run_in_threadpool(
+        open_verified_case, db=runtime.db, type=body.type.value, caller_hash=caller_hash,
+        verification_method=body.identity_verification.method.value, verification_note=body.identity_verification.note,
+        fee=fee, fee_yen=runtime.settings.privacy_request_fee_yen, actor=principal.actor, now=now)
+    if body.type == RequestType.DELETION:
+        case = await run_in_threadpool(fulfilment.fulfil, db=runtime.db, blobs=runtime.blobs, case_id=case.id,
+                                       changes=[], actor=principal.actor, now=now)
+        outcome = json.loads(case.outcome_json)
+        with runtime.db.read_session() as session:
+            status = session.get(PrivacyRequest, case.privacy_request_id).status
+        return JSONResponse(DeletionOut(request_id=case.privacy_request_id, case_id=case.id, status=status,
+                                        calls_erased=outcome["calls_erased"], calls_held=outcome["calls_held"],
+                                        held_call_ids=outcome["held_call_ids"]).model_dump())
+    if not ready_for_decision(case.state, case.type):
+        return JSONResponse(CasePending(case_id=case.id, state=case.state, due_next=Action.RECORD_FEE.value,
+                                        fee_yen=runtime.settings.privacy_request_fee_yen).model_dump(), status_code=202)
+    package = await run_in_threadpool(fulfilment.disclosure_package, db=runtime.db, blobs=runtime.blobs,
+                                      case_id=case.id, actor=principal.actor, now=now, work_dir=runtime.work_dir)
+    response = package_response(package)
+    response.headers["X-Privacy-Case-Id"] = case.id
+    return response
 
 
 @router.get("", response_model=PrivacyRequestList, responses=ERROR_RESPONSES,

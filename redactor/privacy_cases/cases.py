@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from redactor import audit
@@ -184,6 +184,12 @@ def notify(session: Session, *, case_id: str, via: str, actor: audit.Actor, now:
     _step(session, case, Action.NOTIFY, actor=actor, now=now, details={"via": via})
     case.notified_at, case.notified_via, case.notified_by_key_id = now, via, actor.key_id
     return case
+
+
+def forget_caller(session: Session, *, caller_hash: str) -> int:
+    """Detach every case from the caller hashed as `caller_hash` (their data was erased)."""
+    return session.execute(update(PrivacyCase).where(PrivacyCase.caller_hash == caller_hash)
+                           .values(caller_hash=None)).rowcount
 
 
 def erase_case(session: Session, *, case_id: str, actor: audit.Actor, now: datetime) -> None:

@@ -15,6 +15,7 @@ fulfilling again.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -27,10 +28,13 @@ from redactor.privacy_cases.corrections import MetadataChange, apply_changes
 from redactor.privacy_cases.states import Action, CaseState, CaseType, check
 from redactor.privacy_requests.deletion import erase_caller
 from redactor.privacy_requests.disclosure import DisclosurePackage, build_disclosure
+from redactor.retention import erase
 from redactor.retention.consent_changes import change_consent
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
 from redactor.store.privacy_cases import PrivacyCase
+
+logger = logging.getLogger(__name__)
 
 STOP_OF_USE_METHOD = "privacy_case"  # the consent method recorded on calls withdrawn by a case
 _NO_CONSENT = frozenset({ConsentState.DECLINED, ConsentState.WITHDRAWN})
@@ -45,7 +49,14 @@ def _ready_case(db: Database, case_id: str, *, types: set[CaseType]) -> PrivacyC
                                + ("download its package with POST /v1/privacy-cases/{id}/disclosure-package"
                                   if case.type == CaseType.DISCLOSURE else "fulfil it with POST /v1/privacy-cases/{id}/fulfilment"))
     check(Action.FULFIL, state=case.state, type=case.type)
+    _check_caller_known(case)
     return case
+
+
+def _check_caller_known(case: PrivacyCase) -> None:
+    if case.caller_hash is None:
+        raise PrivacyCaseError(409, "case_caller_erased", f"the caller of case {case.id} had all their data erased "
+                               "by a deletion case, so there is nothing left to act on; reject the case instead")
 
 
 def fulfil(*, db: Database, blobs: BlobStore, case_id: str, changes: list[MetadataChange], actor: audit.Actor,
@@ -69,7 +80,14 @@ def fulfil(*, db: Database, blobs: BlobStore, case_id: str, changes: list[Metada
             outcome = apply_changes(session, cases.get_case(session, case_id), changes, actor=actor, now=now)
         fulfilled = cases.fulfil(session, case_id=case_id, outcome=outcome, privacy_request_id=request_id,
                                  actor=actor, now=now)
+        if case.type == CaseType.DELETION:
+            # Nothing of the caller may remain: their cases keep no caller hash either.
+            erase.secure_delete(session)
+            cases.forget_caller(session, caller_hash=case.caller_hash)
         session.commit()
+    if case.type == CaseType.DELETION and not erase.scrub_database(db):
+        logger.warning("deletion case %s: the WAL checkpoint was busy; old page images go at the next checkpoint",
+                       case_id)
     return fulfilled
 
 
@@ -100,6 +118,7 @@ def disclosure_package(*, db: Database, blobs: BlobStore, case_id: str, actor: a
     first = case.state != CaseState.FULFILLED
     if first:
         check(Action.FULFIL, state=case.state, type=case.type)
+    _check_caller_known(case)
     package = build_disclosure(db=db, blobs=blobs, caller_hash=case.caller_hash,
                                verification_method=case.identity_method, verification_note=case.identity_note,
                                actor=actor, now=now, work_dir=work_dir)

@@ -19,6 +19,7 @@ from .helpers import MARKER_TEXT, assert_consistent
 CALLER = "090-5555-0123"
 OTHER_CALLER = "080-7777-0456"
 VERIFIED = {"method": "callback", "note": "called back on the number on file"}
+FEE = {"amount_yen": 1000, "method": "postal_money_order"}  # disclosure carries the policy's fee
 
 
 def upload(client, auth, sample: dict, external_id: str, caller_number: str, call_metadata) -> str:
@@ -171,7 +172,7 @@ def test_disclosure_zip_has_everything_held_with_checksums(client, auth, three_c
     ids, other = three_calls
     response = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
                            json={"type": "disclosure", "caller_number": "09055550123",
-                                 "identity_verification": {"method": "identity_document"}})
+                                 "identity_verification": {"method": "identity_document"}, "fee": FEE})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/zip"
     assert hashlib.sha256(response.content).hexdigest() == response.headers["x-content-sha256"]
@@ -202,7 +203,7 @@ def test_disclosure_zip_has_everything_held_with_checksums(client, auth, three_c
 def test_disclosure_for_an_unknown_caller_is_an_empty_package(client, auth):
     response = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
                            json={"type": "disclosure", "caller_number": "0120-444-444",
-                                 "identity_verification": {"method": "postal"}})
+                                 "identity_verification": {"method": "postal"}, "fee": FEE})
     assert response.status_code == 200
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("manifest.json"))
     assert manifest["calls"] == [] and manifest["files"] == []

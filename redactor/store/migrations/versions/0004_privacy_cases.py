@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(16), nullable=False),
         sa.Column("requester", sa.String(16), nullable=False),
         sa.Column("agent_relationship", sa.String(32), nullable=True),
-        sa.Column("caller_hash", sa.String(64), nullable=False, index=True),
+        sa.Column("caller_hash", sa.String(64), nullable=True, index=True),
         sa.Column("state", sa.String(24), nullable=False, index=True),
         sa.Column("received_at", UtcDateTime(), nullable=False),
         sa.Column("opened_by_key_id", sa.String(32), nullable=True),
