@@ -146,6 +146,8 @@ def ready_for_decision(state: str, type: str) -> bool:
 
 def refusal(action: Action, *, state: str, type: str) -> str | None:
     """Why `action` is not allowed now (a message naming what to do instead), or None if it is."""
+    if state == CaseState.FEE_RECEIVED and type not in FEE_TYPES:
+        return f"a {type} case has no fee step, so it cannot be in state {state}"
     if action == Action.SEND_FORM:
         ok = state == CaseState.RECEIVED
     elif action == Action.VERIFY_IDENTITY:
