@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from redactor.service.errors import RefusedError
+from redactor.errors import RefusedError
 
 logger = logging.getLogger(__name__)
 

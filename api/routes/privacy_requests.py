@@ -19,7 +19,7 @@ from redactor.privacy_cases import fulfilment
 from redactor.privacy_cases.requests import FeePaid, open_verified_case
 from redactor.privacy_cases.states import Action, FeeMethod, ready_for_decision
 from redactor.privacy_requests.records import RequestType, VerificationMethod, list_requests
-from redactor.retention.tables import PrivacyRequest
+from redactor.store.retention_tables import PrivacyRequest
 from redactor.store.types import utcnow
 
 router = APIRouter(prefix="/v1/privacy-requests", tags=["privacy requests"])

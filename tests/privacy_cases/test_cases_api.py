@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from redactor.retention.tables import ContractEnd
+from redactor.store.retention_tables import ContractEnd
 from redactor.store.models import AuditEvent, Call
 from redactor.store.privacy_cases import PrivacyCase
 from redactor.store.types import utcnow
