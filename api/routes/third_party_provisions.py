@@ -6,7 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
@@ -17,6 +17,10 @@ from redactor.privacy_cases import provisions
 from redactor.privacy_cases.provisions import DataCategory, LegalBasis
 from redactor.store.privacy_cases import ThirdPartyProvision
 from redactor.store.types import utcnow
+
+# Row ids are 64-bit integers: a larger one cannot be bound (SQLite raises OverflowError).
+MAX_ROW_ID = 2**63 - 1
+ContractorId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 router = APIRouter(prefix="/v1/third-party-provisions", tags=["third-party provisions"],
                    dependencies=[require_roles(Role.PRIVACY_MANAGER)], responses={409: {"model": ErrorBody}, **ERROR_RESPONSES})
@@ -63,7 +67,7 @@ class ProvisionIn(BaseModel):
     call_ids: list[str] = Field(default_factory=list, max_length=1000)
     caller_number: str | None = Field(None, min_length=1, max_length=40,
                                       description="The caller whose data was provided (hashed; never stored).")
-    contractor_id: int | None = None
+    contractor_id: int | None = Field(None, ge=1, le=MAX_ROW_ID)
 
 
 class ProvisionOut(BaseModel):
@@ -109,7 +113,7 @@ def add_contractor(body: ContractorIn, runtime: RuntimeDep, principal: Principal
 
 
 @router.put("/contractors/{contractor_id}/contract-end", response_model=ContractorOut)
-def end_contract(contractor_id: int, body: ContractEndIn, runtime: RuntimeDep, principal: PrincipalDep):
+def end_contract(contractor_id: ContractorId, body: ContractEndIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Record (or move) the end of a contractor's contract."""
     with runtime.db.session() as session:
         row = provisions.end_contract(session, contractor_id=contractor_id, contract_end=body.contract_end,

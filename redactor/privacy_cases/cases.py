@@ -187,9 +187,10 @@ def notify(session: Session, *, case_id: str, via: str, actor: audit.Actor, now:
 
 
 def forget_caller(session: Session, *, caller_hash: str) -> int:
-    """Detach every case from the caller hashed as `caller_hash` (their data was erased)."""
+    """After the caller's data was erased: their cases keep no caller hash and no free text about
+    them (how they proved who they were, why something was withheld); codes and dates stay."""
     return session.execute(update(PrivacyCase).where(PrivacyCase.caller_hash == caller_hash)
-                           .values(caller_hash=None)).rowcount
+                           .values(caller_hash=None, identity_note=None, explanation=None)).rowcount
 
 
 def erase_case(session: Session, *, case_id: str, actor: audit.Actor, now: datetime) -> None:

@@ -34,7 +34,7 @@ class PrivacyCase(Base):
     channel: Mapped[str] = mapped_column(String(16))  # email | post | phone | web_api
     requester: Mapped[str] = mapped_column(String(16))  # person | agent
     agent_relationship: Mapped[str | None] = mapped_column(String(32))
-    # Forgotten (NULL) once a deletion case of the same caller erased their data.
+    # Forgotten (NULL), with the note and explanation, once a deletion case erased the caller's data.
     caller_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     state: Mapped[str] = mapped_column(String(24), index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)

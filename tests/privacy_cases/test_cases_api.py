@@ -89,6 +89,9 @@ def test_an_agents_disclosure_request_withheld_with_a_reason(client, pm):
 def test_a_deletion_case_erases_the_caller_and_forgets_them(client, pm):
     runtime = client.app.state.runtime
     mine, other = add_call(runtime, caller_number=CALLER), add_call(runtime, caller_number=OTHER)
+    earlier = pm.open(type="disclosure")  # the caller's earlier request, with a note and an explanation
+    pm.step(earlier["id"], "identity-verification", {"method": "in_person", "note": "窓口で保険証を確認"})
+    pm.step(earlier["id"], "rejection", {"reason": "fee_not_paid", "explanation": "手数料未着のため"})
     case = pm.open(type="deletion", channel="email")
     early = pm.step(case["id"], "fulfilment", status=409)
     assert early["error"]["code"] == "case_transition_refused"
@@ -98,7 +101,10 @@ def test_a_deletion_case_erases_the_caller_and_forgets_them(client, pm):
     assert done["outcome"] == {"calls_erased": 1, "calls_held": 0, "held_call_ids": []}
     with runtime.db.read_session() as session:
         assert session.get(Call, mine) is None and session.get(Call, other) is not None
-        assert session.get(PrivacyCase, case["id"]).caller_hash is None  # nothing of the caller remains
+        for row in (session.get(PrivacyCase, case["id"]), session.get(PrivacyCase, earlier["id"])):
+            # Nothing of the caller remains: no hash, no free text about them; codes and dates stay.
+            assert (row.caller_hash, row.identity_note, row.explanation) == (None, None, None)
+        assert session.get(PrivacyCase, earlier["id"]).decision_reason == "fee_not_paid"
     assert done["privacy_request_id"] and artifacts_of(runtime, other) == {"raw_audio", "redacted_transcript",
                                                                             "redacted_audio"}
 

@@ -138,7 +138,8 @@ def test_deletion_erases_the_callers_verification_notes(client, auth, three_call
     for number in (CALLER, OTHER_CALLER):
         disclosed = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
                                 json={"type": "disclosure", "caller_number": number,
-                                      "identity_verification": {"method": "identity_document", "note": note}})
+                                      "identity_verification": {"method": "identity_document", "note": note},
+                                      "fee": FEE})
         assert disclosed.status_code == 200, disclosed.text
     deleted = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
                           json={"type": "deletion", "caller_number": CALLER,

@@ -1,7 +1,7 @@
 """Privacy cases, the third-party provision ledger and outsourcing contractors.
 
-Revision ID: 0004_privacy_cases
-Revises: 0003_retention
+Revision ID: 0005_privacy_cases
+Revises: 0004_erasable_request_notes
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from redactor.store.types import UtcDateTime
 
-revision = "0004_privacy_cases"
-down_revision = "0003_retention"
+revision = "0005_privacy_cases"
+down_revision = "0004_erasable_request_notes"
 branch_labels = None
 depends_on = None
 
