@@ -61,7 +61,8 @@ def test_reports_and_requests_survive_extreme_limits_and_dates(client, auth):
     assert report.json()["artifacts"][0]["oldest"]["due_at"].startswith("9999-12-31T23:59:59")
     disclosure = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
                              json={"type": "disclosure", "caller_number": "090-1234-5678",
-                                   "identity_verification": {"method": "postal"}})
+                                   "identity_verification": {"method": "postal"},
+                                   "fee": {"amount_yen": 1000, "method": "postal_money_order"}})
     assert disclosure.status_code == 200, disclosure.text
     assert client.post("/v1/retention/purge", headers=auth("privacy_manager")).status_code == 200
 
