@@ -9,25 +9,15 @@ from __future__ import annotations
 from fastapi import Request
 
 from api.ui.sessions import LANG_COOKIE
+from redactor.pii.entities import ENTITY_SPECS, ENTITY_TYPES  # noqa: F401  (ENTITY_TYPES: for the UI modules)
 
 LANGUAGES = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
 
+# From the entity registry (redactor/pii/entities.py), which imports nothing heavy.
 ENTITY_LABELS = {
-    "ja": {
-        "PERSON": "氏名", "PHONE_NUMBER": "電話番号", "EMAIL_ADDRESS": "メールアドレス", "POSTAL_CODE": "郵便番号",
-        "ADDRESS": "住所", "DATE_OF_BIRTH": "生年月日", "CREDIT_CARD": "カード番号", "CARD_EXPIRY": "有効期限",
-        "CARD_CVV": "セキュリティコード", "MY_NUMBER": "マイナンバー", "BANK_ACCOUNT": "口座番号",
-        "DRIVERS_LICENSE": "運転免許証番号", "PASSPORT": "旅券番号", "CUSTOMER_ID": "顧客番号",
-        "IP_ADDRESS": "IPアドレス",
-    },
-    "en": {
-        "PERSON": "Name", "PHONE_NUMBER": "Phone number", "EMAIL_ADDRESS": "Email", "POSTAL_CODE": "Postal code",
-        "ADDRESS": "Address", "DATE_OF_BIRTH": "Date of birth", "CREDIT_CARD": "Card number",
-        "CARD_EXPIRY": "Card expiry", "CARD_CVV": "Security code", "MY_NUMBER": "My Number",
-        "BANK_ACCOUNT": "Bank account", "DRIVERS_LICENSE": "Driver's licence", "PASSPORT": "Passport",
-        "CUSTOMER_ID": "Customer ID", "IP_ADDRESS": "IP address",
-    },
+    "ja": {t: spec.label_ja for t, spec in ENTITY_SPECS.items()},
+    "en": {t: spec.label_en for t, spec in ENTITY_SPECS.items()},
 }
 
 STATUS_LABELS = {
@@ -80,9 +70,6 @@ CONSENT_LABELS = {
     "en": {"granted": "Granted", "notice_given": "Notice given", "declined": "Declined", "withdrawn": "Withdrawn",
            "unknown": "Unknown"},
 }
-
-# Exactly redactor.pii.entities.ENTITY_TYPES (tests/ui/test_text.py keeps them in step).
-ENTITY_TYPES: tuple[str, ...] = tuple(ENTITY_LABELS["en"])
 
 SPEAKER_LABELS = {
     "ja": {"operator": "オペレーター", "caller": "お客様", "unknown": "話者不明"},

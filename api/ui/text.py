@@ -6,8 +6,7 @@ after escaping by construction.
 
 Redaction tags are what `redactor.pii.anonymize` writes: `<PHONE_NUMBER>` (tag operator) or
 `<PERSON_1a2b3c4d5e6f>` (keyed pseudonym). Only known entity types become chips; any other
-`<...>` stays literal text. (The types are listed in api.ui.i18n rather than imported from
-redactor.pii, whose package import loads spaCy; tests/ui checks the two lists agree.)
+`<...>` stays literal text (the types are redactor/pii/entities.py's, via api.ui.i18n).
 """
 
 from __future__ import annotations

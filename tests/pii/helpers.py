@@ -48,3 +48,33 @@ def assert_gone_kept(text: str, gone, kept) -> None:
     """Every value in `gone` was redacted from `text`; every value in `kept` is still there."""
     assert [g for g in gone if g in text] == []
     assert [k for k in kept if k not in text] == []
+
+
+def rule_effect(rule, turns, spans=(), config=None) -> tuple[set, set]:
+    """Run one call rule over a dialogue, without GiNZA (rules then see no Sudachi tags).
+
+    `turns`: (speaker, text) pairs; `spans`: (turn, value, type, score) found before the rule, the
+    value located by its first occurrence in the turn's normalized text. Returns the findings the
+    rule added and those it dropped, as (turn, value, type).
+    """
+    from redactor.pii.config import PiiConfig
+    from redactor.pii.dialogue import CallView
+    from redactor.pii.organisations import OrganisationFinder
+    from redactor.pii.spans import Span, SpanSet
+
+    config = config or PiiConfig()
+    texts = [normalize(t) for _, t in turns]
+    call = CallView.build([s for s, _ in turns], texts, config.call_context,
+                          organisation_finder=OrganisationFinder(config.organisations))
+    found = SpanSet(len(turns), config.score_threshold)
+    for turn, value, etype, score in spans:
+        start = call.turns[turn].text.index(value)
+        found.add_candidate(turn, Span(etype, start, start + len(value), score))
+
+    def findings() -> set:
+        return {(t.index, t.text[s.start:s.end], s.type) for t in call.turns for s in found.findings(t.index)}
+
+    before = findings()
+    rule.apply(call, found)
+    after = findings()
+    return after - before, before - after
