@@ -42,7 +42,7 @@ from redactor.store.types import utcnow
 
 from redactor.audio_redaction.codec import AudioRedactionError
 from redactor.audio_redaction.fill import FILLS
-from redactor.audio_redaction.ranges import RedactionRangeError, redaction_ranges
+from redactor.audio_redaction.ranges import RedactionRangeError, TimeRange, redaction_ranges
 from redactor.audio_redaction.records import get_redacted_audio, ranges_json, save_redacted_audio
 from redactor.audio_redaction.render import render_and_scrub
 
@@ -75,15 +75,21 @@ class RedactedAudioStep:
             scrub_entities=tuple(settings.raw_audio_scrub_entities),
         )
 
+    def ranges(self, transcript: Any, findings: Any) -> tuple[list[TimeRange], list[TimeRange]]:
+        """(what the redacted copy covers, what the raw-audio card scrub covers) for one call.
+
+        The one place the service turns findings into audio ranges; `redactor eval-audio`
+        measures through it too. Raises `RedactionRangeError` for findings of another transcript.
+        """
+        ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration)
+        card_ranges = redaction_ranges(transcript.turns, findings, self.padding_s,
+                                       duration=transcript.duration, entity_types=self.scrub_entities)
+        return ranges, card_ranges
+
     def __call__(self, pipeline: Any, context: Any) -> None:
         began = time.monotonic()
-        transcript, findings = context.transcript, context.redacted.findings
         try:
-            ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration)
-            card_ranges = redaction_ranges(
-                transcript.turns, findings, self.padding_s,
-                duration=transcript.duration, entity_types=self.scrub_entities,
-            )
+            ranges, card_ranges = self.ranges(context.transcript, context.redacted.findings)
         except RedactionRangeError:
             raise JobFailure(FailureReason.INTERNAL_ERROR, transient=False) from None
         context.artifacts["redacted_ranges_json"] = ranges_json(ranges)

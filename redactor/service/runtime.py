@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redactor import audit
 from redactor.blobstore import open_blob_store
@@ -33,7 +35,33 @@ from redactor.service.scheduler import PeriodicScheduler
 from redactor.service.work_dir import private_work_dir
 from redactor.store.db import Database, open_database, prepare_sqlite_file
 
+if TYPE_CHECKING:  # the models' modules are heavy: imported only where the models load
+    from redactor.service.redacted_audio_step import RedactedAudioStep
+    from redactor.pii import CallRedactor
+    from redactor.transcribe import Transcriber
+
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CallProcessing:
+    """What processes every call, built from `Settings`: the worker's pipeline and
+    `redactor eval-audio` load it here, so the measurement runs the service's own code."""
+
+    transcriber: Transcriber
+    call_redactor: CallRedactor
+    audio_step: RedactedAudioStep
+
+    @classmethod
+    def load(cls, settings: Settings, keys: KeyMaterial) -> CallProcessing:
+        from redactor.service.redacted_audio_step import RedactedAudioStep
+        from redactor.pii import CallRedactor
+        from redactor.transcribe import Transcriber
+
+        pseudonym_key = keys.load(KeyName.PSEUDONYM)
+        return cls(transcriber=Transcriber.from_settings(settings),
+                   call_redactor=CallRedactor.load(config_path=settings.pii_config, pseudonym_key=pseudonym_key),
+                   audio_step=RedactedAudioStep.from_settings(settings))
 
 
 class ServiceRuntime:
@@ -107,19 +135,11 @@ class ServiceRuntime:
 
     def load_models(self) -> None:
         """Load Whisper and the PII engine once (slow: tens of seconds on a small CPU)."""
-        from redactor.pii import CallRedactor
-        from redactor.transcribe import Transcriber
-
-        settings = self.settings
-        pseudonym_key = self.keys.load(KeyName.PSEUDONYM)
+        processing = CallProcessing.load(self.settings, self.keys)
         self.pipeline = CallPipeline(db=self.db, queue=self.queue, blobs=self.blobs,
-                                     transcriber=Transcriber.from_settings(settings),
-                                     call_redactor=CallRedactor.load(config_path=settings.pii_config,
-                                                                     pseudonym_key=pseudonym_key),
+                                     transcriber=processing.transcriber, call_redactor=processing.call_redactor,
                                      work_dir=self.work_dir, metrics=self.metrics)
-        from redactor.service.redacted_audio_step import RedactedAudioStep
-
-        self.pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
+        self.pipeline.extra_steps.append(processing.audio_step)
         self._models_ready.set()
 
     def start_worker(self, *, background: bool = True) -> None:
