@@ -89,6 +89,10 @@ class Settings(BaseSettings):
         None, description="File holding the audit key (base64), e.g. a mounted secret; never created."
     )
     max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Uploads beyond this get 413.")
+    max_audio_seconds: int = Field(
+        4 * 3600, ge=1, description="Longest recording accepted: longer gets 422 audio_too_long at upload, and "
+                                    "decoding stops there (memory bounded by the limit, whatever a header claims)."
+    )
     max_body_bytes: int = Field(
         1024 * 1024, ge=1, description="Any other request body (JSON, the UI's forms) beyond this gets 413, "
                                        "before it is read."

@@ -103,7 +103,7 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
         if audio_path is None:
             raise IntakeError(422, "audio_missing", "the multipart part `audio` is missing; "
                               "send the recording as a file part named audio")
-        info = _probe(audio_path)
+        info = _probe(audio_path, max_seconds=runtime.settings.max_audio_seconds)
         if metadata.channels != "mono" and info.channels != 2:
             raise IntakeError(422, "audio_channel_layout",
                               f"channels is {metadata.channels} but the recording has {info.channels} "
@@ -162,18 +162,20 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
     return IntakeResult(call, created=True)
 
 
-def _probe(path: Path):
+def _probe(path: Path, *, max_seconds: int):
     from redactor.transcribe import AudioError, probe_audio
 
     try:
-        return probe_audio(path)
+        return probe_audio(path, max_seconds=max_seconds)
     except AudioError as error:
         status = 415 if error.code == "audio_unreadable" else 422
-        raise IntakeError(status, error.code, _audio_message(error.code)) from None
+        raise IntakeError(status, error.code, _audio_message(error.code, max_seconds)) from None
 
 
-def _audio_message(code: str) -> str:
+def _audio_message(code: str, max_seconds: int) -> str:
     return {
+        "audio_too_long": f"the recording is longer than {max_seconds} s (REDACTOR_MAX_AUDIO_SECONDS); split it "
+                          "or raise the limit",
         "audio_empty": "the audio part holds no audio samples; send a non-empty recording",
         "audio_unreadable": "the audio part is not a readable recording; send WAV, FLAC, Ogg/Opus, MP3 or M4A",
         "audio_truncated": "the audio part is cut short (the file ends before its declared length); upload it again",

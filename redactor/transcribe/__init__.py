@@ -11,6 +11,7 @@ subclass with a stable `code`. Importing this package does not import faster-whi
 from redactor.transcribe.audio import AudioInfo, decode_audio, probe_audio
 from redactor.transcribe.errors import (
     AudioError,
+    AudioTooLongError,
     ChannelLayoutError,
     EmptyAudioError,
     ModelChecksumError,
@@ -31,6 +32,7 @@ from redactor.transcribe.transcript import (
 
 __all__ = [
     "AudioError",
+    "AudioTooLongError",
     "AudioInfo",
     "CHANNEL_LAYOUTS",
     "ChannelLayoutError",

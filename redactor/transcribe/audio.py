@@ -8,7 +8,6 @@ deep in the transcription.
 from __future__ import annotations
 
 import gc
-import io
 import logging
 import os
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import av
 import numpy as np
 
 from redactor.transcribe.errors import (
+    AudioTooLongError,
     ChannelLayoutError,
     EmptyAudioError,
     TruncatedAudioError,
@@ -34,6 +34,9 @@ _TRUNCATION_TOLERANCE_S = 0.5
 _TRUNCATION_TOLERANCE_RATIO = 0.02
 _OGG_TAIL_BYTES = 70_000  # an Ogg page is at most 65,307 bytes
 _DECODE_ERRORS = (av.error.FFmpegError, ValueError, IndexError, EOFError, MemoryError)
+# Decoded samples are kept in one float32 array grown in steps of this many seconds (plus the
+# declared length up front), so memory follows what was decoded, never what a header claims.
+_GROWTH_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,19 @@ def _ogg_is_complete(path: str | os.PathLike) -> bool:
     return len(table) == segments and page_end == len(tail) and bool(header_type & 0x04)
 
 
-def probe_audio(path: str | os.PathLike) -> AudioInfo:
+def _too_long(path, seconds: float, max_seconds: float) -> AudioTooLongError:
+    return AudioTooLongError(f"{_describe(path)} holds more than {seconds:.0f} s of audio; the limit is "
+                             f"{max_seconds:.0f} s (REDACTOR_MAX_AUDIO_SECONDS): split the recording or raise it")
+
+
+def probe_audio(path: str | os.PathLike, max_seconds: float | None = None) -> AudioInfo:
     """Check that `path` is decodable audio and describe it, quickly (demux, decode a few packets).
 
     Raises EmptyAudioError (code "audio_empty") for a zero-length file or one without samples,
     TruncatedAudioError ("audio_truncated") when the file holds less than its header declares,
-    UnreadableAudioError ("audio_unreadable") for anything that is not decodable audio, and
-    FileNotFoundError when `path` does not exist.
+    AudioTooLongError ("audio_too_long") when its header or its packets add up to more than
+    `max_seconds`, UnreadableAudioError ("audio_unreadable") for anything that is not decodable
+    audio, and FileNotFoundError when `path` does not exist.
     """
     if os.path.getsize(path) == 0:
         raise EmptyAudioError(f"{_describe(path)} is a zero-length file; the upload holds no audio")
@@ -118,6 +127,8 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
         sample_rate = stream.codec_context.sample_rate or stream.rate or 0
         channels = stream.codec_context.channels
         declared = _declared_duration(container, stream)
+        if max_seconds is not None and declared is not None and declared > max_seconds:
+            raise _too_long(path, declared, max_seconds)
         samples = 0
         packet_seconds = 0.0
         decoded_packets = 0
@@ -135,6 +146,8 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
                         if not timed:  # no packet durations in this container: count samples
                             packet_seconds += frame.samples / frame.sample_rate
                     decoded_packets += 1
+                if max_seconds is not None and packet_seconds > max_seconds:
+                    raise _too_long(path, packet_seconds, max_seconds)
         except _DECODE_ERRORS as exc:
             raise UnreadableAudioError(
                 f"{_describe(path)} is corrupt: {codec} data fails to decode ({type(exc).__name__}); "
@@ -164,14 +177,17 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
 
 
 def decode_audio(
-    path: str | os.PathLike | BinaryIO, sampling_rate: int = 16000, split_stereo: bool = False
+    path: str | os.PathLike | BinaryIO, sampling_rate: int = 16000, split_stereo: bool = False,
+    max_seconds: float | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Decode to float32 samples in [-1, 1] at `sampling_rate` (faster-whisper's PyAV approach).
 
     Mono output downmixes every channel. Damaged packets inside a file are skipped (a line
     glitch should not lose the call) and logged by count. With `split_stereo=True` the file must have exactly two
     channels and a (left, right) pair is returned; otherwise ChannelLayoutError. Raises the same
-    typed errors as probe_audio for unreadable or empty input.
+    typed errors as probe_audio for unreadable or empty input, and AudioTooLongError as soon as
+    more than `max_seconds` are decoded: the samples go straight into one float32 array (4 bytes
+    a sample, nothing else kept whole), so memory stays within the limit whatever the file claims.
     """
     if isinstance(path, (str, os.PathLike)) and os.path.getsize(path) == 0:
         raise EmptyAudioError(f"{_describe(path)} is a zero-length file; the upload holds no audio")
@@ -186,7 +202,11 @@ def decode_audio(
         resampler = av.audio.resampler.AudioResampler(
             format="s16", layout="stereo" if split_stereo else "mono", rate=sampling_rate
         )
-        buffer = io.BytesIO()
+        width = 2 if split_stereo else 1
+        limit = None if max_seconds is None else int(max_seconds * sampling_rate) * width
+        buffer = _SampleBuffer(_initial_samples(container, stream, sampling_rate, max_seconds) * width,
+                               step=_GROWTH_SECONDS * sampling_rate * width, limit=limit,
+                               on_limit=lambda: _too_long(path, max_seconds, max_seconds))
         invalid = 0
         try:
             for packet in container.demux(stream):
@@ -199,9 +219,9 @@ def decode_audio(
                 for frame in frames:
                     frame.pts = None
                     for out in resampler.resample(frame):
-                        buffer.write(out.to_ndarray().tobytes())
+                        buffer.append(out.to_ndarray())
             for out in resampler.resample(None):
-                buffer.write(out.to_ndarray().tobytes())
+                buffer.append(out.to_ndarray())
         except _DECODE_ERRORS as exc:
             raise UnreadableAudioError(
                 f"{_describe(path)} is corrupt: decoding failed ({type(exc).__name__}); re-export the recording"
@@ -210,7 +230,7 @@ def decode_audio(
             # PyAV's resampler keeps buffers alive until collected (faster-whisper issue 390).
             del resampler
             gc.collect()
-    audio = np.frombuffer(buffer.getbuffer(), dtype=np.int16).astype(np.float32) / 32768.0
+    audio = buffer.samples()
     if audio.size == 0:
         if invalid:
             raise UnreadableAudioError(f"{_describe(path)}: all {invalid} packets are damaged; re-export it")
@@ -220,3 +240,42 @@ def decode_audio(
     if split_stereo:
         return audio[0::2].copy(), audio[1::2].copy()
     return audio
+
+
+def _initial_samples(container, stream, sampling_rate: int, max_seconds: float | None) -> int:
+    """Room for the declared length (capped by the limit), or one growth step if none is declared."""
+    declared = _declared_duration(container, stream)
+    seconds = declared + 1 if declared else _GROWTH_SECONDS
+    if max_seconds is not None:
+        seconds = min(seconds, max_seconds)
+    return max(1, int(seconds * sampling_rate))
+
+
+class _SampleBuffer:
+    """int16 frames appended into one growing float32 array scaled to [-1, 1], at most `limit` samples.
+
+    Unused capacity costs address space only (the kernel maps pages when they are first written).
+    """
+
+    def __init__(self, capacity: int, *, step: int, limit: int | None, on_limit) -> None:
+        self._data = np.empty(capacity, dtype=np.float32)
+        self._size = 0
+        self._step = step
+        self._limit = limit
+        self._on_limit = on_limit
+
+    def append(self, frame: np.ndarray) -> None:
+        values = frame.reshape(-1)
+        end = self._size + values.size
+        if self._limit is not None and end > self._limit:
+            raise self._on_limit()
+        if end > self._data.size:
+            grown = max(end, self._data.size + self._step)
+            if self._limit is not None:
+                grown = min(grown, self._limit)
+            self._data = np.resize(self._data, grown)
+        np.multiply(values, 1 / 32768.0, out=self._data[self._size:end], casting="unsafe")
+        self._size = end
+
+    def samples(self) -> np.ndarray:
+        return self._data[: self._size]

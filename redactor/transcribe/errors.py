@@ -38,6 +38,12 @@ class TruncatedAudioError(UnreadableAudioError):
     code = "audio_truncated"
 
 
+class AudioTooLongError(AudioError):
+    """The recording is longer than the configured limit (Settings.max_audio_seconds)."""
+
+    code = "audio_too_long"
+
+
 class ChannelLayoutError(AudioError, ValueError):
     """An unknown channel layout, or one that does not fit the file (stereo layout, mono file)."""
 

@@ -149,6 +149,7 @@ class Transcriber:
             log_prob_threshold=-1.0,
             no_speech_threshold=0.6,
             hallucination_silence_threshold=2.0,
+            max_audio_seconds=settings.max_audio_seconds,
         )
         options = replace(options, **overrides)
         num_workers = decode_workers(options.device, options.cpu_threads, settings.worker_concurrency)
@@ -183,13 +184,14 @@ class Transcriber:
         Raises the AudioError subclasses of probe_audio/decode_audio; ChannelLayoutError (also a
         ValueError) for an unknown layout or a stereo layout on a file without two channels.
         """
-        info = probe_audio(path)
+        limit = self.options.max_audio_seconds
+        info = probe_audio(path, max_seconds=limit)
         layout = resolve_channels(channels, info.channels)
         if layout == "mono":
-            audio = decode_audio(path, SAMPLING_RATE)
+            audio = decode_audio(path, SAMPLING_RATE, max_seconds=limit)
             tracks = [("unknown", audio)]
         else:
-            left, right = decode_audio(path, SAMPLING_RATE, split_stereo=True)
+            left, right = decode_audio(path, SAMPLING_RATE, split_stereo=True, max_seconds=limit)
             operator_left = layout == "stereo_operator_left"
             tracks = [("operator", left if operator_left else right), ("caller", right if operator_left else left)]
             audio = left

@@ -68,6 +68,7 @@ class TranscriptionOptions:
     no_speech_threshold: float | None
     hallucination_silence_threshold: float | None
     word_timestamps: bool = True
+    max_audio_seconds: float | None = None  # longer recordings are refused (AudioTooLongError)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -92,6 +93,14 @@ def service(tmp_path):
     server = Server(data_dir, tmp_path / "server.log")
     yield server, {role: {"Authorization": f"Bearer {token}"} for role, token in keys.items()}
     server.kill()
+    shutil.rmtree(work_dir_of(server), ignore_errors=True)  # the folder in /dev/shm outlives tmp_path
+
+
+def work_dir_of(server) -> Path:
+    """Where the server decrypts job audio: its private folder in /dev/shm where the host has one."""
+    from redactor.service.work_dir import private_work_dir
+
+    return private_work_dir(server.data_dir)
 
 
 def upload(server, headers, sample, external_id) -> str:
@@ -162,7 +171,8 @@ def test_upload_transcribe_redact_and_nothing_leaks(service, sample_calls):
         content = path.read_bytes()
         for needle in needles:
             assert needle.encode("utf-8") not in content, f"{path.name} holds PII in plain text"
-    assert list((server.data_dir / "work").iterdir()) == [] and list((server.data_dir / "incoming").iterdir()) == []
+    assert list(work_dir_of(server).iterdir()) == [] and list((server.data_dir / "incoming").iterdir()) == []
+    assert not (server.data_dir / "work").exists()  # decrypted audio never touched the data dir
 
 
 def test_kill_mid_job_then_restart_finishes_the_job(service, sample_calls):
@@ -185,4 +195,4 @@ def test_kill_mid_job_then_restart_finishes_the_job(service, sample_calls):
         seqs = [row[0] for row in connection.execute("SELECT seq FROM audit_events ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
     server.stop()
-    assert list((server.data_dir / "work").iterdir()) == []
+    assert list(work_dir_of(server).iterdir()) == []

@@ -171,3 +171,47 @@ def test_stereo_split_of_mono_file_is_a_layout_error(tmp_path, excerpt):
 def test_missing_file_is_not_an_audio_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         probe_audio(tmp_path / "absent.wav")
+
+
+# --- the length limit (REDACTOR_MAX_AUDIO_SECONDS) ------------------------------------------------
+
+def silent_flac(path, seconds: int, rate: int = 8000):
+    """Seconds of digital silence as FLAC: tiny on disk, huge once decoded (the review's bomb)."""
+    return write_audio(path, np.zeros((1, seconds * rate), dtype=np.int16), rate, "flac", "flac", "s16")
+
+
+def test_probe_refuses_a_recording_past_the_limit(tmp_path):
+    path = silent_flac(tmp_path / "long.flac", 20 * 60)
+    assert probe_audio(path).duration == pytest.approx(1200, abs=1)
+    with pytest.raises(AudioError) as refused:
+        probe_audio(path, max_seconds=600)
+    assert refused.value.code == "audio_too_long" and "REDACTOR_MAX_AUDIO_SECONDS" in str(refused.value)
+    assert probe_audio(path, max_seconds=1300).duration == pytest.approx(1200, abs=1)
+
+
+@pytest.mark.parametrize("split_stereo", [False, True])
+def test_decoding_stops_at_the_limit_in_bounded_memory(tmp_path, split_stereo):
+    import tracemalloc
+
+    channels = 2 if split_stereo else 1
+    path = write_audio(tmp_path / "long.flac", np.zeros((channels, 20 * 60 * 8000), dtype=np.int16), 8000,
+                       "flac", "flac", "s16")
+    tracemalloc.start()
+    try:
+        with pytest.raises(AudioError) as refused:
+            decode_audio(path, 16000, split_stereo=split_stereo, max_seconds=30)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert refused.value.code == "audio_too_long"
+    # 30 s at 16 kHz in float32 is 1.9 MB a channel; the whole 20 minutes would be 77 MB a channel.
+    assert peak < channels * 30 * 16000 * 4 + 8 * 2**20
+
+
+def test_decoding_within_the_limit_is_unchanged(tmp_path):
+    speech = np.sin(np.linspace(0, 2000, 16000 * 3)).astype(np.float32) * 0.5
+    path = write_wav(tmp_path / "a.wav", speech)
+    limited = decode_audio(path, 16000, max_seconds=4)
+    assert np.array_equal(limited, decode_audio(path, 16000))
+    assert limited.dtype == np.float32 and limited.size == speech.size
+    assert np.allclose(limited, pcm16(speech)[0] / 32768.0)
