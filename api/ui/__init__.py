@@ -6,10 +6,10 @@
 
 from fastapi import APIRouter
 
-from api.ui import auth_routes, call_routes, privacy_routes, static_routes
+from api.ui import auth_routes, call_routes, privacy_case_routes, privacy_routes, static_routes
 
 router = APIRouter(include_in_schema=False)
-for _module in (auth_routes, call_routes, privacy_routes, static_routes):
+for _module in (auth_routes, call_routes, privacy_routes, privacy_case_routes, static_routes):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from api.ui.case_labels import CASE_MESSAGES
 from api.ui.sessions import LANG_COOKIE
 from redactor.pii.entities import ENTITY_SPECS, ENTITY_TYPES  # noqa: F401  (ENTITY_TYPES: for the UI modules)
 
@@ -168,7 +169,7 @@ MESSAGES = {
         "place_hold": "ホールドを設定",
         "release_hold": "解除",
         "no_holds": "有効なリーガルホールドはありません。",
-        "requests_help": "開示・削除請求は API（POST /v1/privacy-requests）で受け付けます。開示パッケージには元の音声が含まれるため、この画面からは作成・取得できません。",
+        "requests_help": "開示データの作成と削除の実行の記録です。請求の受付から通知までは「開示等の請求（案件）」で管理します（API連携の請求も案件になります）。",
         "received_at": "受付日時",
         "request_type": "種別",
         "request_disclosure": "開示",
@@ -279,7 +280,7 @@ MESSAGES = {
         "place_hold": "Place hold",
         "release_hold": "Release",
         "no_holds": "No active legal holds.",
-        "requests_help": "Disclosure and deletion requests are made through the API (POST /v1/privacy-requests); a disclosure package holds raw audio, so this page neither makes nor serves one.",
+        "requests_help": "Each disclosure package built and each deletion run. Requests themselves, from receipt to notification, are handled under Data-subject requests (requests made through the API open a case too).",
         "received_at": "Received",
         "request_type": "Type",
         "request_disclosure": "Disclosure",
@@ -308,6 +309,9 @@ def language_of(request: Request) -> str:
         if candidate in LANGUAGES:
             return candidate
     return DEFAULT_LANGUAGE
+
+for _lang, _labels in CASE_MESSAGES.items():  # the privacy-case pages' labels (api.ui.case_labels)
+    MESSAGES[_lang].update(_labels)
 
 
 class Labels:

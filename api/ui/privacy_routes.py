@@ -3,8 +3,8 @@ consent policy, and the audit chain's verification status.
 
 privacy_manager only; every other role gets a 403 page. Every form carries the session's CSRF
 token. Changes go through the same functions as the JSON API (redactor.retention, redactor.consent),
-which audit them. Privacy requests are listed here but made through the API: a disclosure
-package holds raw audio, which no UI response may carry.
+which audit them. Disclosure and deletion runs are listed here; the requests themselves are
+handled as cases (api.ui.privacy_case_routes).
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ RECENT_EVENTS = 20
 RECENT_REQUESTS = 50
 
 
-def _actor(user: UiUser) -> audit.Actor:
+def ui_actor(user: UiUser) -> audit.Actor:
     return Principal(key_id=user.key_id, role=user.role).actor
 
 
-def _forbidden(request: Request, user: UiUser):
+def forbidden(request: Request, user: UiUser):
     return render(request, "ui/message.html", {"message": "forbidden"}, user=user, status_code=403)
 
 
@@ -73,14 +73,14 @@ def _page(request: Request, user: UiUser, runtime, *, status_code: int = 200, **
 @router.get("/ui/privacy")
 def privacy_home(request: Request, user: UiUserDep, runtime: RuntimeDep):
     if not user.is_privacy_manager:
-        return _forbidden(request, user)
+        return forbidden(request, user)
     return _page(request, user, runtime)
 
 
-async def _checked_form(request: Request, user: UiUser):
+async def checked_form(request: Request, user: UiUser):
     """The form of a privacy POST, or a response refusing it (wrong role or CSRF)."""
     if not user.is_privacy_manager:
-        return None, _forbidden(request, user)
+        return None, forbidden(request, user)
     try:
         return await check_csrf(request, user), None
     except CsrfError:
@@ -94,12 +94,12 @@ def _saved(section: str) -> RedirectResponse:
 @router.post("/ui/privacy/consent-policy")
 async def save_consent_policy(request: Request, user: UiUserDep, runtime: RuntimeDep):
     """Replace the consent policy (audited with old and new values by redactor.consent)."""
-    form, refused = await _checked_form(request, user)
+    form, refused = await checked_form(request, user)
     if refused:
         return refused
     chosen = [s for s in form.getlist("allowed_states") if s in consent.CONSENT_STATES]
     with runtime.db.session() as session:
-        consent.set_allowed_states(session=session, allowed=chosen, actor=_actor(user))
+        consent.set_allowed_states(session=session, allowed=chosen, actor=ui_actor(user))
         session.commit()
     return _saved("consent-policy")
 
@@ -107,7 +107,7 @@ async def save_consent_policy(request: Request, user: UiUserDep, runtime: Runtim
 @router.post("/ui/privacy/retention-policy")
 async def save_retention_policy(request: Request, user: UiUserDep, runtime: RuntimeDep):
     """Replace the retention policy: three default limits, the anchor, groups/overrides as JSON."""
-    form, refused = await _checked_form(request, user)
+    form, refused = await checked_form(request, user)
     if refused:
         return refused
     submitted = {"limits": {a: str(form.get(f"limit_{a}") or "").strip() for a in ARTIFACTS},
@@ -122,7 +122,7 @@ async def save_retention_policy(request: Request, user: UiUserDep, runtime: Runt
         return _page(request, user, runtime, status_code=422, policy_form=submitted, error=message,
                      error_section="retention-policy")
     with runtime.db.session() as session:
-        set_policy(session=session, policy=policy, actor=_actor(user))
+        set_policy(session=session, policy=policy, actor=ui_actor(user))
         session.commit()
     return _saved("retention-policy")
 
@@ -130,22 +130,22 @@ async def save_retention_policy(request: Request, user: UiUserDep, runtime: Runt
 @router.post("/ui/privacy/holds")
 async def add_hold(request: Request, user: UiUserDep, runtime: RuntimeDep):
     """Place a legal hold on a call (call id + reason)."""
-    form, refused = await _checked_form(request, user)
+    form, refused = await checked_form(request, user)
     if refused:
         return refused
     call_id, reason = str(form.get("call_id") or "").strip(), str(form.get("reason") or "")
     return _change_hold(request, user, runtime, lambda session: place_hold(
-        session=session, call_id=call_id, reason=reason, actor=_actor(user), now=utcnow()))
+        session=session, call_id=call_id, reason=reason, actor=ui_actor(user), now=utcnow()))
 
 
 @router.post("/ui/privacy/holds/{call_id}/release")
 async def end_hold(call_id: str, request: Request, user: UiUserDep, runtime: RuntimeDep):
     """Release the active hold of a call; what expired meanwhile goes at the next purge."""
-    _, refused = await _checked_form(request, user)
+    _, refused = await checked_form(request, user)
     if refused:
         return refused
     return _change_hold(request, user, runtime, lambda session: release_hold(
-        session=session, call_id=call_id, actor=_actor(user), now=utcnow()))
+        session=session, call_id=call_id, actor=ui_actor(user), now=utcnow()))
 
 
 def _change_hold(request: Request, user: UiUser, runtime, change: Callable[[Session], object]):
