@@ -1,5 +1,11 @@
 """Fixtures shared by the whole suite.
 
+The database under the service fixtures is SQLite unless the suite runs with
+`--database=postgresql` (or REDACTOR_TEST_DATABASE=postgresql): then every test that opens the
+service gets its own PostgreSQL database, cloned from a template migrated once per session, on a
+server scripts/postgres-server starts. Tests that can only hold on SQLite are marked
+`sqlite_only("why")` and skipped there.
+
 Three scales, as in datasette's tests: `runtime` (the service's storage, keys and queue, no
 HTTP), `client` (the real app in-process with a real SQLite DB and blob store in a temp dir,
 worker not started: no models loaded), and the real server subprocess in tests/service/test_e2e.py.
@@ -8,6 +14,8 @@ worker not started: no models loaded), and the real server subprocess in tests/s
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,12 +27,72 @@ SHARED_DIR = REPO_ROOT / ".." / "shared"
 ROLES = ("telephony", "qa", "privacy_manager", "admin")
 
 
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database", choices=DATABASES, default=os.environ.get("REDACTOR_TEST_DATABASE", "sqlite"),
+                     help="the database under the service fixtures (default: $REDACTOR_TEST_DATABASE or sqlite)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--database") == "sqlite":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL 15 server for this test session (scripts/postgres-server); its database URL."""
+    from servers import ServerUnavailable, script_server
+
+    try:
+        with script_server("postgres-server") as settings:
+            yield settings["REDACTOR_DATABASE_URL"]
+    except ServerUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """A database migrated once per session, the template every test's database is cloned from."""
+    from servers import create_database
+
+    from redactor.store.db import open_database
+
+    url = create_database(postgres_server, "redactor_template")
+    db = open_database(url)
+    db.upgrade()
+    db.dispose()
+    return "redactor_template"
+
+
 @pytest.fixture
-def service_settings(tmp_path: Path):
+def database_url(request) -> Iterator[str | None]:
+    """The service's database for this test: None (SQLite in its data dir) or a fresh PostgreSQL
+    database cloned from the migrated template."""
+    if request.config.getoption("--database") == "sqlite":
+        yield None
+        return
+    from servers import create_database, drop_database
+
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    url = create_database(server, f"test_{uuid.uuid4().hex}", template=template)
+    yield url
+    drop_database(server, url)
+
+
+@pytest.fixture
+def service_settings(tmp_path: Path, database_url):
     """Settings for a fresh service in a temp data dir (small upload limit for 413 tests)."""
     from redactor.config import Settings
 
-    return Settings(data_dir=tmp_path / "data", max_upload_bytes=2 * 1024 * 1024, job_retry_backoff_seconds=0,
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, max_upload_bytes=2 * 1024 * 1024,
+                    job_retry_backoff_seconds=0,
                     work_dir=tmp_path / "work")  # not /dev/shm: a test's folder goes with its tmp_path
 
 

@@ -1,9 +1,12 @@
 """Full-text search over redacted transcript turns.
 
-SQLite: an FTS5 table with the trigram tokenizer (rowid = transcript_turns.id) finds any
-substring of 3+ characters, which suits Japanese (no spaces between words). Shorter queries fall
-back to LIKE. Other databases use LIKE over transcript_turns until they get their own index
-(PostgreSQL: pg_trgm), behind the same functions.
+Both backends index trigrams, which suits Japanese (no spaces between words: any substring of 3+
+characters is found through the index):
+- SQLite: an FTS5 table with the trigram tokenizer (rowid = transcript_turns.id), kept in step
+  by `index_turns` / `unindex_turns`; shorter queries fall back to LIKE over transcript_turns;
+- PostgreSQL: a pg_trgm GIN index on transcript_turns.text (migration 0006), which the planner
+  uses for the ILIKE below by itself; a query under 3 characters has no trigram and scans.
+Other databases get the ILIKE alone.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ def chain(runtime):
 
 
 def verify(runtime):
-    return CliRunner().invoke(audit_group, ["verify", "--data-dir", str(runtime.settings.data_dir)])
+    return CliRunner().invoke(audit_group, ["verify", "--data-dir", str(runtime.settings.data_dir)],
+                              env={"REDACTOR_DATABASE_URL": runtime.settings.database_url})
 
 
 def raw_sql(runtime, *statements: str) -> None:

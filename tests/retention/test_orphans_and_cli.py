@@ -40,12 +40,13 @@ def test_only_old_unreferenced_files_are_swept(runtime):
 def test_purge_command_dry_run_then_real(runtime):
     call_id = add_call(runtime, started_at=T0 - 400 * DAY)
     data_dir = str(runtime.settings.data_dir)
-    dry = CliRunner().invoke(purge_command, ["--dry-run", "--json", "--data-dir", data_dir])
+    env = {"REDACTOR_DATABASE_URL": runtime.settings.database_url}  # None (SQLite in data_dir): unset
+    dry = CliRunner().invoke(purge_command, ["--dry-run", "--json", "--data-dir", data_dir], env=env)
     assert dry.exit_code == 0, dry.output
     listed = json.loads(dry.output)
     assert listed["dry_run"] is True and len(listed["items"]) == 3
     assert artifacts_of(runtime, call_id) == {"raw_audio", "redacted_transcript", "redacted_audio"}
-    real = CliRunner().invoke(purge_command, ["--data-dir", data_dir])
+    real = CliRunner().invoke(purge_command, ["--data-dir", data_dir], env=env)
     assert real.exit_code == 0, real.output
     assert real.output.count(f"purged\t{call_id}") == 3
     assert artifacts_of(runtime, call_id) == set()
@@ -55,6 +56,8 @@ def test_purge_command_dry_run_then_real(runtime):
 def test_audit_verify_is_a_redactor_subcommand(runtime):
     """Through the real entry point, as an operator runs it."""
     env = {**os.environ, "REDACTOR_DATA_DIR": str(runtime.settings.data_dir)}
+    if runtime.settings.database_url is not None:
+        env["REDACTOR_DATABASE_URL"] = runtime.settings.database_url
     ok = subprocess.run([sys.executable, "-m", "redactor", "audit", "verify"], env=env, cwd=REPO_ROOT,
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr
