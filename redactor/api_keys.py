@@ -106,7 +106,8 @@ def authenticate(*, session: Session, token: str) -> Principal | None:
 
 def revoke_key(*, session: Session, key_id: str, actor: audit.Actor) -> bool:
     """Revoke a key (audited); False if there is no such active key. The caller commits."""
-    key = session.get(ApiKey, key_id)
+    # Locked: a second revocation at the same time waits, then finds it revoked (audited once).
+    key = session.get(ApiKey, key_id, with_for_update=True, populate_existing=True)
     if key is None or key.revoked_at is not None:
         return False
     key.revoked_at = utcnow()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.store.models import ConsentPolicy
-from redactor.store.single_row import get_single_row, save_single_row
+from redactor.store.single_row import get_single_row, lock_single_row, save_single_row
 
 
 class ConsentState(StrEnum):
@@ -55,6 +55,7 @@ def set_allowed_states(*, session: Session, allowed: list[str] | set[str], actor
     unknown = sorted(set(allowed) - set(CONSENT_STATES))
     if unknown:
         raise ConsentPolicyError(f"unknown consent states {unknown}; valid: {', '.join(CONSENT_STATES)}")
+    lock_single_row(session, ConsentPolicy)  # the audited old value is the one replaced
     old = get_allowed_states(session)
     new = frozenset(allowed)
     save_single_row(session, ConsentPolicy, allowed_states=json.dumps(sorted(new)),

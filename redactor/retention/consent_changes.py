@@ -19,8 +19,8 @@ from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import active_hold
 from redactor.retention.purge import artifacts_of, consent_erases, erase_artifacts
+from redactor.store.calls import lock_call
 from redactor.store.db import Database
-from redactor.store.models import Call
 
 
 class ConsentChangeError(RefusedError):
@@ -43,7 +43,7 @@ def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, 
         raise ConsentChangeError(422, "consent_state_invalid",
                                  f"unknown consent state; valid: {', '.join(consent.CONSENT_STATES)}")
     with db.session() as session:
-        call = session.get(Call, call_id)
+        call = lock_call(session=session, call_id=call_id)  # a hold placed meanwhile is seen
         if call is None:
             raise ConsentChangeError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
         old = call.consent_state

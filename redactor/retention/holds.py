@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.errors import RefusedError
-from redactor.store.models import Call
+from redactor.store.calls import lock_call
 from redactor.store.retention_tables import LegalHold
 
 
@@ -45,7 +45,9 @@ def place_hold(*, session: Session, call_id: str, reason: str, actor: audit.Acto
     reason = (reason or "").strip()
     if not reason or len(reason) > 200:
         raise HoldError(422, "hold_reason_invalid", "reason must be 1-200 characters, e.g. a case number")
-    if session.get(Call, call_id) is None:
+    # The call's row lock makes "no active hold yet, so add one" one step: a second hold placed at
+    # the same time waits here, then finds this one (one active hold per call).
+    if lock_call(session=session, call_id=call_id) is None:
         raise HoldError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
     existing = active_hold(session, call_id)
     if existing is not None:
@@ -61,6 +63,7 @@ def place_hold(*, session: Session, call_id: str, reason: str, actor: audit.Acto
 
 def release_hold(*, session: Session, call_id: str, actor: audit.Actor, now: datetime) -> LegalHold:
     """Release the active hold of `call_id` (audited); the caller commits. HoldError 404."""
+    lock_call(session=session, call_id=call_id)  # a concurrent release waits, then finds none
     hold = active_hold(session, call_id)
     if hold is None:
         raise HoldError(404, "hold_not_found", f"call {call_id} has no active legal hold")

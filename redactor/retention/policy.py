@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.store.retention_tables import RetentionPolicyRow
-from redactor.store.single_row import get_single_row, save_single_row
+from redactor.store.single_row import get_single_row, lock_single_row, save_single_row
 
 _GROUP_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 # The longest limit a policy may set. Retention is about deleting: nothing a call center records
@@ -208,6 +208,7 @@ def parse_policy(document: dict) -> RetentionPolicy:
 
 def set_policy(*, session: Session, policy: RetentionPolicy, actor: audit.Actor) -> RetentionPolicy:
     """Save `policy` (audited with old and new values); the caller commits."""
+    lock_single_row(session, RetentionPolicyRow)  # the audited old value is the one replaced
     old = get_policy(session)
     save_single_row(session, RetentionPolicyRow, policy_json=policy.model_dump_json(),
                     updated_by_key_id=actor.key_id)

@@ -29,6 +29,7 @@ from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
 from redactor.retention.orphans import find_orphan_blobs, sweep_orphan_blobs
 from redactor.retention.policy import Artifact, RetentionPolicy, get_policy
+from redactor.store.calls import lock_calls
 from redactor.store.db import Database
 from redactor.store.models import Call, RedactedAudio, Transcript
 from redactor.store.retention_tables import ContractEnd
@@ -186,8 +187,11 @@ def purge_expired_artifacts(*, db: Database, blobs: BlobStore, now: datetime | N
     keys: list[str] = []
     for start in range(0, len(call_ids), erase.BATCH):
         with db.session() as session:
-            # Re-check inside the transaction: a hold or a longer limit may have arrived.
-            items, _ = expired_items(session, now=now, calls=call_ids[start:start + erase.BATCH])
+            # Re-check inside the transaction, the calls locked: a hold or a longer limit may have
+            # arrived, and none can arrive now until this batch is erased.
+            batch = call_ids[start:start + erase.BATCH]
+            lock_calls(session=session, call_ids=batch)
+            items, _ = expired_items(session, now=now, calls=batch)
             by_call: dict[str, list[PurgeItem]] = {}
             for item in items:
                 by_call.setdefault(item.call_id, []).append(item)

@@ -1,4 +1,12 @@
-"""CRUD for calls: keyword-only functions over a session; the caller commits."""
+"""CRUD for calls: keyword-only functions over a session; the caller commits.
+
+Row locks: a transaction that reads a call to decide what to write (a consent change, a legal
+hold, an erasure) takes the call's row lock first, with `lock_call`: on PostgreSQL that is
+`SELECT ... FOR UPDATE`, so a second such transaction on the same call waits and then sees the
+first one's outcome; on SQLite, writing sessions already hold the database's one write lock.
+Lock order (so that two transactions never wait on each other): the call row, then anything of
+that call (its holds), then single-row settings (`store.single_row`), then an API key row.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +43,17 @@ class CallPage:
 
 def get_call(*, session: Session, call_id: str) -> Call | None:
     return session.get(Call, call_id)
+
+
+def lock_call(*, session: Session, call_id: str) -> Call | None:
+    """The call, its row locked until the transaction ends (see the module docstring)."""
+    return session.get(Call, call_id, with_for_update=True, populate_existing=True)
+
+
+def lock_calls(*, session: Session, call_ids: list[str]) -> None:
+    """Lock the rows of `call_ids` until the transaction ends, in id order (the lock order among calls)."""
+    if call_ids:
+        session.execute(select(Call.id).where(Call.id.in_(call_ids)).order_by(Call.id).with_for_update())
 
 
 def get_call_by_external_id(*, session: Session, external_id: str) -> Call | None:
