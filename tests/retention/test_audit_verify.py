@@ -147,15 +147,16 @@ def test_editing_a_legacy_event_breaks_the_marker(chain):
 def test_anchors_catch_a_cut_tail(chain, tmp_path):
     anchors = tmp_path / "anchors.jsonl"
     data_dir = str(chain.settings.data_dir)
-    first = CliRunner().invoke(audit_group, ["anchor", "--data-dir", data_dir, "--append", str(anchors)])
+    env = {"REDACTOR_DATABASE_URL": chain.settings.database_url}  # None (SQLite in data_dir): unset
+    first = CliRunner().invoke(audit_group, ["anchor", "--data-dir", data_dir, "--append", str(anchors)], env=env)
     assert first.exit_code == 0, first.output
     assert json.loads(first.output)["seq"] == 6 and len(json.loads(first.output)["hash"]) == 64
-    ok = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)])
+    ok = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)], env=env)
     assert ok.exit_code == 0 and "1 anchor(s) found" in ok.output
 
     raw_sql(chain, "DELETE FROM audit_events WHERE seq >= 5")  # removing the newest events leaves a valid chain
     assert verify(chain).exit_code == 0
-    cut = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)])
+    cut = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)], env=env)
     assert cut.exit_code == 1 and "anchor seq 6: no such event" in cut.output
 
 

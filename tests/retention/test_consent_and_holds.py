@@ -58,6 +58,8 @@ def test_consent_method_stays_with_the_call_not_in_the_audit_log(client, auth):
         assert session.get(Call, call_id).consent_method == "口頭 伊藤様 本人確認済"
 
 
+@pytest.mark.sqlite_only("greps the files of the data dir, which holds SQLite's database; PostgreSQL keeps "
+                         "erased rows in its own files until VACUUM and WAL recycling (README: PostgreSQL)")
 def test_withdrawal_leaves_no_transcript_text_in_the_database_files(client, auth):
     """One erase path: a withdrawal scrubs SQLite (WAL checkpoint, index merge) like a deletion."""
     from pathlib import Path
