@@ -15,10 +15,12 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from fastapi.routing import APIRoute
+from sqlalchemy import select
 
 from api.ui.static_routes import FILES
 from redactor.audio_redaction.records import get_redacted_audio
 from redactor.store.calls import get_call
+from redactor.store.privacy_cases import PrivacyCase
 
 RAW_AUDIO_URL = re.compile(r"/v1/calls/[^\"'\s<>?#]+/audio(?!/redacted)")
 LINK = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"']+)["']""")
@@ -57,6 +59,9 @@ def start_urls(workspace) -> list[str]:
             urls += [path.replace("{call_id}", call_id) for call_id in workspace.call_ids.values()]
         elif params == {"name"}:
             urls += [path.replace("{name}", name) for name in FILES]
+        elif params == {"case_id"}:
+            with workspace.runtime.db.read_session() as session:
+                urls += [path.replace("{case_id}", case_id) for case_id in session.execute(select(PrivacyCase.id)).scalars()]
         else:
             assert not params, f"{path}: teach this crawl how to fill {params}"
             urls.append(path)
