@@ -13,8 +13,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from redactor.pii.entities import ENTITY_SPECS, check_types
-from redactor.pii.organisation_words import (BUSINESS_SUFFIXES, DEPARTMENT_WORDS,
+from redactor.pii.lexicon.organisations import (BUSINESS_SUFFIXES, DEPARTMENT_WORDS,
                                                ORGANISATION_NER_LABELS)
+from redactor.pii.lexicon.speech import HONORIFICS, SELF_INTRODUCTIONS
 from redactor.pii.recognizers import RECOGNIZERS
 
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "conf" / "pii.yaml"
@@ -89,8 +90,7 @@ class OrganisationsConfig(_Strict):
                                         description="Departments said after the organisation in a greeting.")
     ner_labels: list[str] = Field(default_factory=lambda: list(ORGANISATION_NER_LABELS),
                                   description="GiNZA NER labels that are organisations or products.")
-    person_cues_after: list[str] = Field(["様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "といい", "と言い",
-                                          "って言い", "っていい"],
+    person_cues_after: list[str] = Field([*HONORIFICS, *SELF_INTRODUCTIONS],
                                          description="Words right after a span that make it a person's name anyway.")
     person_cues_before: list[str] = Field(["名前は", "名前が", "名前、", "名義は", "名義が", "氏名は", "フルネームは",
                                            "フルネームで", "私は", "わたしは", "わたくしは"],

@@ -21,7 +21,8 @@ import re
 from collections.abc import Callable
 
 from redactor.pii.config import OrganisationsConfig
-from redactor.pii.recognizers.names import NOT_NAMES, RELATIONS, is_plausible_name
+from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS
+from redactor.pii.recognizers.names import is_plausible_name
 
 TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there
 

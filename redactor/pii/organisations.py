@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from redactor.pii.config import OrganisationsConfig
 from redactor.pii.operator_intro import NOT_STAFF_WORDS, OperatorIntroFinder
-from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+from redactor.pii.lexicon.names import RELATIONS
+from redactor.pii.recognizers.names import is_plausible_name
 from redactor.pii.spans import Span
 
 TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there

@@ -11,11 +11,13 @@ import re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from redactor.pii.recognizers.base import turn_bounds
-from redactor.pii.recognizers.names import RELATIONS, garbled_stock_phrase, is_plausible_name
+from redactor.pii.lexicon.names import RELATIONS
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS
+from redactor.pii.recognizers.names import garbled_stock_phrase, is_plausible_name
 
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶぁ-ゖァ-ヺー・ 　]+$")
 _CONTEXT = ("名前", "氏名", "名義", "名札", "フルネーム", "旧姓", "宛名") + RELATIONS
-_CUE_AFTER = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "といい", "です", "でございます", "が承", "がお受け")
+_CUE_AFTER = (*HONORIFICS, "と申", "といい", *COPULAS, "が承", "がお受け")
 
 
 class JaNerPersonRecognizer(EntityRecognizer):

@@ -11,10 +11,12 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
-from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME, RELATIONS,
+from redactor.pii.lexicon.names import RELATIONS
+from redactor.pii.lexicon.speech import HONORIFICS
+from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME,
                                             garbled_stock_phrase, has_proper_noun, has_verb, is_plausible_name)
 
-_HONORIFIC = r"(?:様|さま|さん|くん|君|ちゃん|氏)"
+_HONORIFIC = f"(?:{'|'.join(HONORIFICS)})"
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _END = r"(?=です|でした|で[、。\s]|で$|でお願|が|は|の|、|。|に|って|も|ね|\s|$|…)"
 _ROMAN = r"[A-Z][A-Za-z'\-]+(?:[ 　][A-Z][A-Za-z'\-]+){0,3}"

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 
 from redactor.pii.dialogue import CallView, TurnContext
-from redactor.pii.recognizers.names import RELATIONS, is_plausible_name
+from redactor.pii.lexicon.names import RELATIONS
+from redactor.pii.recognizers.names import is_plausible_name
 from redactor.pii.rules.base import CallRule
 from redactor.pii.spans import SpanSet
 

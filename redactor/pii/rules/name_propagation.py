@@ -14,12 +14,14 @@ import re
 import jaconv
 
 from redactor.pii.dialogue import CallView
+from redactor.pii.lexicon.chars import KANJI_RANGE, is_hiragana, is_katakana
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS
 from redactor.pii.rules.base import CallRule
 from redactor.pii.rules.organisation_names import OrganisationNames
 from redactor.pii.spans import Span, SpanSet
 
-_KANJI = re.compile(r"[\u4e00-\u9fff々ヶ]")
-_CUES_AFTER_SINGLE = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "と申", "です", "でございます", "が承", "って")
+_KANJI = re.compile(rf"[{KANJI_RANGE}々ヶ]")
+_CUES_AFTER_SINGLE = (*HONORIFICS, "と申", *COPULAS, "が承", "って")
 
 
 class NamePropagation(CallRule):
@@ -84,6 +86,4 @@ def find_occurrences(text: str, term: str) -> list[tuple[int, int]]:
 def _same_script(a: str, b: str) -> bool:
     if not a:
         return False
-    hira = lambda c: "ぁ" <= c <= "ゖ"  # noqa: E731
-    kata = lambda c: "ァ" <= c <= "ヺ" or c == "ー"  # noqa: E731
-    return (hira(a) and hira(b)) or (kata(a) and kata(b))
+    return (is_hiragana(a) and is_hiragana(b)) or (is_katakana(a) and is_katakana(b))

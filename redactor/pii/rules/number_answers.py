@@ -22,6 +22,7 @@ from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.digit_runs import digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_SPECS
+from redactor.pii.lexicon.chars import is_kanji
 from redactor.pii.numerals import NUMERAL_UNITS
 from redactor.pii.recognizers.base import LETTER_NAMES
 from redactor.pii.rules.base import CallRule, RuleConfig
@@ -153,4 +154,4 @@ def _glue(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _glueable(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" and ch not in NUMERAL_UNITS and ch not in _CUE_KANJI
+    return is_kanji(ch) and ch not in NUMERAL_UNITS and ch not in _CUE_KANJI

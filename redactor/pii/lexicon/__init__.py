@@ -1,0 +1,7 @@
+"""Japanese word lists and character classes, each defined once (recognizers and rules import them).
+
+- `chars`: kanji, hiragana and katakana ranges and predicates;
+- `speech`: honorifics, self-introductions, copulas: the words around a name in speech;
+- `names`: words that fill a name's slot but are no one's name (roles, relations, stock phrases);
+- `organisations`: business vocabulary that marks organisation and product names.
+"""
