@@ -5,7 +5,8 @@ Each rule sees the spans the rules before it left. The order, and why:
    a finding;
 2. `allow_list`, `organisation_numbers`: text that is never redacted is protected first, so no
    later rule adds a span there;
-3. `number_answers`, `address_answers`, `name_answers`: what the dialogue says must go, fail closed;
+3. `number_answers`, `address_answers`, `name_answers`, `honorific_names`, `spelled_items`: what
+   the dialogue says must go, fail closed;
 4. `operator_names`: the operator's name in greeting and sign-off frames;
 5. `organisation_names`: organisation and product names are explained away (after every rule
    that may add a PERSON, before names are spread);
@@ -21,12 +22,14 @@ from redactor.pii.rules.address_answers import AddressAnswers
 from redactor.pii.rules.allow_list import AllowList
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.rules.context_lift import ContextLift
+from redactor.pii.rules.honorific_names import HonorificNames
 from redactor.pii.rules.name_answers import NameAnswers
 from redactor.pii.rules.name_propagation import NamePropagation
 from redactor.pii.rules.number_answers import NumberAnswers
 from redactor.pii.rules.operator_names import OperatorNames
 from redactor.pii.rules.organisation_names import OrganisationNames
 from redactor.pii.rules.organisation_numbers import OrganisationNumbers
+from redactor.pii.rules.spelled_items import SpelledItems
 
 RULES: tuple[type[CallRule], ...] = (
     ContextLift,
@@ -35,6 +38,8 @@ RULES: tuple[type[CallRule], ...] = (
     NumberAnswers,
     AddressAnswers,
     NameAnswers,
+    HonorificNames,
+    SpelledItems,
     OperatorNames,
     OrganisationNames,
     NamePropagation,

@@ -1,0 +1,72 @@
+"""A word addressed with an honorific is a name, whatever speech recognition made of it.
+
+The operator reads the caller's name back with 様 (「長谷川千尋様ですね」), and recognition garbles
+it into ordinary words (「貼せがわき広さまですね」「生まれの発生がまさま」): the name recognizers
+need a name's shape, the honorific does not. The word before 様 さま さん くん ちゃん 殿 (back to a
+pause, a particle の/は/を/に/へ, or at most `max_chars` characters) is a PERSON unless it is a
+stock word that takes an honorific (お客様, 皆様, 奥様, ご契約者様, お疲れさま, たくさん ...) or
+holds a digit. The honorific counts only as a word of its own: followed by a pause, a particle
+or a copula (not 「さまざま」「ちゃんと」「様子」).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import Field
+
+from redactor.pii.dialogue import CallView
+from redactor.pii.rules.base import CallRule, RuleConfig
+from redactor.pii.spans import SpanSet
+
+HONORIFIC = re.compile(
+    r"(?:様|さま|さん|くん|ちゃん(?!と)|殿)"
+    r"(?=$|[\s、,。.!！?？」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|から|より|って|、)"
+)
+# Where the addressed word starts: after a pause, or after a particle once the word has two
+# characters (「担当の佐藤さん」; but 「はなちゃん」 keeps its は).
+_PAUSE = re.compile(r"[\s、,。.!！?？「『(（:：・]")
+_PARTICLES = "のはをにへ"
+# Words that take an honorific and name nobody (a word ending in one of these is no name either:
+# ご契約者様, お客さん, 担当者様). Prefixes お/ご are part of the stock word where it takes them.
+STOCK_WORDS = (
+    "客", "お客", "皆", "みな", "みんな", "奥", "お子", "ご本人", "本人", "契約者", "名義人", "利用者",
+    "担当者", "担当", "ご家族", "家族", "ご主人", "主人", "ご依頼主", "お父", "お母", "おとう", "おかあ", "父", "母",
+    "お兄", "お姉", "おにい", "おねえ", "おじい", "おばあ", "おじ", "おば", "娘", "息子", "旦那", "ご両親", "ご親族",
+    "お嬢", "坊", "坊っ", "赤", "王", "神", "仏", "殿", "お疲れ", "おつかれ", "ご苦労", "お世話", "おかげ", "お陰",
+    "ご馳走", "ごちそう", "お待ちどお", "お互い", "おたがい", "たく", "ご同輩", "お得意", "業者",
+    "ご利用者", "ご契約者", "相手", "先方", "お相手", "お隣", "ご近所", "大家", "患者", "お医者", "医者", "店員",
+    "運転手", "配達員", "係", "係員", "オペレーター", "スタッフ", "社員", "職員", "会員", "ご年配", "年配",
+)
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+class HonorificNamesConfig(RuleConfig):
+    max_chars: int = Field(8, ge=1, le=12, description="Longest addressed word taken as a name.")
+
+
+class HonorificNames(CallRule):
+    NAME = "honorific_names"
+    Config = HonorificNamesConfig
+
+    def apply(self, call: CallView, spans: SpanSet) -> None:
+        if not self.config.enabled:
+            return
+        for turn in call.turns:
+            for start, end in addressed_names(turn.text, self.config.max_chars):
+                spans.add_uncovered(turn.index, "PERSON", start, end)
+
+
+def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
+    """[start, end) of every word `text` addresses with an honorific, stock words left out."""
+    found = []
+    for match in HONORIFIC.finditer(text):
+        end = match.start()
+        start = end
+        while start > 0 and end - start < max_chars and not _PAUSE.match(text, start - 1) \
+                and not (text[start - 1] in _PARTICLES and end - start >= 2):
+            start -= 1
+        word = text[start:end]
+        if word and not _DIGIT.search(word) and not word.endswith(STOCK_WORDS):
+            found.append((start, end))
+    return found

@@ -1,0 +1,63 @@
+"""A word addressed with an honorific is a name, however garbled; stock words that take one are not."""
+
+import pytest
+
+from redactor.pii.rules.honorific_names import addressed_names
+
+from ..helpers import assert_gone_kept, redact_pairs
+
+
+def _names(text):
+    return [text[s:e] for s, e in addressed_names(text)]
+
+
+@pytest.mark.parametrize("text, names", [
+    # read-backs of a name, as said and as recognition garbles them
+    ("長谷川千尋様ですね", ["長谷川千尋"]),
+    ("貼せがわき広さまですね", ["貼せがわき広"]),
+    ("1991年7月22日生まれの発生がまさま、確認が取れました", ["発生がま"]),
+    ("担当の佐藤さんにお伝えします", ["佐藤"]),
+    ("はい、田中様でございますね", ["田中"]),
+    ("TANAKA様ですね", ["TANAKA"]),
+    ("山田花子さん", ["山田花子"]),  # a given name ending in 子 is no stock word
+    ("けんたくんの件で", ["けんた"]),
+    ("はなちゃんが", ["はな"]),
+    ("鈴木殿", ["鈴木"]),
+    ("中村様、鈴木様", ["中村", "鈴木"]),
+    # the word is cut at a pause, a particle or max_chars
+    ("ご契約者様の、ながせがわちひろさま", ["ながせがわちひろ"]),
+    ("お申込みいただいたうえのやまたろう様", ["やまたろう"]),  # cut at a particle
+    ("ご案内はKLMNOPQRSTU様", ["NOPQRSTU"]),  # at most max_chars (8)
+    # stock words that take an honorific name nobody
+    ("お客様センターでございます", []),
+    ("お客様のご登録", []),
+    ("ご本人様でいらっしゃいますか", []),
+    ("ご契約者様ご本人様でしょうか", []),
+    ("皆様にご案内しております", []),
+    ("奥様からのお電話ですね", []),
+    ("お疲れさまです", []),
+    ("おかげさまで", []),
+    ("たくさんあります", []),
+    ("みなさん、お元気ですか", []),
+    ("お子さんの分も", []),
+    ("担当者様にお伝えください", []),
+    # an honorific that is part of another word
+    ("さまざまなプランがございます", []),
+    ("ちゃんと届きました", []),
+    ("様子を見ます", []),
+    ("3番の窓口の方が", []),
+])
+def test_addressed_names(text, names):
+    assert _names(text) == names
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turns, gone, kept", [
+    ([("caller", "はい、ほんにんです"), ("operator", "貼せがわき広さまですね。ご本人確認をお願いします")],
+     ["貼せがわき広"], ["ご本人確認"]),
+    ([("operator", "お客様センターでございます"), ("caller", "皆さんにお世話になってます")],
+     [], ["お客様センター", "皆さん"]),
+])
+def test_honorific_names_in_a_call(call_redactor, turns, gone, kept):
+    text = "\n".join(redact_pairs(call_redactor, turns))
+    assert_gone_kept(text, gone, kept)
