@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -71,7 +71,8 @@ class PipelineContext:
     audio_path: Path | None = None
     transcript: Transcript | None = None  # RAW text, memory only
     redacted: RedactedCall | None = None
-    artifacts: dict[str, Any] = field(default_factory=dict)  # results of extra steps
+    # Set by RedactedAudioStep; stored with the transcript for the UI's timeline.
+    redacted_ranges_json: str | None = None
 
 
 Step = Callable[["CallPipeline", PipelineContext], None]
@@ -176,7 +177,7 @@ class CallPipeline:
             save_transcript(session=session, call_id=context.call_id, turns=turns, findings=findings,
                             language=context.transcript.language, duration=context.transcript.duration,
                             options=_options_of(context),
-                            redacted_ranges_json=context.artifacts.get("redacted_ranges_json"))
+                            redacted_ranges_json=context.redacted_ranges_json)
             self.queue.complete(session, context.job.job_id)
             audit.record(session, type="call.processed", actor=audit.SYSTEM, call_id=context.call_id,
                          details={"turns": len(turns), "findings": dict(Counter(f.type for f in findings)),

@@ -3,7 +3,7 @@
     pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
 
 It runs inside `CallPipeline.process` while the decrypted raw audio exists (context.audio_path):
-1. compute the time ranges of every finding (context.artifacts["redacted_ranges_json"] is then
+1. compute the time ranges of every finding (context.redacted_ranges_json is then
    stored with the transcript by `CallPipeline.store`, for the UI's timeline);
 2. render the redacted copy (FLAC, tone or silence) and encrypt it into the blob store;
 3. when the call holds card data (Settings.raw_audio_scrub_entities: PCI DSS v4.0 3.3.1 and
@@ -92,7 +92,7 @@ class RedactedAudioStep:
             ranges, card_ranges = self.ranges(context.transcript, context.redacted.findings)
         except RedactionRangeError:
             raise JobFailure(FailureReason.INTERNAL_ERROR, transient=False) from None
-        context.artifacts["redacted_ranges_json"] = ranges_json(ranges)
+        context.redacted_ranges_json = ranges_json(ranges)
 
         new_blobs: list[str] = []
         try:
@@ -117,7 +117,6 @@ class RedactedAudioStep:
             raise
         if superseded:
             erase.finish_blob_deletions(pipeline.db, pipeline.blobs, actor=audit.SYSTEM, keys=superseded)
-        context.artifacts["redacted_audio_seconds"] = time.monotonic() - began
         logger.info("job %d: redacted audio with %d range(s), %d scrubbed from the raw audio, %.2f s",
                     context.job.job_id, len(ranges), len(card_ranges), time.monotonic() - began)
 

@@ -27,7 +27,7 @@ def processed(client):
     with runtime.db.session() as session:
         save_transcript(session=session, call_id=row.id, language="ja", duration=call["duration"], findings=[],
                         turns=[TurnRecord(t["speaker"], t["start"], t["end"], "<redacted>") for t in call["turns"]],
-                        redacted_ranges_json=context.artifacts["redacted_ranges_json"])
+                        redacted_ranges_json=context.redacted_ranges_json)
         session.commit()
     with runtime.db.read_session() as session:
         artifact = get_redacted_audio(session=session, call_id=row.id)

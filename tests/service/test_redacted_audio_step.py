@@ -69,7 +69,7 @@ def test_step_records_redacted_audio_and_scrubs_card_data(service, call_id):
         ["redacted_audio.created", "raw_audio.card_data_scrubbed", "artifact.purged"] if has_cards
         else ["redacted_audio.created"]
     )
-    assert json.loads(context.artifacts["redacted_ranges_json"])  # handed to CallPipeline.store
+    assert json.loads(context.redacted_ranges_json)  # handed to CallPipeline.store
 
     # the raw audio: replaced by a scrubbed blob only when the call holds card data
     if not has_cards:
