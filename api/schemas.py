@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from redactor.store.models import Call
+from redactor.store.models import Call, CallStatus
 
 
 class ErrorDetail(BaseModel):
@@ -23,7 +23,7 @@ ERROR_RESPONSES = {status: {"model": ErrorBody} for status in (401, 403, 404, 41
 
 class CallAccepted(BaseModel):
     id: str
-    status: str
+    status: CallStatus
 
 
 class ConsentOut(BaseModel):
@@ -46,7 +46,7 @@ class CallOut(BaseModel):
 
     id: str
     external_id: str
-    status: str
+    status: CallStatus
     status_reason: str | None
     started_at: datetime
     operator_id: str

@@ -28,7 +28,6 @@ class ConsentState(StrEnum):
 
 CONSENT_STATES: tuple[str, ...] = tuple(state.value for state in ConsentState)
 DEFAULT_ALLOWED: frozenset[str] = frozenset({ConsentState.GRANTED, ConsentState.NOTICE_GIVEN})
-BLOCKED_STATUS = "consent_blocked"  # the status of a call kept as a metadata stub (Call.status)
 
 
 class ConsentPolicyError(ValueError):

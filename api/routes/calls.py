@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -17,6 +17,7 @@ from api.uploads import receive_upload
 from redactor.api_keys import Role
 from redactor.service.intake import CallMetadata, IntakeError, accept_call, consent_allows, find_existing
 from redactor.store.calls import CallFilter, CursorError, list_calls
+from redactor.store.models import CallStatus
 from redactor.store.transcripts import entity_type_counts, entity_types_of
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
@@ -110,8 +111,7 @@ def read_call(call: CallDep, session: ReadSessionDep):
             dependencies=[require_roles(Role.QA, Role.PRIVACY_MANAGER)])
 def read_calls(
     session: ReadSessionDep,
-    status: Annotated[Literal["queued", "transcribing", "redacting", "done", "failed", "consent_blocked"] | None,
-                      Query(description="Only calls in this state.")] = None,
+    status: Annotated[CallStatus | None, Query(description="Only calls in this state.")] = None,
     operator_id: Annotated[str | None, Query(max_length=100)] = None,
     started_from: Annotated[datetime | None, Query(description="Inclusive, ISO 8601 with zone.")] = None,
     started_to: Annotated[datetime | None, Query(description="Exclusive, ISO 8601 with zone.")] = None,

@@ -19,13 +19,12 @@ from api.ui.web import UiUserDep, render, url_with
 from redactor.audio_redaction.records import get_redacted_audio, stored_ranges
 from redactor.retention.holds import active_hold
 from redactor.store.calls import CursorError, get_call, list_calls
+from redactor.store.models import IN_PROGRESS_STATUSES
 from redactor.store.search import SearchQueryError
 from redactor.store.transcripts import entity_type_counts
 from redactor.store.transcripts import get_transcript
 
 router = APIRouter(include_in_schema=False)
-
-IN_PROGRESS = ("queued", "transcribing", "redacting")
 
 
 @router.get("/ui/calls")
@@ -96,7 +95,7 @@ def call_view(call_id: str, request: Request, user: UiUserDep, runtime: RuntimeD
     return render(request, "ui/call.html", {
         "call": call, "turns": turns, "findings_by_turn": findings_by_turn, "ranges": ranges,
         "duration": duration, "has_audio": has_audio, "type_counts": type_counts, "q": q.strip(),
-        "in_progress": call.status in IN_PROGRESS, "hold": hold, "two_sided": any(t.speaker != "unknown" for t in turns),
+        "in_progress": call.status in IN_PROGRESS_STATUSES, "hold": hold, "two_sided": any(t.speaker != "unknown" for t in turns),
     }, user=user)
 
 

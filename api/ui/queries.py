@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from api.ui.text import JST
 from redactor.store.calls import CallFilter
-from redactor.store.models import Call
+from redactor.store.models import Call, CallStatus
 from redactor.store.search import SearchHit, search_turns
 from redactor.store.transcripts import entity_type_counts
 
-STATUSES = ("queued", "transcribing", "redacting", "done", "failed", "consent_blocked")
+STATUSES: tuple[str, ...] = tuple(CallStatus)
 PAGE_SIZE = 25
 SEARCH_BATCH = 200
 MAX_SCANNED_HITS = 5000

@@ -18,11 +18,10 @@ from typing import Callable, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from redactor import consent
 from redactor.jobs.states import (RUNNING_STATES, FailureReason, JobCancelledError, JobState,
                                   check_transition)
 from redactor.store.db import Database
-from redactor.store.models import Call, Job
+from redactor.store.models import Call, CallStatus, Job
 from redactor.store.types import utcnow
 
 logger = logging.getLogger(__name__)
@@ -130,7 +129,7 @@ class SqlJobQueue:
         job.finished_at = self.now()
         job.last_error = None
         call = session.get(Call, job.call_id)
-        call.status, call.status_reason, call.processed_at = JobState.DONE, None, self.now()
+        call.status, call.status_reason, call.processed_at = CallStatus.DONE, None, self.now()
 
     def cancel(self, session: Session, job_id: int, reason: str) -> bool:
         """Fail a running job with `reason` inside the caller's transaction (its results are
@@ -142,8 +141,8 @@ class SqlJobQueue:
         job.state, job.failure_reason, job.last_error = JobState.FAILED, reason, reason
         job.finished_at, job.claimed_by = self.now(), None
         call = session.get(Call, job.call_id)
-        if call is not None and call.status != consent.BLOCKED_STATUS:
-            call.status, call.status_reason = JobState.FAILED.value, reason
+        if call is not None and call.status != CallStatus.CONSENT_BLOCKED:
+            call.status, call.status_reason = CallStatus.FAILED, reason
         return True
 
     def fail(self, job_id: int, reason: str, *, transient: bool) -> JobState:
@@ -201,6 +200,7 @@ class SqlJobQueue:
         return counts
 
 
-def _set_call_status(session: Session, call_id: str, state: str, reason: str | None) -> None:
-    session.execute(update(Call).where(Call.id == call_id).values(status=str(state), status_reason=reason,
+def _set_call_status(session: Session, call_id: str, state: JobState, reason: str | None) -> None:
+    """Mirror a job state on its call (every job state is a CallStatus of the same name)."""
+    session.execute(update(Call).where(Call.id == call_id).values(status=CallStatus(state), status_reason=reason,
                                                                    updated_at=utcnow()))

@@ -21,6 +21,7 @@ from redactor.retention.holds import active_hold
 from redactor.retention.purge import artifacts_of, consent_erases, erase_artifacts
 from redactor.store.calls import lock_call
 from redactor.store.db import Database
+from redactor.store.models import CallStatus
 
 
 class ConsentChangeError(RefusedError):
@@ -60,7 +61,7 @@ def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, 
             keys = erase_artifacts(session, call, erased, reason=EraseReason.CONSENT_WITHDRAWN,
                                    actor=actor, now=now)
             erase.cancel_jobs(session, call_id, EraseReason.CONSENT_WITHDRAWN, now)
-            call.status, call.status_reason = consent.BLOCKED_STATUS, EraseReason.CONSENT_WITHDRAWN.value
+            call.status, call.status_reason = CallStatus.CONSENT_BLOCKED, EraseReason.CONSENT_WITHDRAWN.value
         session.commit()
     if erased:
         erase.complete_erasure(db, blobs, actor=actor, keys=keys, now=now)

@@ -27,11 +27,10 @@ from redactor.consent import ConsentState
 from redactor.errors import RefusedError
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call_by_external_id
-from redactor.store.models import Call
+from redactor.store.models import Call, CallStatus
 
 logger = logging.getLogger(__name__)
 
-CONSENT_BLOCKED = consent.BLOCKED_STATUS
 
 
 class ConsentMetadata(BaseModel):
@@ -96,6 +95,7 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
             raise IntakeError(422, error.code, str(error)) from None
 
     decision = consent.decide(metadata.consent.state, allowed_states)
+    status = CallStatus.QUEUED if decision.allowed else CallStatus.CONSENT_BLOCKED
 
     blob: BlobRef | None = None
     info = None
@@ -121,7 +121,7 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
         consent_state=metadata.consent.state.value,
         consent_method=metadata.consent.method,
         consent_recorded_at=metadata.consent.recorded_at,
-        status="queued" if decision.allowed else CONSENT_BLOCKED,
+        status=status,
         status_reason=None if decision.allowed else decision.reason,
         audio_blob_key=blob.key if blob else None,
         audio_sha256=blob.sha256 if blob else None,
@@ -156,7 +156,7 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
         if blob is not None:
             runtime.blobs.delete(blob.key)
         raise
-    runtime.metrics.uploads.labels(outcome="queued" if decision.allowed else CONSENT_BLOCKED).inc()
+    runtime.metrics.uploads.labels(outcome=status.value).inc()
     if decision.allowed:
         runtime.queue.notify()
     return IntakeResult(call, created=True)

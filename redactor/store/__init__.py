@@ -8,8 +8,8 @@
 from redactor.store.calls import (CallFilter, CallPage, CursorError, calls_of_caller, get_call,
                                   get_call_by_external_id, list_calls)
 from redactor.store.db import Database, prepare_sqlite_file, open_database, upgrade_database
-from redactor.store.models import (ApiKey, AuditEvent, Base, Call, ConsentPolicy, Finding, Job,
-                                   Transcript, TranscriptTurn)
+from redactor.store.models import (IN_PROGRESS_STATUSES, ApiKey, AuditEvent, Base, Call, CallStatus, ConsentPolicy,
+                                   Finding, Job, Transcript, TranscriptTurn)
 # Imported here, with the package, so that Base.metadata (Alembic's target, the orphan sweep's
 # list of blob columns) lists every table whichever store module is imported first.
 from redactor.store.privacy_cases import OutsourcingContractor, PrivacyCase, ThirdPartyProvision
@@ -21,11 +21,12 @@ from redactor.store.transcripts import (FindingRecord, TurnRecord, delete_transc
 from redactor.store.types import UtcDateTime, utcnow
 
 __all__ = [
-    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "ConsentPolicy",
-    "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "Job", "LegalHold",
-    "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase", "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
+    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
+    "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "IN_PROGRESS_STATUSES",
+    "Job", "LegalHold", "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase",
+    "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
     "TranscriptTurn", "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript",
-    "prepare_sqlite_file", "entity_types_of", "get_call", "get_call_by_external_id",
-    "get_transcript", "list_calls", "open_database", "save_transcript", "search_turns",
-    "upgrade_database", "utcnow",
+    "entity_types_of", "get_call", "get_call_by_external_id", "get_transcript", "list_calls",
+    "open_database", "prepare_sqlite_file", "save_transcript", "search_turns", "upgrade_database",
+    "utcnow",
 ]

@@ -19,6 +19,7 @@ sweep cannot see its blobs (tests/service/test_blob_references.py fails).
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -28,6 +29,21 @@ from redactor.store.types import UtcDateTime, utcnow
 
 class Base(DeclarativeBase):
     pass
+
+
+class CallStatus(StrEnum):
+    """Where a call stands (`calls.status`): the state of its job, which the job queue mirrors
+    here, or `consent_blocked` (kept as a metadata stub, never processed)."""
+
+    QUEUED = "queued"
+    TRANSCRIBING = "transcribing"
+    REDACTING = "redacting"
+    DONE = "done"
+    FAILED = "failed"
+    CONSENT_BLOCKED = "consent_blocked"
+
+
+IN_PROGRESS_STATUSES = frozenset({CallStatus.QUEUED, CallStatus.TRANSCRIBING, CallStatus.REDACTING})
 
 
 class Call(Base):
@@ -43,8 +59,7 @@ class Call(Base):
     consent_state: Mapped[str] = mapped_column(String(16))
     consent_method: Mapped[str | None] = mapped_column(String(64))
     consent_recorded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    # queued | transcribing | redacting | done | failed | consent_blocked
-    status: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)  # a CallStatus
     status_reason: Mapped[str | None] = mapped_column(String(64))  # failure / block reason code
     audio_blob_key: Mapped[str | None] = mapped_column(String(64))
     audio_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -15,7 +15,7 @@ import pytest
 
 from redactor.jobs import (EmbeddedWorker, InvalidTransitionError, JobFailure, JobState, SqlJobQueue,
                            check_transition)
-from redactor.store.models import Call, Job
+from redactor.store.models import Call, CallStatus, Job
 
 
 class Clock:
@@ -64,6 +64,11 @@ def test_state_machine(current, new, allowed):
     else:
         with pytest.raises(InvalidTransitionError):
             check_transition(current, new)
+
+
+def test_every_job_state_is_a_call_status():
+    """The queue mirrors each job state on its call (`_set_call_status`)."""
+    assert {state.value for state in JobState} <= {status.value for status in CallStatus}
 
 
 def test_claim_mark_complete_mirrors_the_call_status(runtime):

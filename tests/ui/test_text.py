@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from api.ui.i18n import ENTITY_LABELS, ENTITY_TYPES, Labels
+from api.ui.i18n import ENTITY_LABELS, ENTITY_TYPES, STATUS_LABELS, Labels
 from api.ui.text import Segment, clock, find_hits, local_time, segments
 
 
@@ -16,6 +16,13 @@ def test_entity_types_match_the_pii_engine():
     assert set(ENTITY_TYPES) == set(ENGINE_TYPES)
     for lang in ENTITY_LABELS:
         assert set(ENTITY_LABELS[lang]) == set(ENGINE_TYPES), lang
+
+
+def test_every_call_status_has_a_label_in_every_language():
+    from redactor.store.models import CallStatus
+
+    for lang, labels in STATUS_LABELS.items():
+        assert set(labels) == set(CallStatus), lang
 
 
 def chip(entity_type, pseudonym=None, hit=False):
