@@ -25,12 +25,12 @@ _STATUS_CODES = {
 }
 
 
-class ApiError(Exception):
-    """Raise from routes and dependencies: status, stable code, message without personal data."""
+class ApiError(RefusedError):
+    """Raise from routes and dependencies: a refusal of the HTTP layer itself, with response headers."""
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.headers = status, code, message, headers
+        super().__init__(status, code, message)
+        self.headers = headers
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -47,13 +47,9 @@ def describe_validation_errors(errors: list[dict], prefix: str = "") -> str:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.headers)
-
-    @app.exception_handler(RefusedError)
+    @app.exception_handler(RefusedError)  # the library's refusals and ApiError alike: routes never translate
     async def _refused(_request: Request, exc: RefusedError):
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, getattr(exc, "headers", None))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException):

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor import audit
+from redactor.errors import InvalidValueError
 from redactor.store.models import ApiKey
 from redactor.store.types import utcnow
 
@@ -37,7 +38,7 @@ class Role(StrEnum):
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 
 
-class UnknownRoleError(ValueError):
+class UnknownRoleError(InvalidValueError):
     code = "role_unknown"
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from redactor import audit
+from redactor.errors import InvalidValueError
 from redactor.store.models import ConsentPolicy
 from redactor.store.single_row import get_single_row, lock_single_row, save_single_row
 
@@ -30,7 +31,7 @@ CONSENT_STATES: tuple[str, ...] = tuple(state.value for state in ConsentState)
 DEFAULT_ALLOWED: frozenset[str] = frozenset({ConsentState.GRANTED, ConsentState.NOTICE_GIVEN})
 
 
-class ConsentPolicyError(ValueError):
+class ConsentPolicyError(InvalidValueError):
     code = "consent_policy_invalid"
 
 

@@ -14,10 +14,12 @@ import hmac
 
 import phonenumbers
 
+from redactor.errors import InvalidValueError
+
 DEFAULT_REGION = "JP"
 
 
-class CallerNumberError(ValueError):
+class CallerNumberError(InvalidValueError):
     """The caller number cannot be a phone number. The message never repeats the number."""
 
     code = "caller_number_invalid"

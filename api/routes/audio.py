@@ -7,10 +7,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from api.deps import PrincipalDep, RuntimeDep, require_roles
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
-from redactor.service.intake import IntakeError, open_raw_audio
+from redactor.service.intake import open_raw_audio
 
 router = APIRouter(prefix="/v1/calls", tags=["audio"])
 
@@ -18,10 +17,7 @@ router = APIRouter(prefix="/v1/calls", tags=["audio"])
             response_class=StreamingResponse, dependencies=[require_roles(Role.PRIVACY_MANAGER)])
 async def read_raw_audio(call_id: str, runtime: RuntimeDep, principal: PrincipalDep):
     """The original recording while it is retained, decrypted as it streams. Audited."""
-    try:
-        call, chunks = await run_in_threadpool(open_raw_audio, runtime, call_id=call_id, actor=principal.actor)
-    except IntakeError as error:
-        raise ApiError(error.status, error.code, error.message) from None
+    call, chunks = await run_in_threadpool(open_raw_audio, runtime, call_id=call_id, actor=principal.actor)
     headers = {"Content-Disposition": f'attachment; filename="{call.id}.audio"',
                "Cache-Control": "no-store", "X-Content-SHA256": call.audio_sha256 or ""}
     if call.audio_bytes is not None:

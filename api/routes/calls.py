@@ -15,8 +15,8 @@ from api.errors import ApiError, describe_validation_errors
 from api.schemas import ERROR_RESPONSES, CallAccepted, CallList, CallOut
 from api.uploads import receive_upload
 from redactor.api_keys import Role
-from redactor.service.intake import CallMetadata, IntakeError, accept_call, consent_allows, find_existing
-from redactor.store.calls import CallFilter, CursorError, list_calls
+from redactor.service.intake import CallMetadata, accept_call, consent_allows, find_existing
+from redactor.store.calls import CallFilter, list_calls
 from redactor.store.models import CallStatus
 from redactor.store.transcripts import entity_type_counts, entity_types_of
 
@@ -88,11 +88,8 @@ async def upload_call(request: Request, response: Response, runtime: RuntimeDep,
             raise ApiError(422, "metadata_missing", "the multipart part `metadata` is missing; send the call's "
                            "metadata as JSON in a part named metadata")
         metadata = parse_metadata(received.metadata)
-        try:
-            result = await run_in_threadpool(accept_call, runtime, metadata=metadata,
-                                             audio_path=received.audio_path, actor=principal.actor)
-        except IntakeError as error:
-            raise ApiError(error.status, error.code, error.message) from None
+        result = await run_in_threadpool(accept_call, runtime, metadata=metadata,
+                                         audio_path=received.audio_path, actor=principal.actor)
     finally:
         received.discard()
     if not result.created:
@@ -125,10 +122,7 @@ def read_calls(
             raise ApiError(422, "request_invalid", f"{name} needs a time zone, e.g. 2026-11-27T09:00:00+09:00")
     filters = CallFilter(status=status, operator_id=operator_id, started_from=started_from,
                          started_to=started_to, entity_type=entity_type)
-    try:
-        page = list_calls(session=session, filters=filters, limit=limit, cursor=cursor)
-    except CursorError as error:
-        raise ApiError(422, error.code, str(error)) from None
+    page = list_calls(session=session, filters=filters, limit=limit, cursor=cursor)
     types = entity_type_counts(session=session, call_ids=[c.id for c in page.calls])
     return CallList(calls=[CallOut.of(c, sorted(types.get(c.id, {}))) for c in page.calls],
                     next_cursor=page.next_cursor)

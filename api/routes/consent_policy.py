@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, ReadSessionDep, SessionDep, require_roles
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, ConsentPolicyIn, ConsentPolicyOut
 from redactor import consent
 from redactor.api_keys import Role
@@ -24,9 +23,6 @@ def read_policy(session: ReadSessionDep):
             dependencies=[require_roles(Role.PRIVACY_MANAGER)])
 def write_policy(body: ConsentPolicyIn, session: SessionDep, principal: PrincipalDep):
     """Replace the policy (applies to uploads from now on; audited with old and new values)."""
-    try:
-        allowed = consent.set_allowed_states(session=session, allowed=body.allowed_states, actor=principal.actor)
-    except consent.ConsentPolicyError as error:
-        raise ApiError(422, error.code, str(error)) from None
+    allowed = consent.set_allowed_states(session=session, allowed=body.allowed_states, actor=principal.actor)
     session.commit()
     return ConsentPolicyOut(allowed_states=sorted(allowed))

@@ -8,10 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, SessionDep, require_roles
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
-from redactor.retention.holds import HoldError, list_holds, place_hold, release_hold
+from redactor.retention.holds import list_holds, place_hold, release_hold
 from redactor.store.types import utcnow
 
 router = APIRouter(tags=["legal holds"])
@@ -45,10 +44,7 @@ class HoldList(BaseModel):
              dependencies=[require_roles(Role.PRIVACY_MANAGER)])
 def post_hold(call_id: str, body: HoldIn, session: SessionDep, principal: PrincipalDep):
     """Place a legal hold: the call's artifacts outlive their limits until it is released."""
-    try:
-        hold = place_hold(session=session, call_id=call_id, reason=body.reason, actor=principal.actor, now=utcnow())
-    except HoldError as error:
-        raise ApiError(error.status, error.code, error.message) from None
+    hold = place_hold(session=session, call_id=call_id, reason=body.reason, actor=principal.actor, now=utcnow())
     session.commit()
     return HoldOut.model_validate(hold)
 
@@ -57,10 +53,7 @@ def post_hold(call_id: str, body: HoldIn, session: SessionDep, principal: Princi
                dependencies=[require_roles(Role.PRIVACY_MANAGER)])
 def delete_hold(call_id: str, session: SessionDep, principal: PrincipalDep):
     """Release the hold; whatever expired meanwhile goes at the next purge."""
-    try:
-        hold = release_hold(session=session, call_id=call_id, actor=principal.actor, now=utcnow())
-    except HoldError as error:
-        raise ApiError(error.status, error.code, error.message) from None
+    hold = release_hold(session=session, call_id=call_id, actor=principal.actor, now=utcnow())
     session.commit()
     return HoldOut.model_validate(hold)
 

@@ -10,13 +10,11 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep, require_roles
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
 from redactor.consent import ConsentState
-from redactor.identity import CallerNumberError
 from redactor.retention import policy as retention_policy
-from redactor.retention.consent_changes import ConsentChangeError, change_consent
+from redactor.retention.consent_changes import change_consent
 from redactor.retention.contract_ends import record_contract_end
 from redactor.retention.purge import purge_expired_artifacts
 from redactor.retention.report import retention_report
@@ -39,10 +37,7 @@ def read_retention_policy(session: ReadSessionDep):
 def write_retention_policy(session: SessionDep, principal: PrincipalDep,
                            body: Annotated[dict[str, Any], Body(examples=[POLICY_EXAMPLE])]):
     """Replace the policy. Applies to existing calls at the next purge; audited with old and new values."""
-    try:
-        new = retention_policy.parse_policy(body)
-    except retention_policy.RetentionPolicyError as error:
-        raise ApiError(422, error.code, str(error)) from None
+    new = retention_policy.parse_policy(body)
     retention_policy.set_policy(session=session, policy=new, actor=principal.actor)
     session.commit()
     return new
@@ -134,10 +129,7 @@ class ContractEndOut(BaseModel):
              dependencies=[require_roles(Role.TELEPHONY, Role.PRIVACY_MANAGER)])
 def post_contract_end(body: ContractEndIn, session: SessionDep, runtime: RuntimeDep, principal: PrincipalDep):
     """Record when a caller's contract ended (policies may count limits from it)."""
-    try:
-        caller_hash = runtime.caller_hasher.hash_number(body.caller_number)
-    except CallerNumberError as error:
-        raise ApiError(422, error.code, str(error)) from None
+    caller_hash = runtime.caller_hasher.hash_number(body.caller_number)
     recorded = record_contract_end(session=session, caller_hash=caller_hash, ended_on=body.ended_on,
                                    actor=principal.actor)
     session.commit()
@@ -164,11 +156,8 @@ class ConsentChangeOut(BaseModel):
              dependencies=[require_roles(Role.TELEPHONY, Role.PRIVACY_MANAGER)])
 async def post_consent_change(call_id: str, body: ConsentChangeIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Change a call's consent; withdrawing it erases raw audio and transcripts at once (audited)."""
-    try:
-        changed = await run_in_threadpool(
-            change_consent, db=runtime.db, blobs=runtime.blobs, call_id=call_id, state=body.state.value,
-            method=body.method, recorded_at=body.recorded_at, actor=principal.actor, now=utcnow())
-    except ConsentChangeError as error:
-        raise ApiError(error.status, error.code, error.message) from None
+    changed = await run_in_threadpool(
+        change_consent, db=runtime.db, blobs=runtime.blobs, call_id=call_id, state=body.state.value,
+        method=body.method, recorded_at=body.recorded_at, actor=principal.actor, now=utcnow())
     return ConsentChangeOut(call_id=changed.call_id, old_state=changed.old_state, new_state=changed.new_state,
                             erased=changed.erased, held=changed.held)

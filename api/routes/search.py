@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ReadSessionDep, require_roles
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, SearchHitOut, SearchResults
 from redactor.api_keys import Role
-from redactor.store.search import SearchQueryError, search_turns
+from redactor.store.search import search_turns
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 
@@ -24,10 +23,7 @@ def search(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ):
     """Turns of redacted transcripts containing `q`, with the match positions."""
-    try:
-        hits = search_turns(session, q, limit=limit + 1, offset=offset)
-    except SearchQueryError as error:
-        raise ApiError(422, error.code, str(error)) from None
+    hits = search_turns(session, q, limit=limit + 1, offset=offset)
     more = len(hits) > limit
     return SearchResults(query=q, hits=[SearchHitOut(**vars(h)) for h in hits[:limit]],
                          next_offset=offset + limit if more else None)

@@ -19,10 +19,11 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
+from redactor.errors import InvalidValueError
 from redactor.store.models import Call, Finding
 
 
-class CursorError(ValueError):
+class CursorError(InvalidValueError):
     code = "cursor_invalid"
 
 

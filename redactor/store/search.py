@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, bindparam, select, text
 from sqlalchemy.orm import Session
 
+from redactor.errors import InvalidValueError
 from redactor.store.models import TranscriptTurn
 
 MIN_TRIGRAM_CHARS = 3
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(InvalidValueError):
     """A query that no turn can contain and the index cannot take (a NUL character)."""
 
     code = "query_invalid"
