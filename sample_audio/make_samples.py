@@ -4,7 +4,8 @@ Four short Japanese operator/caller calls in which callers give names, phone num
 addresses, birth dates and a card number, in the layouts telephony sends: stereo with the
 operator on the left or on the right channel (Ogg/Opus, 16 kHz), mono (Ogg/Opus) and an 8 kHz
 mu-law WAV. Writes the audio files and `calls.json` (file, channel layout, turns with their
-start/end in seconds, and the PII spoken, typed as in redactor.pii) next to this script.
+start/end in seconds, and the PII spoken, typed as in redactor.pii, with the seconds in which
+it is spoken) next to this script.
 
 Set-up (Debian): `apt-get install open-jtalk-mecab-naist-jdic` and the test extras
 (`pip install -e '.[test]'`, which brings pyopenjtalk and its `mei_normal` voice). Without
@@ -180,6 +181,34 @@ def _synthesize(pyopenjtalk, text: str, speaker: str, rate: int) -> np.ndarray:
     return _resample(wave, rate)
 
 
+def _speech_seconds(wave: np.ndarray) -> float:
+    """Where the speech of a synthesized 48 kHz wave ends (Open JTalk pads it with silence)."""
+    loud = np.flatnonzero(np.abs(wave) > 0.01 * float(np.abs(wave).max()))
+    return float(loud[-1] + 1) / TTS_RATE if len(loud) else 0.0
+
+
+def _speech_onset(wave: np.ndarray) -> float:
+    loud = np.flatnonzero(np.abs(wave) > 0.01 * float(np.abs(wave).max()))
+    return float(loud[0]) / TTS_RATE if len(loud) else 0.0
+
+
+def _pii_times(pyopenjtalk, text: str, speaker: str, spoken: str) -> tuple[float, float]:
+    """(start, end) seconds of `spoken` inside the synthesized `text`.
+
+    Open JTalk reports no timings, so the turn's text is synthesized up to the item's start
+    and up to its end: where those prefixes' speech ends is where the item starts and ends in
+    the whole turn (within tens of milliseconds: a prefix's last mora is a little longer).
+    """
+    offset = text.index(spoken)
+    whole, _ = pyopenjtalk.tts(text, **VOICES[speaker])
+    if offset == 0:
+        start = _speech_onset(whole)
+    else:
+        start = _speech_seconds(pyopenjtalk.tts(text[:offset], **VOICES[speaker])[0])
+    end = _speech_seconds(pyopenjtalk.tts(text[: offset + len(spoken)], **VOICES[speaker])[0])
+    return start, min(end, _speech_seconds(whole))
+
+
 def _layout_tracks(call: dict, speech: list[np.ndarray], rate: int) -> tuple[np.ndarray, list[dict]]:
     """Place turns one after another; returns (samples x channels) and the timed turns."""
     cursor = int(LEAD_IN_S * rate)
@@ -222,12 +251,14 @@ def _encode(path: Path, tracks: np.ndarray, rate: int, codec: str) -> None:
             container.mux(packet)
 
 
-def _pii_entries(call: dict) -> list[dict]:
+def _pii_entries(pyopenjtalk, call: dict, timed: list[dict]) -> list[dict]:
     entries = []
     for entity_type, text, turn, value in call["pii"]:
         # The values are spoken verbatim: a typo here would make every downstream test lie.
         assert text in call["turns"][turn][1], (call["id"], text, turn)
-        entries.append({"type": entity_type, "text": text, "turn": turn, "value": value})
+        start, end = _pii_times(pyopenjtalk, call["turns"][turn][1], call["turns"][turn][0], text)
+        entries.append({"type": entity_type, "text": text, "turn": turn, "value": value,
+                        "start": round(timed[turn]["start"] + start, 2), "end": round(timed[turn]["start"] + end, 2)})
     return entries
 
 
@@ -254,7 +285,7 @@ def build(out_dir: Path) -> dict:
                 "duration": round(len(tracks) / rate, 2),
                 "description": call["description"],
                 "turns": timed,
-                "pii": _pii_entries(call),
+                "pii": _pii_entries(pyopenjtalk, call, timed),
             }
         )
         size_kb = (out_dir / call["file"]).stat().st_size // 1024

@@ -174,3 +174,44 @@ def test_leftovers_are_swept_by_the_server_start_only(service_settings):
     with TestClient(create_app(service_settings, start_worker=False)) as client:
         assert not any(path.exists() for path in leftovers)
         assert sorted(client.app.state.runtime.blobs.keys()) == sorted([kept.key, just_written.key])
+
+
+def test_every_session_runs_with_synchronous_full(runtime):
+    """A 202 must survive a power cut: read back inside the sessions the service really uses."""
+    with runtime.db.session() as writer:
+        assert writer.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    with runtime.db.read_session() as reader:
+        assert reader.execute(text("PRAGMA synchronous")).scalar() == 2
+
+
+def test_a_writing_session_takes_the_write_lock_at_its_first_statement(runtime):
+    """BEGIN IMMEDIATE: a second writer waits at its first statement, even a read.
+
+    With deferred transactions both would read first and one would fail later with
+    "database is locked" instead of waiting (the race `storing_blocker` relies on not having).
+    """
+    import threading
+
+    second_began = threading.Event()
+    second_done = threading.Event()
+
+    def second_writer() -> None:
+        with runtime.db.session() as session:
+            session.execute(text("SELECT count(*) FROM audit_events"))  # BEGIN IMMEDIATE waits here
+            second_began.set()
+            audit.record(session, type="test.second", actor=audit.SYSTEM)
+            session.commit()
+        second_done.set()
+
+    with runtime.db.session() as first:
+        first.execute(text("SELECT count(*) FROM audit_events"))  # takes the write lock
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        assert not second_began.wait(0.5), "the second writer began while the first held the lock"
+        audit.record(first, type="test.first", actor=audit.SYSTEM)
+        first.commit()
+    assert second_done.wait(10)
+    thread.join()
+    with runtime.db.read_session() as session:
+        types = session.execute(text("SELECT type FROM audit_events ORDER BY seq")).scalars().all()
+    assert types == ["test.first", "test.second"]

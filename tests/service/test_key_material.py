@@ -92,3 +92,34 @@ def test_key_files_are_created_0600_whatever_the_umask(tmp_path):
         os.umask(old)
     assert (tmp_path / "keys" / "pseudonym.key").stat().st_mode & 0o777 == 0o600
     assert (tmp_path / "keys").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_created_key_is_read_back_and_never_replaced(tmp_path):
+    keys = KeyMaterial.from_settings(Settings(data_dir=tmp_path))
+    first = keys.load(KeyName.CALLER)
+    content = keys.key_file(KeyName.CALLER).read_bytes()
+    again = KeyMaterial.from_settings(Settings(data_dir=tmp_path))  # a restart
+    assert again.load(KeyName.CALLER) == first
+    assert keys.key_file(KeyName.CALLER).read_bytes() == content
+    assert base64.b64decode(content.strip()) == first
+    assert again.load(KeyName.AUDIO) != first  # each name has its own key
+
+
+def test_concurrent_first_loads_agree_on_one_key(tmp_path):
+    import threading
+
+    keys = KeyMaterial.from_settings(Settings(data_dir=tmp_path))
+    loaded: list[bytes] = []
+    start = threading.Barrier(16)
+
+    def load() -> None:
+        start.wait()
+        loaded.append(keys.load(KeyName.AUDIO))
+
+    threads = [threading.Thread(target=load) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loaded) == 16 and len(set(loaded)) == 1
+    assert [p.name for p in (tmp_path / "keys").iterdir()] == ["audio.key"]  # no temp file left behind
