@@ -112,6 +112,28 @@ def test_consent_denied_stores_a_stub_without_audio(client, auth, sample, call_m
     assert transcript.status_code == 404
 
 
+@pytest.mark.parametrize("state", ["declined", "withdrawn", "unknown"])
+def test_a_declined_upload_with_metadata_first_never_writes_its_audio(client, auth, sample, call_metadata,
+                                                                      tmp_path, state):
+    """With the metadata first, audio the gate refuses is not written even for a moment.
+
+    Where uploads are received is made unwritable for anyone (a path under a regular file:
+    a read-only directory would not stop root): a refused call is still accepted as a stub,
+    while a call the gate allows cannot be received at all, which shows the trap is real.
+    """
+    info, audio = sample
+    runtime = client.app.state.runtime
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_bytes(b"")
+    runtime.incoming_dir = blocker / "incoming"
+    refused = upload(client, auth("telephony"), call_metadata(f"tel-{state}", channels=info["channels"],
+                                                              consent={"state": state}), audio)
+    assert refused.status_code == 202 and refused.json()["status"] == "consent_blocked"
+    allowed = upload(client, auth("telephony"), call_metadata("tel-granted", channels=info["channels"]), audio)
+    assert allowed.status_code >= 400
+    assert stored_state(runtime)[0] == 1
+
+
 def test_consent_policy_is_applied(client, auth, sample, call_metadata):
     info, audio = sample
     changed = client.put("/v1/consent-policy", json={"allowed_states": ["granted"]}, headers=auth("privacy_manager"))
@@ -190,7 +212,8 @@ def test_declared_content_length_over_the_limit_is_refused(client, auth):
     response = client.post("/v1/calls", content=b"x", headers={
         **auth("telephony"), "Content-Type": "multipart/form-data; boundary=abc",
         "Content-Length": str(limit * 2)})
-    assert response.status_code == 413
+    assert response.status_code == 413 and response.json()["error"]["code"] == "upload_too_large"
+    assert str(limit) in response.json()["error"]["message"]
 
 
 @pytest.mark.parametrize("filename", ["../../../etc/passwd", "/tmp/evil.ogg", "..\\..\\x.ogg", "a/../../b",

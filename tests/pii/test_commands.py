@@ -30,6 +30,29 @@ def test_parse_errors(line, code, message):
     assert info.value.code == code
 
 
+PERSONAL = ("伊藤雅美", "090-1234-5678")
+BROKEN_WITH_PERSONAL_DATA = [
+    # (line, code): each line carries PERSONAL where a careless message would quote it
+    ('{"id": "c9", "turns": [{"speaker": "caller", "text": "伊藤雅美です 090-1234-5678"}', "bad_json"),
+    ('{"id": "c9", "turns": [{"speaker": "caller", "text": "伊藤雅美\\q 090-1234-5678"}]}', "bad_json"),
+    ('伊藤雅美 090-1234-5678', "bad_json"),
+    ('"伊藤雅美 090-1234-5678"', "bad_call"),
+    ('{"id": "c9", "turns": "伊藤雅美 090-1234-5678"}', "bad_call"),
+    ('{"id": "c9", "turns": ["伊藤雅美 090-1234-5678"]}', "bad_turn"),
+    ('{"id": "c9", "turns": [{"speaker": "伊藤雅美", "text": ["090-1234-5678"]}]}', "bad_turn"),
+]
+
+
+@pytest.mark.parametrize("line, code", BROKEN_WITH_PERSONAL_DATA)
+def test_parse_errors_never_quote_the_input(line, code):
+    with pytest.raises(InputLineError) as info:
+        parse_call_line(line)
+    assert info.value.code == code
+    message = str(info.value)
+    assert not [value for value in PERSONAL if value in message], message
+    assert not re.search(r"\d{4}|伊藤|雅美", message), message  # nor pieces of it
+
+
 @pytest.mark.slow
 def test_redact_text_good_and_bad_lines():
     bad_text = json.dumps({"id": "c3", "turns": [{"speaker": "caller", "text": ["090-1234-5678"]}]})

@@ -14,13 +14,14 @@ from collections import deque
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from api.ui.static_routes import FILES
 from redactor.audio_redaction.records import get_redacted_audio
 from redactor.store.calls import get_call
 from redactor.store.privacy_cases import PrivacyCase
+
+from .routes import declared_ui_paths
 
 RAW_AUDIO_URL = re.compile(r"/v1/calls/[^\"'\s<>?#]+/audio(?!/redacted)")
 LINK = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"']+)["']""")
@@ -31,24 +32,7 @@ pytestmark = pytest.mark.slow  # every test here uses the really processed `work
 
 def ui_get_paths(app) -> list[str]:
     """Every GET path the app serves under /ui, as declared (with {params})."""
-    paths = set()
-
-    def walk(routes):
-        for route in routes:
-            if isinstance(route, APIRoute):
-                if route.path.startswith("/ui") and "GET" in route.methods:
-                    paths.add(route.path)
-            elif hasattr(route, "effective_route_contexts"):
-                for context in route.effective_route_contexts():
-                    original = context.original_route
-                    path = context.path or getattr(original, "path", "")
-                    if path.startswith("/ui") and "GET" in getattr(original, "methods", ()):
-                        paths.add(path)
-            elif hasattr(route, "routes"):
-                walk(route.routes)
-
-    walk(app.routes)
-    return sorted(paths)
+    return declared_ui_paths(app.routes, {"GET"})
 
 
 def start_urls(workspace) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -13,6 +14,7 @@ from redactor.api_keys import revoke_key
 from redactor.audit import Actor
 
 from .conftest import csrf_of, sign_in
+from .routes import declared_ui_paths
 
 
 def set_cookie_headers(response) -> list[str]:
@@ -169,3 +171,112 @@ def test_session_store_expires_idle_and_old_sessions():
     third_id, _ = store.create(key_id="k2", role="qa", now=start)
     assert store.delete_for_key("k2") == 1 and store.get(third_id, now=start) is None
     assert session.csrf_token and session_id not in repr(store._sessions)  # only digests are kept
+
+
+def state_changing_ui_routes() -> list[str]:
+    """Every UI path that accepts POST/PUT/PATCH/DELETE, as declared (a new form is covered at once)."""
+    from api.ui import router
+
+    return declared_ui_paths(router.routes, {"POST", "PUT", "PATCH", "DELETE"})
+
+
+# Sign-in has no session yet; its own token and Origin checks are in REFUSED_SIGNINS above.
+FORM_ROUTES = [path for path in state_changing_ui_routes() if path != "/ui/signin"]
+
+
+@pytest.fixture
+def manager_session(ui, runtime_call):
+    """(client signed in as privacy_manager, its CSRF token, a call id under a legal hold)."""
+    client, keys = ui
+    sign_in(client, keys["privacy_manager"])
+    return client, csrf_of(client.get("/ui/privacy").text), runtime_call(client)
+
+
+@pytest.fixture
+def runtime_call():
+    def make(client) -> str:
+        import uuid
+
+        from redactor.retention.holds import place_hold
+        from redactor.store.models import Call
+
+        runtime, call_id = client.app.state.runtime, str(uuid.uuid4())
+        with runtime.db.session() as session:
+            session.add(Call(id=call_id, external_id="held", started_at=datetime.now(timezone.utc), operator_id="op",
+                             direction="inbound", channels="mono", consent_state="granted", status="done"))
+            session.flush()
+            place_hold(session=session, call_id=call_id, reason="litigation", actor=Actor("system"),
+                       now=datetime.now(timezone.utc))
+            session.commit()
+        return call_id
+    return make
+
+
+def audit_event_count(client) -> int:
+    from sqlalchemy import func, select
+
+    from redactor.store.models import AuditEvent
+
+    with client.app.state.runtime.db.read_session() as session:
+        return session.execute(select(func.count()).select_from(AuditEvent)).scalar()
+
+
+def test_the_form_routes_are_the_ones_this_module_covers():
+    assert FORM_ROUTES == sorted(FORM_ROUTES) and "/ui/signout" in FORM_ROUTES
+    assert any(path.startswith("/ui/privacy/") for path in FORM_ROUTES)
+
+
+@pytest.mark.parametrize("path", FORM_ROUTES)
+def test_every_form_refuses_a_cross_site_origin_even_with_the_right_token(manager_session, path):
+    client, token, call_id = manager_session
+    params = set(re.findall(r"\{(\w+)\}", path))
+    assert params <= {"call_id"}, f"{path}: teach this test how to fill {params - {'call_id'}}"
+    url = path.replace("{call_id}", call_id)
+    events = audit_event_count(client)
+    for origin in ("https://evil.example", "http://testserver.evil.example", "null"):
+        refused = client.post(url, data={"csrf_token": token}, headers={"Origin": origin}, follow_redirects=False)
+        assert refused.status_code == 403, (url, origin, refused.status_code)
+    assert audit_event_count(client) == events  # nothing changed
+    assert client.get("/ui/calls", follow_redirects=False).status_code == 200  # still signed in
+    # The same post from the site itself gets past the check: the refusals were the Origin's doing.
+    same_site = client.post(url, data={"csrf_token": token}, headers={"Origin": "http://testserver"},
+                            follow_redirects=False)
+    assert same_site.status_code != 403, url
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_session_timeouts_come_from_settings_in_their_units(service_settings, monkeypatch):
+    from redactor.api_keys import create_key
+
+    clock = Clock()
+    monkeypatch.setattr("api.ui.web.utcnow", clock)
+    monkeypatch.setattr("api.ui.auth_routes.utcnow", clock)
+    settings = service_settings.model_copy(update={"ui_session_idle_minutes": 5, "ui_session_max_hours": 1})
+    with TestClient(create_app(settings, start_worker=False)) as client:
+        with client.app.state.runtime.db.session() as session:
+            keys = {"qa": create_key(session=session, role="qa", label="timeouts").token}
+            session.commit()
+
+        def signed_in() -> bool:
+            return client.get("/ui/calls", follow_redirects=False).status_code == 200
+
+        sign_in(client, keys["qa"])
+        clock.now += timedelta(minutes=4, seconds=50)
+        assert signed_in()  # used within the idle limit; its clock restarts
+        clock.now += timedelta(minutes=5, seconds=10)
+        assert not signed_in()  # 5 minutes 10 seconds unused
+
+        sign_in(client, keys["qa"])
+        start = clock.now
+        while clock.now + timedelta(minutes=4) < start + timedelta(hours=1):
+            clock.now += timedelta(minutes=4)
+            assert signed_in()
+        clock.now = start + timedelta(hours=1, minutes=1)
+        assert not signed_in()  # used all along, but signed in over an hour ago
