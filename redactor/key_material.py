@@ -153,7 +153,8 @@ def _decode(value: str, source: str) -> bytes:
 def _create_key_file(path: Path) -> None:
     """The only place a key is created (a deployment that must never create one refuses here)."""
     encoded = base64.b64encode(secrets.token_bytes(KEY_BYTES))
-    temp = path.with_suffix(f".tmp{os.getpid()}")
+    # Unique per call, not per process: two threads of one process may create the same key.
+    temp = path.with_suffix(f".tmp{os.getpid()}-{secrets.token_hex(8)}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.write(fd, encoded + b"\n")
