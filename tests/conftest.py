@@ -180,3 +180,24 @@ def _call_metadata(external_id: str = "tel-0001", **overrides) -> dict:
     }
     metadata.update(overrides)
     return metadata
+
+
+@pytest.fixture(scope="session")
+def real_engines(tmp_path_factory):
+    """(Whisper transcriber, PII call redactor) as the service loads them, once per test session.
+
+    Loading takes ~10-20 s; each test gets a fresh runtime around them (`ServiceRuntime.use_models`).
+    """
+    from redactor.config import Settings
+    from redactor.key_material import KeyMaterial, KeyName
+    from redactor.pii import CallRedactor
+    from redactor.transcribe import Transcriber
+
+    import ctranslate2
+
+    ctranslate2.set_random_seed(7)  # Whisper's temperature fallback samples: keep runs repeatable
+    settings = Settings(data_dir=tmp_path_factory.mktemp("engines"))
+    transcriber = Transcriber.from_settings(settings)
+    call_redactor = CallRedactor.load(config_path=settings.pii_config,
+                                      pseudonym_key=KeyMaterial.from_settings(settings).load(KeyName.PSEUDONYM))
+    return transcriber, call_redactor

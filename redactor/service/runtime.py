@@ -135,7 +135,10 @@ class ServiceRuntime:
 
     def load_models(self) -> None:
         """Load Whisper and the PII engine once (slow: tens of seconds on a small CPU)."""
-        processing = CallProcessing.load(self.settings, self.keys)
+        self.use_processing(CallProcessing.load(self.settings, self.keys))
+
+    def use_processing(self, processing: CallProcessing) -> None:
+        """Build the worker's pipeline around loaded models (tests share one loaded pair across runtimes)."""
         self.pipeline = CallPipeline(db=self.db, queue=self.queue, blobs=self.blobs,
                                      transcriber=processing.transcriber, call_redactor=processing.call_redactor,
                                      work_dir=self.work_dir, metrics=self.metrics)
