@@ -45,10 +45,15 @@ SessionDep = Annotated[Session, Depends(get_session)]
 ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 
-def get_existing_call(call_id: str, session: ReadSessionDep) -> Call:
-    """The call of the path's `{call_id}`, or 404 `call_not_found` (after the role check)."""
+def get_existing_call(call_id: str, session: ReadSessionDep, request: Request) -> Call:
+    """The call of the path's `{call_id}`, or 404 `call_not_found` (after the role check).
+
+    A call the request's key may not reach (another integration's, for a telephony key) is
+    "not found" too, so that its existence is not told either.
+    """
     call = get_call(session=session, call_id=call_id)
-    if call is None:
+    principal = getattr(request.state, "principal", None)
+    if call is None or (principal is not None and not principal.reaches(call)):
         raise ApiError(404, "call_not_found", f"no call {call_id}; list calls with GET /v1/calls")
     return call
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.errors import InvalidValueError
-from redactor.store.models import ApiKey
+from redactor.store.models import ApiKey, Call
 from redactor.store.types import utcnow
 
 KEY_PREFIX = "rdk"
@@ -52,6 +52,11 @@ class Principal:
     @property
     def actor(self) -> audit.Actor:
         return audit.Actor(role=self.role, key_id=self.key_id)
+
+    def reaches(self, call: Call) -> bool:
+        """Whether this key may see or change `call`: a telephony key (one integration) only the
+        calls it uploaded; the reviewing and managing roles every call."""
+        return self.role != Role.TELEPHONY or call.uploaded_by_key_id == self.key_id
 
 
 @dataclass(frozen=True)

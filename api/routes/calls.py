@@ -32,7 +32,7 @@ _UPLOAD_BODY = {
                 "audio": {"type": "string", "format": "binary",
                           "description": "The recording (WAV, FLAC, Ogg/Opus, MP3, M4A). Its file name is ignored."},
                 "metadata": {"type": "string", "description": (
-                    "JSON: external_id (idempotency key), started_at (ISO 8601 with zone), operator_id, "
+                    "JSON: external_id (idempotency key, per API key), started_at (ISO 8601 with zone), operator_id, "
                     "caller_number (optional; hashed, never stored), direction (inbound|outbound), "
                     "channels (mono|stereo_operator_left|stereo_operator_right), consent "
                     "{state: granted|notice_given|declined|withdrawn|unknown, method, recorded_at}.")},
@@ -68,7 +68,8 @@ def parse_metadata(raw: bytes) -> CallMetadata:
 
 @router.post("", status_code=202, response_model=CallAccepted, openapi_extra=_UPLOAD_BODY,
              dependencies=[require_roles(Role.TELEPHONY)],
-             responses={200: {"model": CallAccepted, "description": "The same external_id was uploaded before."},
+             responses={200: {"model": CallAccepted,
+                                   "description": "This key uploaded the same external_id before."},
                         **ERROR_RESPONSES})
 async def upload_call(request: Request, response: Response, runtime: RuntimeDep, principal: PrincipalDep):
     """Upload a recording with its metadata: 202 queued (or consent_blocked), 200 for a retry."""
@@ -79,7 +80,8 @@ async def upload_call(request: Request, response: Response, runtime: RuntimeDep,
             metadata = parse_metadata(raw)
         except ApiError:
             return False
-        return find_existing(runtime, metadata.external_id) is None and consent_allows(runtime, metadata.consent.state)
+        return (find_existing(runtime, principal.actor, metadata.external_id) is None
+                and consent_allows(runtime, metadata.consent.state))
 
     received = await receive_upload(request, incoming_dir=runtime.incoming_dir,
                                     max_audio_bytes=runtime.settings.max_upload_bytes, keep_audio=keep_audio)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep, require_roles
+from api.deps import CallDep, PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep, require_roles
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
 from redactor.consent import ConsentState
@@ -120,9 +120,10 @@ class ContractEndIn(BaseModel):
 
 
 class ContractEndOut(BaseModel):
+    """What was recorded; never whether the number has calls (that would tell a telephony key
+    about other integrations' callers)."""
+
     ended_on: date
-    calls_matched: int
-    replaced: bool
 
 
 @router.post("/v1/contract-ends", response_model=ContractEndOut, responses=ERROR_RESPONSES,
@@ -133,7 +134,7 @@ def post_contract_end(body: ContractEndIn, session: SessionDep, runtime: Runtime
     recorded = record_contract_end(session=session, caller_hash=caller_hash, ended_on=body.ended_on,
                                    actor=principal.actor)
     session.commit()
-    return ContractEndOut(ended_on=recorded.ended_on, calls_matched=recorded.calls_matched, replaced=recorded.replaced)
+    return ContractEndOut(ended_on=recorded.ended_on)
 
 
 class ConsentChangeIn(BaseModel):
@@ -154,10 +155,12 @@ class ConsentChangeOut(BaseModel):
 
 @router.post("/v1/calls/{call_id}/consent", response_model=ConsentChangeOut, responses=ERROR_RESPONSES,
              dependencies=[require_roles(Role.TELEPHONY, Role.PRIVACY_MANAGER)])
-async def post_consent_change(call_id: str, body: ConsentChangeIn, runtime: RuntimeDep, principal: PrincipalDep):
-    """Change a call's consent; withdrawing it erases raw audio and transcripts at once (audited)."""
+async def post_consent_change(call: CallDep, body: ConsentChangeIn, runtime: RuntimeDep, principal: PrincipalDep):
+    """Change a call's consent; withdrawing it erases raw audio and transcripts at once (audited).
+
+    A telephony key changes only the calls it uploaded."""
     changed = await run_in_threadpool(
-        change_consent, db=runtime.db, blobs=runtime.blobs, call_id=call_id, state=body.state.value,
+        change_consent, db=runtime.db, blobs=runtime.blobs, call_id=call.id, state=body.state.value,
         method=body.method, recorded_at=body.recorded_at, actor=principal.actor, now=utcnow())
     return ConsentChangeOut(call_id=changed.call_id, old_state=changed.old_state, new_state=changed.new_state,
                             erased=changed.erased, held=changed.held)

@@ -112,7 +112,7 @@ def call_redacted_audio(call_id: str, request: Request, user: UiUserDep, runtime
     The same code as GET /v1/calls/{id}/audio/redacted, authenticated by the session cookie.
     """
     with runtime.db.read_session() as session:
-        call = get_existing_call(call_id, session)
+        call = get_existing_call(call_id, session, request)
         response = read_redacted_audio(call, request, session, runtime)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

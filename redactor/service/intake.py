@@ -1,13 +1,15 @@
 """Accepting a call: metadata, idempotency, consent gate, encrypted audio, a queued job.
 
 The HTTP layer streams the upload to a temp file and calls `accept_call` (in a thread). Order:
-1. the same `external_id` again returns the existing call (idempotency, nothing stored);
+1. the same `external_id` again from the same key returns the existing call (idempotency,
+   nothing stored); external ids are scoped to the uploading key, so another integration's id
+   never leads to its call;
 2. the caller number is hashed (never stored);
 3. the consent gate: a state the policy does not allow gives a metadata stub; the audio is
    never stored and the audit log says why;
 4. otherwise the audio is probed (typed errors -> 4xx), encrypted into the blob store, and the
    call, its job and the audit events are committed together. A concurrent duplicate loses on
-   the unique `external_id` and gets the winner's call; its blob is deleted.
+   the unique (uploading key, `external_id`) and gets the winner's call; its blob is deleted.
 """
 
 from __future__ import annotations
@@ -66,9 +68,10 @@ class IntakeResult:
     created: bool  # False: an earlier upload with the same external_id
 
 
-def find_existing(runtime: ServiceRuntime, external_id: str) -> Call | None:
+def find_existing(runtime: ServiceRuntime, actor: audit.Actor, external_id: str) -> Call | None:
+    """The call `actor`'s key uploaded as `external_id`, if any."""
     with runtime.db.read_session() as session:
-        return get_call_by_external_id(session=session, external_id=external_id)
+        return get_call_by_external_id(session=session, uploaded_by_key_id=actor.key_id, external_id=external_id)
 
 
 def consent_allows(runtime: ServiceRuntime, state: str) -> bool:
@@ -78,9 +81,9 @@ def consent_allows(runtime: ServiceRuntime, state: str) -> bool:
 
 def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: Path | None,
                 actor: audit.Actor) -> IntakeResult:
-    """Store a new call (or return the existing one with the same external_id)."""
+    """Store a new call (or return the one this key uploaded with the same external_id)."""
+    existing = find_existing(runtime, actor, metadata.external_id)
     with runtime.db.read_session() as session:
-        existing = get_call_by_external_id(session=session, external_id=metadata.external_id)
         allowed_states = consent.get_allowed_states(session)
     if existing is not None:
         return IntakeResult(existing, created=False)
@@ -148,7 +151,7 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
         # Another upload with the same external_id committed first: theirs is the call.
         if blob is not None:
             runtime.blobs.delete(blob.key)
-        existing = find_existing(runtime, metadata.external_id)
+        existing = find_existing(runtime, actor, metadata.external_id)
         if existing is None:
             raise
         return IntakeResult(existing, created=False)

@@ -57,8 +57,10 @@ def lock_calls(*, session: Session, call_ids: list[str]) -> None:
         session.execute(select(Call.id).where(Call.id.in_(call_ids)).order_by(Call.id).with_for_update())
 
 
-def get_call_by_external_id(*, session: Session, external_id: str) -> Call | None:
-    return session.execute(select(Call).where(Call.external_id == external_id)).scalar_one_or_none()
+def get_call_by_external_id(*, session: Session, uploaded_by_key_id: str | None, external_id: str) -> Call | None:
+    """The call this key uploaded as `external_id` (external ids are unique per uploading key)."""
+    return session.execute(select(Call).where(Call.uploaded_by_key_id == uploaded_by_key_id,
+                                              Call.external_id == external_id)).scalar_one_or_none()
 
 
 def calls_of_caller(*, session: Session, caller_hash: str) -> list[Call]:

@@ -50,7 +50,7 @@ class Call(Base):
     __tablename__ = "calls"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(200), unique=True)  # idempotency key
+    external_id: Mapped[str] = mapped_column(String(200))  # idempotency key, per uploading key
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     operator_id: Mapped[str] = mapped_column(String(100), index=True)
     direction: Mapped[str] = mapped_column(String(16))
@@ -76,7 +76,8 @@ class Call(Base):
         back_populates="call", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    __table_args__ = (Index("ix_calls_started_at_id", "started_at", "id"),)
+    __table_args__ = (Index("ix_calls_started_at_id", "started_at", "id"),
+                      UniqueConstraint("uploaded_by_key_id", "external_id", name="uq_calls_uploader_external_id"))
 
 
 class Transcript(Base):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from redactor import audit
 from redactor.retention.contract_ends import record_contract_end
@@ -12,6 +14,7 @@ from redactor.retention.deadlines import contract_end_moment
 from redactor.retention.holds import place_hold, release_hold
 from redactor.retention.policy import RetentionPolicy, parse_policy, set_policy
 from redactor.retention.purge import purge_expired_artifacts
+from redactor.store.models import AuditEvent
 
 from .helpers import DAY, SECOND, T0, add_call, artifacts_of, assert_consistent
 
@@ -144,7 +147,10 @@ def test_contract_end_via_api_matches_through_the_caller_hash(client, auth):
     response = client.post("/v1/contract-ends", headers=auth("telephony"),
                            json={"caller_number": "+81312345678", "ended_on": "2026-02-28"})
     assert response.status_code == 200, response.text
-    assert response.json() == {"ended_on": "2026-02-28", "calls_matched": 1, "replaced": False}
+    assert response.json() == {"ended_on": "2026-02-28"}  # never whether the number has calls
+    with runtime.db.read_session() as session:
+        event = session.execute(select(AuditEvent).where(AuditEvent.type == "contract_end.recorded")).scalar_one()
+    assert json.loads(event.details)["calls_matched"] == 1  # the privacy manager's audit log tells
     assert "5678" not in response.text
     bad = client.post("/v1/contract-ends", headers=auth("telephony"),
                       json={"caller_number": "12", "ended_on": "2026-02-28"})

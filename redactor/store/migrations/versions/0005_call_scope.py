@@ -1,0 +1,31 @@
+"""Idempotency per integration: `external_id` is unique per uploading key, not across all keys.
+
+Revision ID: 0005_call_scope
+Revises: 0004_erasable_request_notes
+Create Date: 2026-12-02
+
+Two telephony systems may number their calls alike, and one system's external_id must never
+lead to another system's call (re-posting it used to return that call's id).
+"""
+
+from alembic import op
+
+revision = "0005_call_scope"
+down_revision = "0004_erasable_request_notes"
+branch_labels = None
+depends_on = None
+
+# SQLite gave 0001's `unique=True` no name; this convention names it so batch mode can drop it.
+_NAMED = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("calls", naming_convention=_NAMED) as batch:
+        batch.drop_constraint("uq_calls_external_id", type_="unique")
+        batch.create_unique_constraint("uq_calls_uploader_external_id", ["uploaded_by_key_id", "external_id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("calls") as batch:
+        batch.drop_constraint("uq_calls_uploader_external_id", type_="unique")
+        batch.create_unique_constraint("uq_calls_external_id", ["external_id"])
