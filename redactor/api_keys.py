@@ -94,6 +94,12 @@ def create_key(*, session: Session, role: str, label: str | None = None,
     return CreatedKey(key_id=key_id, role=role, token=f"{KEY_PREFIX}_{key_id}_{secret}")
 
 
+def key_id_of(token: str) -> str | None:
+    """The public key id inside a well-formed key, or None."""
+    match = _TOKEN.match(token or "")
+    return match.group(1) if match else None
+
+
 def authenticate(*, session: Session, token: str) -> Principal | None:
     """The principal holding `token`, or None for a malformed, unknown or revoked key."""
     match = _TOKEN.match(token or "")

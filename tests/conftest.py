@@ -132,6 +132,14 @@ def api_keys(client) -> dict[str, str]:
 
 
 @pytest.fixture
+def key_ids(api_keys) -> dict[str, str]:
+    """{role: key id} of `api_keys` (e.g. to make a call look uploaded by the telephony key)."""
+    from redactor.api_keys import key_id_of
+
+    return {role: key_id_of(token) for role, token in api_keys.items()}
+
+
+@pytest.fixture
 def auth(api_keys) -> Callable[[str], dict[str, str]]:
     """auth("qa") -> the Authorization header of the QA key."""
     return lambda role: {"Authorization": f"Bearer {api_keys[role]}"}

@@ -43,7 +43,7 @@ def test_transcript_has_turns_and_entities_without_values(client, auth):
     assert [t["text"] for t in body["turns"]] == [t.text for t in TURNS]
     assert body["entities"] == [{"type": "PERSON", "turn": 0, "start": 21, "end": 23},
                                 {"type": "PHONE_NUMBER", "turn": 1, "start": 5, "end": 18}]
-    shown = client.get(f"/v1/calls/{call_id}", headers=auth("telephony")).json()
+    shown = client.get(f"/v1/calls/{call_id}", headers=auth("privacy_manager")).json()
     assert shown["entity_types"] == ["PERSON", "PHONE_NUMBER"]
 
 

@@ -22,8 +22,11 @@ MARKER_TEXT = "お問い合わせ番号はマーカー{n}です。お名前は<P
 
 def add_call(runtime, *, started_at: datetime = T0, caller_number: str | None = "090-1234-5678",
              operator_id: str = "op-17", direction: str = "inbound", transcript: bool = True,
-             redacted_audio: bool = True, audio: bytes | None = None, marker: str | None = None) -> str:
-    """A processed call: encrypted raw audio, a redacted transcript, redacted audio. Returns its id."""
+             redacted_audio: bool = True, audio: bytes | None = None, marker: str | None = None,
+             uploaded_by_key_id: str | None = None) -> str:
+    """A processed call: encrypted raw audio, a redacted transcript, redacted audio. Returns its id.
+
+    A telephony key reaches only the calls it uploaded: pass its id to act on the call with it."""
     call_id = str(uuid.uuid4())
     raw = runtime.blobs.put(io.BytesIO(audio or f"raw audio of {call_id}".encode()))
     with runtime.db.session() as session:
@@ -32,7 +35,7 @@ def add_call(runtime, *, started_at: datetime = T0, caller_number: str | None = 
             direction=direction, channels="mono",
             caller_hash=runtime.caller_hasher.hash_number(caller_number) if caller_number else None,
             consent_state="granted", status="done", audio_blob_key=raw.key, audio_sha256=raw.sha256,
-            audio_bytes=raw.size, audio_codec="opus"))
+            audio_bytes=raw.size, audio_codec="opus", uploaded_by_key_id=uploaded_by_key_id))
         session.flush()
         if transcript:
             text = MARKER_TEXT.format(n=marker or call_id[:8])

@@ -24,9 +24,9 @@ def events(runtime, type_: str) -> list[AuditEvent]:
     ("notice_given", False),
     ("unknown", False),
 ])
-def test_consent_change_erases_only_when_permission_is_taken_away(client, auth, state, erases):
+def test_consent_change_erases_only_when_permission_is_taken_away(client, auth, key_ids, state, erases):
     runtime = client.app.state.runtime
-    call_id = add_call(runtime)
+    call_id = add_call(runtime, uploaded_by_key_id=key_ids["telephony"])
     response = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"),
                            json={"state": state, "method": "ivr"})
     assert response.status_code == 200, response.text
@@ -45,10 +45,10 @@ def test_consent_change_erases_only_when_permission_is_taken_away(client, auth, 
     assert_consistent(runtime)
 
 
-def test_consent_method_stays_with_the_call_not_in_the_audit_log(client, auth):
+def test_consent_method_stays_with_the_call_not_in_the_audit_log(client, auth, key_ids):
     """The method is caller-supplied free text: the immutable log holds the state codes only."""
     runtime = client.app.state.runtime
-    call_id = add_call(runtime)
+    call_id = add_call(runtime, uploaded_by_key_id=key_ids["telephony"])
     response = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"),
                            json={"state": "notice_given", "method": "口頭 伊藤様 本人確認済"})
     assert response.status_code == 200, response.text
@@ -104,9 +104,9 @@ def test_the_purge_erases_what_a_running_job_stored_after_a_withdrawal(runtime):
     assert artifacts_of(runtime, call_id) == set()
 
 
-def test_withdrawal_of_a_held_call_waits_for_the_release(client, auth):
+def test_withdrawal_of_a_held_call_waits_for_the_release(client, auth, key_ids):
     runtime = client.app.state.runtime
-    call_id = add_call(runtime)
+    call_id = add_call(runtime, uploaded_by_key_id=key_ids["telephony"])
     assert client.post(f"/v1/calls/{call_id}/hold", headers=auth("privacy_manager"),
                        json={"reason": "complaint 88"}).status_code == 201
     body = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"), json={"state": "withdrawn"}).json()
@@ -123,8 +123,8 @@ def test_withdrawal_of_a_held_call_waits_for_the_release(client, auth):
     ({"state": "withdrawn", "recorded_at": "2026-11-27T09:00:00"}, 422, "request_invalid"),
     ({}, 422, "request_invalid"),
 ])
-def test_bad_consent_changes(client, auth, body, status, code):
-    call_id = add_call(client.app.state.runtime)
+def test_bad_consent_changes(client, auth, key_ids, body, status, code):
+    call_id = add_call(client.app.state.runtime, uploaded_by_key_id=key_ids["telephony"])
     response = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"), json=body)
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
 
