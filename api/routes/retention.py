@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.deps import CallDep, PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep, require_roles
+from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep, get_existing_call, require_roles
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
 from redactor.consent import ConsentState
@@ -155,10 +155,15 @@ class ConsentChangeOut(BaseModel):
 
 @router.post("/v1/calls/{call_id}/consent", response_model=ConsentChangeOut, responses=ERROR_RESPONSES,
              dependencies=[require_roles(Role.TELEPHONY, Role.PRIVACY_MANAGER)])
-async def post_consent_change(call: CallDep, body: ConsentChangeIn, runtime: RuntimeDep, principal: PrincipalDep):
+async def post_consent_change(call_id: str, body: ConsentChangeIn, request: Request, runtime: RuntimeDep,
+                              principal: PrincipalDep):
     """Change a call's consent; withdrawing it erases raw audio and transcripts at once (audited).
 
     A telephony key changes only the calls it uploaded."""
+    # Not CallDep: its read session would stay open during the erasure and keep the WAL checkpoint
+    # from overwriting the erased text.
+    with runtime.db.read_session() as session:
+        call = get_existing_call(call_id, session, request)
     changed = await run_in_threadpool(
         change_consent, db=runtime.db, blobs=runtime.blobs, call_id=call.id, state=body.state.value,
         method=body.method, recorded_at=body.recorded_at, actor=principal.actor, now=utcnow())

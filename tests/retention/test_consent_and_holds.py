@@ -60,12 +60,12 @@ def test_consent_method_stays_with_the_call_not_in_the_audit_log(client, auth, k
 
 @pytest.mark.sqlite_only("greps the files of the data dir, which holds SQLite's database; PostgreSQL keeps "
                          "erased rows in its own files until VACUUM and WAL recycling (README: PostgreSQL)")
-def test_withdrawal_leaves_no_transcript_text_in_the_database_files(client, auth):
+def test_withdrawal_leaves_no_transcript_text_in_the_database_files(client, auth, key_ids):
     """One erase path: a withdrawal scrubs SQLite (WAL checkpoint, index merge) like a deletion."""
     from pathlib import Path
 
     runtime = client.app.state.runtime
-    call_id = add_call(runtime, marker="撤回マーカー")
+    call_id = add_call(runtime, marker="撤回マーカー", uploaded_by_key_id=key_ids["telephony"])
     response = client.post(f"/v1/calls/{call_id}/consent", headers=auth("telephony"), json={"state": "withdrawn"})
     assert response.status_code == 200 and response.json()["erased"]
     files = [p for p in Path(runtime.settings.data_dir).rglob("*") if p.is_file() and "keys" not in p.parts]
