@@ -1,7 +1,7 @@
 """Idempotency per integration: `external_id` is unique per uploading key, not across all keys.
 
-Revision ID: 0005_call_scope
-Revises: 0004_erasable_request_notes
+Revision ID: 0006_call_scope
+Revises: 0005_privacy_cases
 Create Date: 2026-12-02
 
 Two telephony systems may number their calls alike, and one system's external_id must never
@@ -10,8 +10,8 @@ lead to another system's call (re-posting it used to return that call's id).
 
 from alembic import op
 
-revision = "0005_call_scope"
-down_revision = "0004_erasable_request_notes"
+revision = "0006_call_scope"
+down_revision = "0005_privacy_cases"
 branch_labels = None
 depends_on = None
 
