@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError
+from api.auth_throttle import AuthThrottle, client_address
 from redactor.api_keys import Principal, Role, authenticate
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call
@@ -64,23 +65,41 @@ _UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "Bearer"}
 
 
 def authenticate_bearer(request: Request) -> Principal:
-    """The principal of `Authorization: Bearer <key>`, or ApiError 401 (reads the database).
+    """The principal of `Authorization: Bearer <key>`, or ApiError 401 (429 while the client's
+    address is locked out after failed attempts, see api.auth_throttle). Reads the database.
 
     api.request_guard runs it for every request under /v1/ before the route reads the body.
     """
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if not header:
+    if not header:  # no key at all is not a guess: not counted
         raise ApiError(401, "unauthorized", "send an API key: `Authorization: Bearer <key>` "
                        "(create one with `redactor keys create --role ...`)", _UNAUTHORIZED_HEADERS)
+    throttle, address = auth_throttle(request), client_address(request)
+    refuse_if_locked_out(throttle, address)
+    scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        throttle.failed(address, "api")
         raise ApiError(401, "unauthorized", "the Authorization header must read `Bearer <key>`",
                        _UNAUTHORIZED_HEADERS)
     with get_runtime(request).db.read_session() as session:
         principal = authenticate(session=session, token=token.strip())
     if principal is None:
+        throttle.failed(address, "api")
         raise ApiError(401, "unauthorized", "the API key is unknown or revoked", _UNAUTHORIZED_HEADERS)
     return principal
+
+
+def auth_throttle(request: Request) -> AuthThrottle:
+    return request.app.state.auth_throttle
+
+
+def refuse_if_locked_out(throttle: AuthThrottle, address: str) -> None:
+    """ApiError 429 `too_many_failed_authentications` with Retry-After while `address` is locked out."""
+    retry_after = throttle.retry_after(address)
+    if retry_after is not None:
+        raise ApiError(429, "too_many_failed_authentications",
+                       f"too many failed authentications from this address; try again in {retry_after} s "
+                       "(every key is refused until then)", {"Retry-After": str(retry_after)})
 
 
 class RoleGuard:

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 import redactor
+from api.auth_throttle import AuthThrottle, audit_reporter
 from api.deps import authenticate_bearer
 from api.errors import install_error_handlers
 from api.request_guard import BodyTooLarge, GuardRequests, body_too_large_response
@@ -62,6 +63,9 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True,
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime.open(settings)
+        app.state.auth_throttle = AuthThrottle(limit=settings.auth_failure_limit,
+                                               window_seconds=settings.auth_failure_window_seconds,
+                                               report=audit_reporter(runtime.db))
         runtime.sweep_leftovers()
         app.state.runtime = runtime
         if run_scheduler:
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True,
         try:
             yield
         finally:
+            app.state.auth_throttle.flush()
             runtime.close()
 
     # /docs and /redoc load their scripts from the fastapi-offline package, never from a CDN.

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.errors import InvalidValueError
+from redactor.errors import InvalidValueError, RefusedError
 from redactor.store.models import ApiKey, Call
 from redactor.store.types import utcnow
 
@@ -36,10 +36,17 @@ class Role(StrEnum):
 
 
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+# Keys of these roles can read raw recordings: minting one is flagged in the audit log and listed
+# on the privacy page.
+RAW_AUDIO_ROLES = frozenset({Role.PRIVACY_MANAGER.value})
 
 
 class UnknownRoleError(InvalidValueError):
     code = "role_unknown"
+
+
+class LastAdminKeyError(RefusedError):
+    """Revoking the only active admin key would leave nobody to manage keys over the API."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def create_key(*, session: Session, role: str, label: str | None = None,
     secret = secrets.token_urlsafe(32)
     session.add(ApiKey(key_id=key_id, role=role, label=label, secret_sha256=_digest(secret)))
     audit.record(session, type="api_key.created", actor=actor,
-                 details={"key_id": key_id, "role": role})
+                 details={"key_id": key_id, "role": role, "reads_raw_audio": role in RAW_AUDIO_ROLES})
     return CreatedKey(key_id=key_id, role=role, token=f"{KEY_PREFIX}_{key_id}_{secret}")
 
 
@@ -116,12 +123,19 @@ def authenticate(*, session: Session, token: str) -> Principal | None:
     return Principal(key_id=key.key_id, role=key.role)
 
 
-def revoke_key(*, session: Session, key_id: str, actor: audit.Actor) -> bool:
-    """Revoke a key (audited); False if there is no such active key. The caller commits."""
+def revoke_key(*, session: Session, key_id: str, actor: audit.Actor, keep_an_admin: bool = False) -> bool:
+    """Revoke a key (audited); False if there is no such active key. The caller commits.
+
+    `keep_an_admin` (the API's revocation) refuses to revoke the last active admin key with
+    LastAdminKeyError; the CLI, run on the host, may (and can always create a new one).
+    """
     # Locked: a second revocation at the same time waits, then finds it revoked (audited once).
     key = session.get(ApiKey, key_id, with_for_update=True, populate_existing=True)
     if key is None or key.revoked_at is not None:
         return False
+    if keep_an_admin and key.role == Role.ADMIN and _active_keys(session, Role.ADMIN) == 1:
+        raise LastAdminKeyError(409, "last_admin_key", f"{key_id} is the last active admin key; create another "
+                                "admin key first (POST /v1/api-keys), then revoke this one")
     key.revoked_at = utcnow()
     audit.record(session, type="api_key.revoked", actor=actor, details={"key_id": key_id, "role": key.role})
     return True
@@ -130,6 +144,11 @@ def revoke_key(*, session: Session, key_id: str, actor: audit.Actor) -> bool:
 def list_keys(*, session: Session) -> list[KeyInfo]:
     rows = session.execute(select(ApiKey).order_by(ApiKey.created_at)).scalars()
     return [KeyInfo(r.key_id, r.role, r.label, r.created_at, r.revoked_at) for r in rows]
+
+
+def _active_keys(session: Session, role: Role) -> int:
+    return session.execute(select(func.count()).select_from(ApiKey)
+                           .where(ApiKey.role == role.value, ApiKey.revoked_at.is_(None))).scalar_one()
 
 
 def has_keys(*, session: Session) -> bool:

@@ -135,6 +135,15 @@ class Settings(BaseSettings):
         description="Entity types silenced in the retained raw audio right after processing (PCI DSS 3.3.1).",
     )
 
+    # --- authentication ----------------------------------------------------------------
+    auth_failure_limit: int = Field(
+        10, ge=1, description="Failed authentications (API keys, UI sign-in) from one client address within "
+                              "the window before that address gets 429 (every key refused) until the window passes."
+    )
+    auth_failure_window_seconds: int = Field(
+        300, ge=1, description="The sliding window of REDACTOR_AUTH_FAILURE_LIMIT, in seconds."
+    )
+
     # --- review workspace (web UI at /ui/) ---------------------------------------------------
     ui_session_idle_minutes: int = Field(60, ge=1, description="A browser session ends after this long unused.")
     ui_session_max_hours: int = Field(12, ge=1, description="A browser session ends this long after sign-in.")

@@ -23,7 +23,8 @@ def read_keys(session: ReadSessionDep):
 @router.post("", status_code=201, response_model=ApiKeyCreated, responses=ERROR_RESPONSES,
              dependencies=[require_roles(Role.ADMIN)])
 def create_key(body: ApiKeyCreateIn, session: SessionDep, principal: PrincipalDep):
-    """Create a key; the response holds it once (audited)."""
+    """Create a key; the response holds it once (audited; a privacy_manager key, which can read raw
+    audio, is flagged so in the audit log and listed on the privacy page)."""
     created = api_keys.create_key(session=session, role=body.role, label=body.label, actor=principal.actor)
     session.commit()
     return ApiKeyCreated(key_id=created.key_id, role=created.role, key=created.token)
@@ -32,8 +33,8 @@ def create_key(body: ApiKeyCreateIn, session: SessionDep, principal: PrincipalDe
 @router.delete("/{key_id}", status_code=204, responses=ERROR_RESPONSES,
                dependencies=[require_roles(Role.ADMIN)])
 def revoke_key(key_id: str, session: SessionDep, principal: PrincipalDep):
-    """Revoke a key at once (audited)."""
-    if not api_keys.revoke_key(session=session, key_id=key_id, actor=principal.actor):
+    """Revoke a key at once (audited); the last active admin key cannot be (409 last_admin_key)."""
+    if not api_keys.revoke_key(session=session, key_id=key_id, actor=principal.actor, keep_an_admin=True):
         raise ApiError(404, "api_key_not_found", f"no active key {key_id}; list keys with GET /v1/api-keys")
     session.commit()
     return Response(status_code=204)

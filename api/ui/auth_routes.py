@@ -6,9 +6,12 @@ import logging
 import secrets
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from api.deps import RuntimeDep
+from api.auth_throttle import client_address
+from api.deps import RuntimeDep, auth_throttle, refuse_if_locked_out
+from api.errors import ApiError
 from api.ui.sessions import (SESSION_COOKIE, SIGNIN_CSRF_COOKIE, clear_cookie, same_origin, set_cookie,
                              tokens_match, utcnow)
 from api.ui.web import UI_ROLES, CsrfError, UiUserDep, check_csrf, render, session_store
@@ -61,11 +64,20 @@ async def signin(request: Request, runtime: RuntimeDep):
                                                     str(form.get("csrf_token") or "")):
         logger.info("ui sign-in refused: csrf token or origin mismatch")
         return _signin_page(request, error="signin_expired", status_code=403)
+    throttle, address = auth_throttle(request), client_address(request)
+    try:
+        refuse_if_locked_out(throttle, address)
+    except ApiError as locked:  # the same brake as the API's keys (api.auth_throttle)
+        logger.info("ui sign-in refused: too many failed attempts from this address")
+        response = _signin_page(request, error="signin_locked", status_code=429)
+        response.headers.update(locked.headers)
+        return response
     token = str(form.get("api_key") or "").strip()
     with runtime.db.read_session() as db:
         principal = authenticate(session=db, token=token)
     if principal is None:  # never log the submitted text: it may be a mistyped key
         logger.info("ui sign-in refused: unknown, malformed or revoked key")
+        await run_in_threadpool(throttle.failed, address, "ui")  # may write the audit summary
         return _signin_page(request, error="signin_failed", status_code=401)
     if principal.role not in UI_ROLES:
         logger.info("ui sign-in refused: key %s has the role %s", principal.key_id, principal.role)

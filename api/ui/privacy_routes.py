@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep
+from api.ui.access import access_overview
 from api.ui.web import CsrfError, UiUser, UiUserDep, check_csrf, render
 from redactor import audit, consent
 from redactor.api_keys import Principal
@@ -64,6 +65,7 @@ def _page(request: Request, user: UiUser, runtime, *, status_code: int = 200, **
             "report": retention_report(session, now=utcnow()),
             "holds": list_holds(session, active_only=True),
             "requests": list_requests(session, limit=RECENT_REQUESTS),
+            "access": access_overview(session, now=utcnow()),
             "saved": request.query_params.get("saved"), "error": None, "error_section": None,
         }
     context.update(overrides)
