@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from api.errors import ApiError
 from api.auth_throttle import AuthThrottle, client_address
+from api.errors import ApiError
 from redactor.api_keys import Principal, Role, authenticate
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call
