@@ -33,9 +33,9 @@ def provision(**overrides) -> dict:
     return body | overrides
 
 
-def test_a_consent_provision_is_refused_once_the_caller_withdrew_consent(client, auth, post):
+def test_a_consent_provision_is_refused_once_the_caller_withdrew_consent(client, auth, key_ids, post):
     runtime = client.app.state.runtime
-    call_id = add_call(runtime, caller_number=CALLER)
+    call_id = add_call(runtime, caller_number=CALLER, uploaded_by_key_id=key_ids["telephony"])
     recorded = post(LEDGER, provision(call_ids=[call_id]))
     assert recorded.status_code == 201, recorded.text
     assert recorded.json()["caller_hash"] == runtime.caller_hasher.hash_number(CALLER)
