@@ -1,7 +1,7 @@
 """Idempotency per integration: `external_id` is unique per uploading key, not across all keys.
 
-Revision ID: 0006_call_scope
-Revises: 0005_privacy_cases
+Revision ID: 0007_call_scope
+Revises: 0006_postgresql_search
 Create Date: 2026-12-02
 
 Two telephony systems may number their calls alike, and one system's external_id must never
@@ -10,8 +10,8 @@ lead to another system's call (re-posting it used to return that call's id).
 
 from alembic import op
 
-revision = "0006_call_scope"
-down_revision = "0005_privacy_cases"
+revision = "0007_call_scope"
+down_revision = "0006_postgresql_search"
 branch_labels = None
 depends_on = None
 
