@@ -116,7 +116,6 @@ def _run_step(runtime, step, **arguments) -> CaseOut:
 def open_case(body: CaseIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Open a case for a request as it arrived (state `received`)."""
     caller_hash = hash_caller(runtime.caller_hasher, body.caller_number)
-    now = utcnow()
     return _run_step(runtime, lambda session, now: cases.open_case(
         session, type=body.type, channel=body.channel, requester=body.requester,
         agent_relationship=body.agent_relationship, caller_hash=caller_hash, received_at=body.received_at or now,

@@ -38,8 +38,17 @@ class BlobStore(Protocol):
         """Remove partial writes a crash left behind; return how many."""
 
 
-class EnvelopeReads:
-    """`read_to` and `verify` of every store, on top of its `iter_chunks`."""
+class EnvelopeStore:
+    """`put`, `read_to` and `verify` of every store, on top of its `_put_stream` and `iter_chunks`."""
+
+    def put(self, source: BinaryIO | Path) -> BlobRef:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as stream:
+                return self._put_stream(stream)
+        return self._put_stream(source)
+
+    def _put_stream(self, stream: BinaryIO) -> BlobRef:
+        raise NotImplementedError
 
     def iter_chunks(self, key: str) -> Iterator[bytes]:
         raise NotImplementedError

@@ -15,14 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from redactor.blobstore.base import EnvelopeReads
+from redactor.blobstore.base import EnvelopeStore
 from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, BlobNotFoundError, BlobRef, Envelope,
                                          check_blob_key, is_blob_key, new_blob_key)
 
 _COPY_BUFFER = 1024 * 1024
 
 
-class EncryptedFileBlobStore(EnvelopeReads):
+class EncryptedFileBlobStore(EnvelopeStore):
     """Blobs as AES-256-GCM chunked files under `root` (see the module docstring)."""
 
     def __init__(self, root: Path, key: bytes, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
@@ -36,12 +36,6 @@ class EncryptedFileBlobStore(EnvelopeReads):
         return self.root / key[:2] / key
 
     # --- writing --------------------------------------------------------------------------
-    def put(self, source: BinaryIO | Path) -> BlobRef:
-        if isinstance(source, (str, Path)):
-            with open(source, "rb") as stream:
-                return self._put_stream(stream)
-        return self._put_stream(source)
-
     def _put_stream(self, stream: BinaryIO) -> BlobRef:
         key = new_blob_key()
         final_path = self.path_of(key)

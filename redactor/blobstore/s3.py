@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -27,7 +26,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from redactor.blobstore.base import EnvelopeReads
+from redactor.blobstore.base import EnvelopeStore
 from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, BlobError, BlobNotFoundError, BlobRef,
                                          Envelope, check_blob_key, is_blob_key, new_blob_key)
 
@@ -57,7 +56,7 @@ def parse_s3_url(url: str) -> tuple[str, str]:
     return parts.netloc, f"{prefix}/" if prefix else ""
 
 
-class S3BlobStore(EnvelopeReads):
+class S3BlobStore(EnvelopeStore):
     """Blobs as AES-256-GCM envelopes in objects of an S3-compatible bucket (see the module docstring)."""
 
     def __init__(self, client, bucket: str, prefix: str, key: bytes,
@@ -94,12 +93,6 @@ class S3BlobStore(EnvelopeReads):
                 "readable as older versions. Use a bucket where versioning was never enabled")
 
     # --- writing --------------------------------------------------------------------------
-    def put(self, source: BinaryIO | Path) -> BlobRef:
-        if isinstance(source, (str, Path)):
-            with open(source, "rb") as stream:
-                return self._put_stream(stream)
-        return self._put_stream(source)
-
     def _put_stream(self, stream: BinaryIO) -> BlobRef:
         key = new_blob_key()
         sealed = self._envelope.seal(key, stream)
