@@ -6,6 +6,9 @@ word and each word has a start and an end time. The range of a finding is the un
 words that overlap it (a word cut by the entity boundary is taken whole), padded on both
 sides, clamped to the audio, and merged with its neighbours.
 
+A finding by time (`start_s`/`end_s`: the conversation says when the item was spoken, e.g. the
+caller's answer to a request) is muted over those seconds as well as over its words.
+
 Everything here fails closed: whenever the timing cannot be trusted (a missing, zero-length,
 reversed or out-of-turn word timestamp, a word or span that lasts implausibly long for its
 number of characters, a turn whose words do not spell its text, a finding outside the text)
@@ -200,7 +203,7 @@ def redaction_ranges(
 
     `turns` are `redactor.transcribe.Turn` objects (or their dicts: start, end, text, words of
     start/end/word); `findings` are `redactor.pii.Finding` objects (or dicts: type, turn, start,
-    end) whose offsets point into the ORIGINAL turn text. `entity_types`, when given, keeps only
+    end, optionally start_s/end_s) whose offsets point into the ORIGINAL turn text. `entity_types`, when given, keeps only
     findings of those types (the raw-audio card scrub uses this). `duration` is the length of the
     audio in seconds (pass it: without it ranges are not clamped at the end, and a range widened
     to the whole call ends at infinity, which the renderer clamps to the audio it reads).
@@ -238,7 +241,19 @@ def redaction_ranges(
             spans.append(_Span(turn_start, turn_end, {entity}, widened=True))
         else:
             spans.append(_Span(span[0], span[1], {entity}))
+        seconds = _finding_seconds(finding, call_end)
+        if seconds is not None:
+            spans.append(_Span(seconds[0], seconds[1], {entity}))
     return _pad_clamp_merge(spans, padding_s, call_end)
+
+
+def _finding_seconds(finding: Any, call_end: float) -> tuple[float, float] | None:
+    """The seconds a finding by time says its item was spoken (`start_s`/`end_s`), muted besides
+    its words; None for a finding by characters only (or times that make no stretch of the call)."""
+    start, end = _finite(_get(finding, "start_s")), _finite(_get(finding, "end_s"))
+    if start is None or end is None or end <= start or end <= 0 or start >= call_end:
+        return None
+    return max(0.0, start), min(end, call_end)
 
 
 def _pad_clamp_merge(spans: list[_Span], padding_s: float, call_end: float) -> list[TimeRange]:

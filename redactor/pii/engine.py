@@ -7,7 +7,8 @@ at a time (a lock enforces it). Turns are normalized (numerals, widths, dashes; 
 joined with newlines and analyzed at once by Presidio's AnalyzerEngine over GiNZA; the call
 rules (redactor/pii/rules/, in their declared order) then add and drop spans with the whole
 conversation in view; the findings map back to the original text, overlapping ones merge, and
-the configured operator redacts them.
+the configured operator redacts them. A finding holding a span a rule added by time (an answer
+window) carries those seconds too (`Finding.start_s`/`end_s`), for the redacted audio.
 """
 
 from __future__ import annotations
@@ -81,9 +82,15 @@ class CallRedactor:
         findings: list[Finding] = []
         redacted: list[RedactedTurn] = []
         for turn in call.turns:
-            original = merge(Span(s.type, *turn.normalized.to_original(s.start, s.end), s.score)
-                             for s in spans.findings(turn.index))
-            findings.extend(Finding(s.type, turn.index, s.start, s.end, round(s.score, 4)) for s in original)
+            timed = [(Span(t.type, *turn.normalized.to_original(t.start, t.end), spans.threshold), t.start_s, t.end_s)
+                     for t in spans.times(turn.index)]
+            original = merge([Span(s.type, *turn.normalized.to_original(s.start, s.end), s.score)
+                              for s in spans.findings(turn.index)] + [span for span, _, _ in timed])
+            for s in original:
+                # a finding holding spans added by time is muted over their seconds too
+                seconds = [(a, b) for span, a, b in timed if s.covers(span.start, span.end)]
+                start_s, end_s = (min(a for a, _ in seconds), max(b for _, b in seconds)) if seconds else (None, None)
+                findings.append(Finding(s.type, turn.index, s.start, s.end, round(s.score, 4), start_s, end_s))
             redacted.append(RedactedTurn(turn.speaker, self.anonymizer.anonymize(turn.normalized.original, original)))
         return RedactedCall(redacted, findings, {"score_threshold": self.config.score_threshold,
                                                  "ner": self.config.nlp.ner})

@@ -6,6 +6,10 @@ Rules add what the call says must go (`add_uncovered`, at the threshold score), 
 call explains away (`drop`, `replace`), and `protect` text that is never redacted (the site's
 allow-list, the organisation's own numbers): a protected region drops the spans touching it
 and refuses any added later, so no rule has to run twice to honour it.
+
+A rule that knows WHEN an item was spoken (an answer window: the caller's speech after the
+operator's request) adds it `by_time`: a finding over its characters that also carries the
+seconds the redacted audio must mute, however recognition spelled or timed the words.
 """
 
 from __future__ import annotations
@@ -33,6 +37,17 @@ class Span(NamedTuple):
         return self._replace(score=min(score, 1.0))
 
 
+class TimedSpan(NamedTuple):
+    """An entity type over characters [start, end) of a turn's normalized text, spoken over
+    [start_s, end_s) seconds of the call."""
+
+    type: str
+    start: int
+    end: int
+    start_s: float
+    end_s: float
+
+
 class SpanSet:
     """The spans of every turn of one call."""
 
@@ -40,6 +55,7 @@ class SpanSet:
         self.threshold = threshold
         self._spans: list[list[Span]] = [[] for _ in range(turns)]
         self._protected: list[list[tuple[int, int]]] = [[] for _ in range(turns)]
+        self._times: list[list[TimedSpan]] = [[] for _ in range(turns)]
 
     def __len__(self) -> int:
         return len(self._spans)
@@ -67,6 +83,19 @@ class SpanSet:
         self._spans[turn].append(Span(entity_type, start, end, self.threshold))
         return True
 
+    def add_by_time(self, turn: int, entity_type: str, start: int, end: int, start_s: float, end_s: float) -> bool:
+        """A finding over [start, end) whose audio is muted over [start_s, end_s) as well. It is
+        kept apart from the spans (`times`): later rules neither learn names from it nor drop it;
+        protected text refuses it whole. True if it was added."""
+        if end <= start or end_s <= start_s or self._is_protected(turn, start, end):
+            return False
+        self._times[turn].append(TimedSpan(entity_type, start, end, start_s, end_s))
+        return True
+
+    def times(self, turn: int) -> list[TimedSpan]:
+        """The findings of a turn added by time."""
+        return list(self._times[turn])
+
     def drop(self, turn: int, predicate: Callable[[Span], bool]) -> None:
         """Remove the spans of a turn for which `predicate` is true."""
         self._spans[turn] = [s for s in self._spans[turn] if not predicate(s)]
@@ -83,6 +112,7 @@ class SpanSet:
         """Text that is never redacted: drop the spans touching it now and refuse them later."""
         self._protected[turn].append((start, end))
         self.drop(turn, lambda s: s.overlaps(start, end))
+        self._times[turn] = [t for t in self._times[turn] if not (t.start < end and start < t.end)]
 
     def is_protected(self, turn: int, start: int, end: int) -> bool:
         return self._is_protected(turn, start, end)

@@ -65,6 +65,23 @@ CASES = [
     ("dict findings (stored JSON shape)", call(),
      [{"type": "PHONE_NUMBER", "turn": 1, "start": 10, "end": 21, "score": 0.9}], 0.0, None,
      [(4.0, 5.6, ("PHONE_NUMBER",), False)]),
+    # --- findings by time: muted over their seconds as well as their words ---------------
+    ("a finding by time mutes its seconds too (an answer's end recognition cut short)", call(),
+     [Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=4.0, end_s=6.5)], 0.0, None,
+     [(4.0, 6.5, ("PHONE_NUMBER",), False)]),
+    ("its seconds and its words merge with the other findings'", call(),
+     [NAME, Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=3.0, end_s=5.0)], 0.0, None,
+     [(2.5, 5.6, ("PERSON", "PHONE_NUMBER"), False)]),
+    ("its seconds are padded and clamped to the audio", call(),
+     [Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=4.0, end_s=9.0)], 0.15, 7.0,
+     [(3.85, 7.0, ("PHONE_NUMBER",), False)]),
+    ("seconds that make no stretch of the call are ignored (its words still count)", call(),
+     [Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=5.0, end_s=5.0),
+      Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=math.nan, end_s=9.0)], 0.0, None,
+     [(4.0, 5.6, ("PHONE_NUMBER",), False)]),
+    ("dict findings by time (Finding.to_dict's shape)", call(),
+     [{"type": "CARD_CVV", "turn": 1, "start": 10, "end": 21, "score": 0.5, "start_s": 4.0, "end_s": 6.2}], 0.0, None,
+     [(4.0, 6.2, ("CARD_CVV",), False)]),
     # --- fail closed: widen to the whole turn --------------------------------------------
     ("missing word timestamp", call(replace_word(6, None, 5.6)), [PHONE], 0.15, None,
      [(*WHOLE_CALLER_TURN, ("PHONE_NUMBER",), True)]),
@@ -115,6 +132,12 @@ def test_entity_type_filter_keeps_only_those_types():
     card = Finding("CREDIT_CARD", 1, 10, 21, 0.9)
     ranges = redaction_ranges(call(), [NAME, card], 0.0, entity_types=["CREDIT_CARD", "CARD_CVV"])
     assert [(r.start, r.end, r.entity_types) for r in ranges] == [(4.0, 5.6, ("CREDIT_CARD",))]
+
+
+def test_the_card_scrub_takes_card_findings_by_time():
+    answer = Finding("CARD_EXPIRY", 1, 10, 21, 0.5, start_s=4.0, end_s=6.5)
+    [scrubbed] = redaction_ranges(call(), [NAME, answer], 0.0, entity_types=["CARD_EXPIRY"])
+    assert (scrubbed.start, scrubbed.end, scrubbed.entity_types) == (4.0, 6.5, ("CARD_EXPIRY",))
 
 
 def test_turns_as_dicts_map_the_same_way():

@@ -29,6 +29,27 @@ def test_result_shape_and_offsets_into_the_original(call_redactor):
     assert set(json.loads(json.dumps(result.to_dict()))["entities"][0]) == {"type", "turn", "start", "end", "score"}
 
 
+def _timed(speaker, words, start, end):
+    """A transcript turn (the shape Transcript.turns has): its words spell its text."""
+    return {"speaker": speaker, "start": start, "end": end, "text": "".join(w for w, _, _ in words),
+            "words": [{"word": w, "start": a, "end": b} for w, a, b in words]}
+
+
+def test_an_answer_by_time_carries_its_seconds(call_redactor):
+    turns = [_timed("operator", [("お名前を", 0.0, 0.8), ("お願いします", 0.8, 2.0)], 0.0, 2.0),
+             _timed("caller", [("えーと", 2.4, 2.8), ("、", 2.8, 2.9), ("糸を", 3.0, 3.4), ("まさみ", 3.4, 3.9),
+                               ("です", 3.9, 4.2)], 2.4, 4.2),
+             _timed("operator", [("ありがとうございます", 5.0, 6.0)], 5.0, 6.0)]
+    result = call_redactor.redact(turns)
+    [answer] = [f for f in result.findings if f.turn == 1]
+    assert turns[1]["text"][answer.start:answer.end] == "糸をまさみ"
+    assert (answer.start_s, answer.end_s) == (3.0, 3.9)  # its words; 「です」 after it was heard, so no trail
+    assert result.to_dict()["entities"][-1] == {"type": answer.type, "turn": 1, "start": answer.start,
+                                                "end": answer.end, "score": answer.score,
+                                                "start_s": 3.0, "end_s": 3.9}
+    assert all(f.start_s is None for f in result.findings if f.turn != 1)
+
+
 def test_organisation_in_the_greeting_and_toll_free_numbers_stay_without_an_allow_list(call_redactor):
     assert call_redactor.config.allow_list == []
     result = call_redactor.redact(CALL)

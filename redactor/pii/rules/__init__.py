@@ -6,7 +6,8 @@ Each rule sees the spans the rules before it left. The order, and why:
 2. `allow_list`, `organisation_numbers`: text that is never redacted is protected first, so no
    later rule adds a span there;
 3. `number_answers`, `address_answers`, `name_answers`, `honorific_names`, `spelled_items`: what
-   the dialogue says must go, fail closed;
+   the dialogue says must go, fail closed; `answer_windows`: the caller's answers to requests for
+   personal items, by time (kept apart from the spans, so no later rule drops them);
 4. `operator_names`: the operator's name in greeting and sign-off frames;
 5. `organisation_names`: organisation and product names are explained away (after every rule
    that may add a PERSON, before names are spread);
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from redactor.pii.config import PiiConfig, PiiConfigError
 from redactor.pii.rules.address_answers import AddressAnswers
 from redactor.pii.rules.allow_list import AllowList
+from redactor.pii.rules.answer_windows import AnswerWindows
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.rules.context_lift import ContextLift
 from redactor.pii.rules.honorific_names import HonorificNames
@@ -40,6 +42,7 @@ RULES: tuple[type[CallRule], ...] = (
     NameAnswers,
     HonorificNames,
     SpelledItems,
+    AnswerWindows,
     OperatorNames,
     OrganisationNames,
     NamePropagation,

@@ -1,0 +1,264 @@
+"""The caller's answer to a request for a personal item goes by TIME, whatever was recognized.
+
+Speech recognition garbles answers beyond any pattern (「小事まこと 小事ね IDはSN 午後0時9時7時」
+for a name and an ID), but the conversation still says when they were spoken: after the operator
+asks for a personal item (「お名前とお電話番号をお願いします」; the cues match on their reading a
+few kana off, questions.py), the caller's speech until the operator speaks again is the answer.
+So, in a recording whose speakers are known (stereo), for each caller turn of that window:
+
+- its answer is redacted in the transcript: from past the fillers (はい、えーと) to the end of the
+  turn, or to a sentence that opens a new topic (「あと、」「ところで」), which ends the window;
+  what QA may hear of it stays: the items' labels (「電話番号が」「IDは」), a sentence's closing
+  (です, と申します) and sentences that plainly answer nothing (「番号言えばいいですか？」);
+- the finding carries the seconds the answer was spoken (`SpanSet.add_by_time`): its words'
+  times, and for an answer that ends its turn `trail_s` on (recognition cuts the ends of turns
+  short) but never into the operator's next turn, so the redacted audio mutes what recognition
+  mistimed.
+
+The window is bounded: it ends when the operator speaks again (a bare 「はい」 back-channel does
+not end it), after `max_turns` caller turns, or `max_window_s` seconds after the request. A turn
+that is plainly not an answer stays, text and audio (the window goes on past it): fillers and stock
+replies alone (「はい、そうです」「ちょっと待ってください」), a refusal (「わかりません」), a short question
+back (「漢字ですか？」), none holding a digit.
+
+The finding's type is the requested one; a request for several items takes card data first (it
+is scrubbed from the retained raw audio too, PCI DSS), else the first requested type; a request
+naming only "a number" (「番号をお願いします」) takes the numeric type the dialogue expects.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pydantic import Field
+
+from redactor.pii.config import CallContextConfig
+from redactor.pii.dialogue import CallView, TurnView
+from redactor.pii.entities import CARD_DATA_TYPES, ENTITY_TYPES, NUMERIC_TYPES
+from redactor.pii.lexicon.speech import FILLERS, REFUSALS, STOCK_REPLIES, TOPIC_CHANGES
+from redactor.pii.questions import asked_types, asks_for_name, asks_for_number
+from redactor.pii.rules.base import CallRule, RuleConfig
+from redactor.pii.spans import SpanSet
+
+_PAUSES = "\\s、,。.!！?？…"
+_LEADING = re.compile(rf"(?:(?:{'|'.join(sorted(map(re.escape, FILLERS), key=len, reverse=True))})(?=[{_PAUSES}0-9]|$)"
+                      rf"|[{_PAUSES}])+")
+_SENTENCE = re.compile(r"[^。．.!?！？\n]+[。．.!?！？]*")
+_SENTENCE_END = re.compile(r"[。．!?！？\n]")
+# Verbs that ask for information (garbled お願い too: おめがい, 追加がいできますか); 「ご確認ください」
+# 「お控えください」 instruct rather than ask
+_ASKING = re.compile(r"お?願い|[ねめ]がい|がい(?:いた|し|でき)|教え|伺|うかが|頂戴|いただけますか|いただけますでしょうか"
+                     r"|お聞かせ|お持ち|お手元|お分かり|わかりますか|できますか|できますでしょうか")
+# A clause saying the item is not wanted
+_DECLINES = re.compile(r"不要|必要(?:は|が)?(?:ございません|ありません|ない)|ておりません|しておりません|お控え|なくて(?:大丈夫|結構)"
+                       r"|ないでください|しないで|できません|ことがございません")
+MAX_CLAUSE = 40  # characters before an asking verb that its request may span
+CANONICAL_VERB = "お願い"
+VERB_TAIL = 12  # characters of the asking verb's ending (できますでしょうか) read with its clause
+# 「漢字ですか？」「フルネームでいいですか」「私のですか」 (never a bare か: さやか, はるか)
+_QUESTION_BACK = re.compile(r"(?:ですか|ますか|でしょうか|ですかね|んですか|のですか|[？?])[。\s]*$")
+_DIGIT = re.compile(r"[0-9０-９]")
+_TRIM = re.compile(rf"[{_PAUSES}]+")
+_TAIL_PAUSE = re.compile(rf"[{_PAUSES}]+$")
+# How an answer sentence closes (「…です。」「…と申します」): heard, kept
+_CLOSING = re.compile(rf"(?:です|でございます|と申します|といいます|と言います|って言います)?[{_PAUSES}]*$")
+# Item names callers say before their values besides the question cues (「名前は」「記号が」)
+ITEM_WORDS = ("名前", "住所", "電話", "記号", "店番", "支店", "ID")
+MAX_NOT_ANSWER = 20  # characters: a longer turn is an answer, whatever words it holds
+
+
+class AnswerWindowsConfig(RuleConfig):
+    max_window_s: float = Field(20.0, gt=0, description="A caller turn starting later than this after the request "
+                                                          "is no answer to it.")
+    max_turns: int = Field(3, ge=1, description="Caller turns a window holds at most.")
+    trail_s: float = Field(1.0, ge=0, description="Seconds an answer's muting goes on after its last recognized "
+                                                  "word (short of the operator's next turn).")
+
+
+class AnswerWindows(CallRule):
+    NAME = "answer_windows"
+    Config = AnswerWindowsConfig
+
+    def apply(self, call: CallView, spans: SpanSet) -> None:
+        if not self.config.enabled:
+            return
+        conf = call.conf
+        for request in call.turns:
+            if not request.is_operator:
+                continue
+            types = requested_types(request.text, conf)
+            if types:
+                self._window(call, spans, request, types)
+
+    def _window(self, call: CallView, spans: SpanSet, request: TurnView, types: set[str]) -> None:
+        answers, window_end = self._answers(call, request)
+        labels = item_labels(call.conf)
+        for turn in answers:
+            parts, topic_changed = answer_parts(turn.text, labels)
+            entity_type = _window_type(types, turn)
+            for start, end in parts:
+                trail = not _TRIM.sub("", turn.text[end:])  # nothing heard after it: the end may be lost
+                seconds = _seconds(turn, start, end, trail, request.end_s, window_end, self.config.trail_s)
+                if seconds is None:  # no times (a text transcript): the text alone
+                    spans.add_uncovered(turn.index, entity_type, start, end)
+                else:
+                    spans.add_by_time(turn.index, entity_type, start, end, *seconds)
+            if topic_changed:
+                return
+
+    def _answers(self, call: CallView, request: TurnView) -> tuple[list[TurnView], float | None]:
+        """The caller turns of the window after `request`, and when the operator speaks again
+        (None: not within the window, or unknown)."""
+        answers: list[TurnView] = []
+        for turn in call.turns[request.index + 1:]:
+            if turn.is_operator:
+                if is_backchannel(turn.text):
+                    continue
+                return answers, turn.start_s
+            if turn.may_ask or len(answers) >= self.config.max_turns or not _starts_within(
+                    turn, request, self.config.max_window_s):
+                break
+            answers.append(turn)
+        return answers, None
+
+
+def requested_types(text: str, conf: CallContextConfig) -> set[str]:
+    """The personal items an operator turn asks for, each request read in its own clause (the
+    words before an asking verb: 「お名前とお電話番号をお願いします」「お客様番号はお手元にございますか」):
+    typed cues (a name only when the caller's name is asked for, not read back), or
+    {"<number>"} when a clause asks for some number only. Clauses that say the item is NOT
+    wanted (「個人番号はお控えください」「番号のご案内は不要です」) ask for nothing."""
+    types: set[str] = set()
+    for clause in request_clauses(text):
+        if _DECLINES.search(re.sub(r"\s", "", clause)):
+            continue
+        found = asked_types(clause, conf)
+        if "PERSON" in found and not asks_for_name(clause, conf):
+            found.discard("PERSON")
+        if not found & set(NUMERIC_TYPES) and asks_for_number(clause, conf):
+            found.add(_ANY_NUMBER)
+        types |= found
+    return types
+
+
+def request_clauses(text: str) -> list[str]:
+    """Each asking verb with the words before it (back to the previous verb, a sentence end or
+    `MAX_CLAUSE` characters) and its ending; the verb itself reads お願い (questions.py then
+    knows it for a request however it was garbled)."""
+    clauses, boundary = [], 0
+    for verb in _ASKING.finditer(text):
+        lo = max(boundary, verb.start() - MAX_CLAUSE)
+        begin = max((m.end() for m in _SENTENCE_END.finditer(text, lo, verb.start())), default=lo)
+        close = _SENTENCE_END.search(text, verb.end())
+        end = min(close.end() if close else len(text), verb.end() + VERB_TAIL)  # 「お伺い|できますでしょうか」
+        # the verb read as お願い however garbled (「お名前をおめがいします」), its ending kept (でしょうか)
+        clauses.append(text[begin:verb.start()] + CANONICAL_VERB + text[verb.end():end])
+        boundary = verb.end()
+    return clauses
+
+
+_ANY_NUMBER = "<number>"
+
+
+def _window_type(types: set[str], answer: TurnView) -> str:
+    """Card data first, else the first requested type in ENTITY_TYPES order; some number: the
+    numeric type the answer's dialogue expects (a card dialogue's expiry), else CUSTOMER_ID."""
+    if _ANY_NUMBER in types:
+        expected = [t for t in ENTITY_TYPES if t in answer.context.expected and t in NUMERIC_TYPES]
+        types = (types - {_ANY_NUMBER}) | {next((t for t in expected if t in CARD_DATA_TYPES),
+                                                 expected[0] if expected else "CUSTOMER_ID")}
+    return next((t for t in CARD_DATA_TYPES if t in types), None) or next(t for t in ENTITY_TYPES if t in types)
+
+
+def is_backchannel(text: str) -> bool:
+    """An operator turn that only acknowledges (「はい」「ええ」) while the caller goes on."""
+    return not _TRIM.sub("", _LEADING.sub("", text))
+
+
+def item_labels(conf: CallContextConfig) -> re.Pattern:
+    """An item's name said before its value in an answer (「電話番号が」「IDは」「生年月日は」): the
+    question cues and number words, each followed by a particle, as recognized verbatim."""
+    cues = {cue for cues in conf.questions.values() for cue in cues} | set(conf.number_cues) | set(ITEM_WORDS)
+    return _labels(tuple(sorted(cues, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=8)
+def _labels(cues: tuple[str, ...]) -> re.Pattern:
+    return re.compile(rf"(?<![^{_PAUSES}のはがで])(?:{'|'.join(map(re.escape, cues))})(?:は|が|も|で|、)+[{_PAUSES}]*")
+
+
+def answer_parts(text: str, labels: re.Pattern | None = None) -> tuple[list[tuple[int, int]], bool]:
+    """([start, end) runs of a caller turn that answer, topic_changed): past the leading
+    fillers, up to a sentence opening a new topic, without the sentences that plainly answer
+    nothing (「番号言えばいいですか？」) and without the items' `labels` (「電話番号が」), which QA
+    may hear; topic_changed when a new topic ended the answer."""
+    parts, topic_changed = _answer_sentences(text)
+    if labels is None:
+        return parts, topic_changed
+    kept = []
+    for start, end in parts:
+        for label in labels.finditer(text, start, end):
+            before = start + len(_TAIL_PAUSE.sub("", text[start:label.start()]))
+            if before > start:
+                kept.append((start, before))
+            start = label.end()
+        if end > start:
+            kept.append((start, end))
+    return kept, topic_changed
+
+
+def _answer_sentences(text: str) -> tuple[list[tuple[int, int]], bool]:
+    lead = _LEADING.match(text)
+    pos = lead.end() if lead else 0
+    parts: list[tuple[int, int]] = []
+    for sentence in _SENTENCE.finditer(text, pos):
+        body = sentence.group().lstrip(" 　、")
+        if sentence.start() > pos and body.startswith(TOPIC_CHANGES):
+            return parts, True
+        start = sentence.start() + len(sentence.group()) - len(body)
+        end = start + len(_CLOSING.sub("", body, count=1)) or start + len(body.rstrip(" 　、"))
+        if end <= start or _not_an_answer(_LEADING.sub("", body, count=1)):
+            continue
+        if parts and not text[parts[-1][1]:start].strip(" 　、。.!！?？"):
+            parts[-1] = (parts[-1][0], end)  # the next sentence of the same answer
+        else:
+            parts.append((start, end))
+    return parts, False
+
+
+def _not_an_answer(answer: str) -> bool:
+    """Stock replies, a refusal or a short question back, with no digit in them."""
+    if not answer or _DIGIT.search(answer) or len(answer) > MAX_NOT_ANSWER:
+        return not answer
+    rest = answer
+    for reply in sorted(STOCK_REPLIES, key=len, reverse=True):
+        rest = rest.replace(reply, "")
+    if not _TRIM.sub("", _LEADING.sub("", rest)):
+        return True
+    return any(word in answer for word in REFUSALS) or _QUESTION_BACK.search(answer) is not None
+
+
+def _starts_within(turn: TurnView, request: TurnView, limit_s: float) -> bool:
+    if turn.start_s is None or request.end_s is None:
+        return True  # no times (a text transcript): the turn order alone says it answers
+    return turn.start_s - request.end_s <= limit_s
+
+
+def _seconds(turn: TurnView, start: int, end: int, trail: bool, window_start: float | None,
+             window_end: float | None, trail_s: float) -> tuple[float, float] | None:
+    """When the answer [start, end) was spoken: its words' times (the turn's, without word times),
+    from no earlier than the request's end, and with `trail` (the turn's last answer, no topic
+    change) `trail_s` on, short of the operator's next turn: recognition cuts the ends of turns
+    short, while the request's own end is the operator's voice. None without times."""
+    spoken = turn.time_of(start, end)
+    if spoken is None:
+        if turn.start_s is None or turn.end_s is None:
+            return None
+        spoken = (turn.start_s, turn.end_s)
+    lo, hi = spoken[0], spoken[1] + (trail_s if trail else 0.0)
+    if window_start is not None:
+        lo = max(lo, min(window_start, spoken[0]))
+    if window_end is not None:
+        hi = min(hi, max(window_end, spoken[1]))
+    return (lo, hi) if hi > lo else None

@@ -1,0 +1,157 @@
+"""The caller's answer to a request for a personal item goes by time; what plainly answers nothing stays.
+
+Dialogues are timed as recognition times them: every turn has its start and end, and one word per
+character spread evenly over the turn, so a span's seconds can be checked to the word.
+"""
+
+import pytest
+
+from redactor.pii.config import PiiConfig, load_config
+from redactor.pii.dialogue import CallView, TimedWord
+from redactor.pii.normalize import normalize
+from redactor.pii.rules.answer_windows import AnswerWindows, answer_parts, item_labels, requested_types
+from redactor.pii.spans import SpanSet
+
+CONFIG = load_config()
+CONF = CONFIG.call_context
+
+
+def _timed(turns):
+    """(speaker, text, start_s, end_s) turns -> a CallView whose words are its characters, evenly timed."""
+    texts = [normalize(t) for _, t, _, _ in turns]
+    timings = []
+    for (_, text, start_s, end_s) in turns:
+        step = (end_s - start_s) / len(text)
+        words = tuple(TimedWord(i, i + 1, round(start_s + i * step, 3), round(start_s + (i + 1) * step, 3))
+                      for i in range(len(text)))
+        timings.append((start_s, end_s, words))
+    return CallView.build([s for s, _, _, _ in turns], texts, CONF, timings=timings)
+
+
+def _windows(turns, config=None):
+    """(turn, text, type, start_s, end_s) of every span the rule adds by time."""
+    call = _timed(turns)
+    spans = SpanSet(len(turns), CONFIG.score_threshold)
+    AnswerWindows(config).apply(call, spans)
+    return [(turn.index, turn.text[t.start:t.end], t.type, round(t.start_s, 2), round(t.end_s, 2))
+            for turn in call.turns for t in spans.times(turn.index)]
+
+
+ASK_NAME = ("operator", "ご契約者様のお名前をお願いします。", 0.0, 3.0)
+
+
+@pytest.mark.parametrize("turns, windows", [
+    # the answer, however garbled, goes from its first word; it ends its turn, so its muting goes on
+    # trail_s (1 s), short of the operator's next turn
+    ([ASK_NAME, ("caller", "糸をまさみ", 3.5, 5.5), ("operator", "ありがとうございます", 7.0, 8.0)],
+     [(1, "糸をまさみ", "PERSON", 3.5, 6.5)]),
+    ([ASK_NAME, ("caller", "糸をまさみ", 3.5, 5.5), ("operator", "ありがとうございます", 6.0, 8.0)],
+     [(1, "糸をまさみ", "PERSON", 3.5, 6.0)]),
+    # fillers before it and the sentence's closing stay (QA hears them); without trail then
+    ([ASK_NAME, ("caller", "はい、えーと、山田です。", 3.5, 9.5), ("operator", "山田様ですね", 11.0, 12.0)],
+     [(1, "山田", "PERSON", 7.0, 8.0)]),
+    # the items' labels stay: 「電話番号が」「生年月日は」 (the window's type: the first asked)
+    ([("operator", "お電話番号と生年月日をお願いいたします", 0.0, 3.0),
+      ("caller", "電話番号が09012345678で、生年月日は平成3年7月22日", 3.0, 14.0), ("operator", "確認いたします", 15.0, 16.0)],
+     [(1, "09012345678で", "PHONE_NUMBER", 4.72, 8.84), (1, "平成3年7月22日", "PHONE_NUMBER", 10.91, 15.0)]),
+    # a question back, a refusal or a stock reply is no answer; the window goes on past it
+    ([ASK_NAME, ("caller", "え、漢字ですか？", 3.5, 5.5), ("caller", "ヤマダタロウです", 6.0, 8.0)],
+     [(2, "ヤマダタロウ", "PERSON", 6.0, 7.5)]),
+    ([ASK_NAME, ("caller", "すみません、わかりません", 3.5, 5.5)], []),
+    ([ASK_NAME, ("caller", "はい、そうです", 3.5, 5.5)], []),
+    ([ASK_NAME, ("caller", "ちょっと待ってください", 3.5, 5.5), ("caller", "佐藤です", 8.0, 9.0)],
+     [(2, "佐藤", "PERSON", 8.0, 8.5)]),
+    # a back-channel 「はい」 does not end the window; the operator's next words do
+    ([ASK_NAME, ("caller", "住所は東京都", 3.5, 5.5), ("operator", "はい", 5.6, 6.0), ("caller", "港区芝公園4の2", 6.5, 8.5),
+      ("operator", "ありがとうございます", 9.0, 10.0), ("caller", "山田太郎です", 10.5, 12.0)],
+     [(1, "東京都", "PERSON", 4.5, 6.5), (3, "港区芝公園4の2", "PERSON", 6.5, 9.0)]),
+    # a sentence opening a new topic ends the answer and the window
+    ([ASK_NAME, ("caller", "山田です。あと、請求書の件なんですけど", 3.5, 9.0), ("caller", "先月の分です", 9.5, 11.0)],
+     [(1, "山田", "PERSON", 3.5, 4.08)]),
+    # bounded: a caller turn starting max_window_s after the request, or past max_turns, answers nothing
+    ([ASK_NAME, ("caller", "山田です", 30.0, 31.0)], []),
+    ([ASK_NAME] + [("caller", f"{name}です", 4.0 + i, 4.8 + i) for i, name in enumerate(["山田", "田中", "佐藤", "鈴木"])],
+     [(1, "山田", "PERSON", 4.0, 4.4), (2, "田中", "PERSON", 5.0, 5.4), (3, "佐藤", "PERSON", 6.0, 6.4)]),
+    # garbled asking verbs and cues (fuzzy readings) still open the window
+    ([("operator", "ご契約者様のお名前をおめがいいたします", 0.0, 3.0), ("caller", "サイトを見こです", 3.5, 5.5)],
+     [(1, "サイトを見こ", "PERSON", 3.5, 5.0)]),
+    ([("operator", "お客様番号はお手元にございますか", 0.0, 3.0), ("caller", "えーと0047 2231 986", 3.5, 6.5)],
+     [(1, "0047 2231 986", "CUSTOMER_ID", 4.06, 7.5)]),
+    # card data names the window when asked with other items (it leaves the raw audio too)
+    ([("operator", "お名前とカード番号をお願いします", 0.0, 3.0), ("caller", "山田太郎、4111111111111111", 3.5, 8.5)],
+     [(1, "山田太郎、4111111111111111", "CREDIT_CARD", 3.5, 9.5)]),
+    # 「番号を」 alone: the type the dialogue expects (a card dialogue's expiry)
+    ([("operator", "カード番号をお願いします", 0.0, 2.0), ("caller", "4111111111111111", 2.5, 6.5),
+      ("operator", "有効期限の番号をお願いします", 7.0, 9.0), ("caller", "29の8です", 9.5, 11.0)],
+     [(1, "4111111111111111", "CREDIT_CARD", 2.5, 7.0), (3, "29の8", "CARD_EXPIRY", 9.5, 10.5)]),
+    # no window: statements, instructions, read-backs, and requests saying the item is not wanted
+    ([("operator", "11月14日午後3時ごろのお電話でお間違いないでしょうか", 0.0, 3.0), ("caller", "そう、田中さんに話したら切られた", 3.5, 6.0)], []),
+    ([("operator", "個人番号の部分は必ず隠してお送りください", 0.0, 3.0), ("caller", "わかりました", 3.5, 4.0)], []),
+    ([("operator", "セキュリティコードはお伺いしておりませんのでお控えください", 0.0, 3.0), ("caller", "735ですけど", 3.5, 4.5)], []),
+    ([("operator", "番号のご案内は不要です。店頭でご提示ください", 0.0, 3.0), ("caller", "1234です", 3.5, 4.5)], []),
+    ([("operator", "ヤマダ様でよろしいでしょうか", 0.0, 2.0), ("caller", "はい", 2.5, 3.0)], []),
+    # the caller asking first: no request, no window
+    ([("caller", "電話番号を変えたいんですけど", 0.0, 2.0), ("operator", "かしこまりました", 2.5, 3.5)], []),
+])
+def test_answer_windows(turns, windows):
+    assert _windows(turns) == windows
+
+
+def test_settings_bound_the_window():
+    turns = [ASK_NAME, ("caller", "山田です", 3.5, 4.5), ("caller", "田中です", 12.0, 13.0)]
+    assert _windows(turns, AnswerWindows.Config(max_window_s=5.0, trail_s=0.0)) == [(1, "山田", "PERSON", 3.5, 4.0)]
+    assert _windows(turns, AnswerWindows.Config(enabled=False)) == []
+
+
+def test_without_times_the_answer_is_redacted_in_the_text():
+    texts = [normalize(t) for t in ("お名前をお願いします", "糸をまさみです")]
+    call = CallView.build(["operator", "caller"], texts, CONF)
+    spans = SpanSet(2, CONFIG.score_threshold)
+    AnswerWindows().apply(call, spans)
+    assert [call.turns[1].text[s.start:s.end] for s in spans.findings(1)] == ["糸をまさみ"]
+    assert spans.times(1) == []
+
+
+def test_protected_text_refuses_a_window():
+    call = _timed([ASK_NAME, ("caller", "ミナト電気です", 3.5, 5.0)])
+    spans = SpanSet(2, CONFIG.score_threshold)
+    spans.protect(1, 0, 4)
+    AnswerWindows().apply(call, spans)
+    assert spans.times(1) == []
+
+
+@pytest.mark.parametrize("text, types", [
+    ("ご本人確認のため、お電話番号と生年月日をお願いいたします", {"PHONE_NUMBER", "DATE_OF_BIRTH"}),
+    ("お名前を教えていただけますか", {"PERSON"}),
+    ("運転免許証などはお持ちでしょうか", {"DRIVERS_LICENSE"}),
+    ("返金先の口座をお伺いできますか", {"BANK_ACCOUNT"}),
+    ("ご登録のお店は番号もおめがいします", {"<number>"}),
+    ("ご本人様でいらっしゃいますか", set()),
+    ("お名前は山田様でよろしいでしょうか", set()),
+    ("IPアドレスは変わります。工事完了後にご確認ください", set()),
+    ("セキュリティコードは今後お伺いすることがございません", set()),
+    ("よろしくお願いいたします", set()),
+])
+def test_requested_types(text, types):
+    assert requested_types(normalize(text).text, CONF) == types
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("はい、えーと、0901234567です", ["0901234567"]),
+    ("長男の阿部浩之です。父のマイナンバーとかも必要ですか？通知カードに2606って書いてあるんですけど",
+     ["長男の阿部浩之", "通知カードに2606って書いてあるんですけど"]),
+    ("IDはSN4882073、名前は中村です", ["SN4882073", "中村"]),
+    ("石井さやかです", ["石井さやか"]),          # a name ending in か is no question back
+    ("番号言えばいいですか？", []),
+    ("ないです", []),
+    ("はい", []),
+])
+def test_answer_parts(text, parts):
+    found, _ = answer_parts(text, item_labels(CONF))
+    assert [text[s:e] for s, e in found] == parts
+
+
+def test_a_site_may_add_cues_and_labels_follow():
+    conf = PiiConfig.model_validate({"call_context": {"questions": {"CUSTOMER_ID": ["会員コード"]}}}).call_context
+    found, _ = answer_parts("会員コードはAB1234です", item_labels(conf))
+    assert found == [(6, 12)]
