@@ -29,6 +29,7 @@ naming only "a number" (「番号をお願いします」) takes the numeric typ
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pydantic import Field
@@ -36,6 +37,7 @@ from pydantic import Field
 from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.entities import CARD_DATA_TYPES, ENTITY_TYPES, NUMERIC_TYPES
+from redactor.pii.lexicon.names import RELATIONS, SELF_REFERENCES
 from redactor.pii.lexicon.speech import FILLERS, REFUSALS, STOCK_REPLIES, TOPIC_CHANGES
 from redactor.pii.questions import asked_types, asks_for_name, asks_for_number
 from redactor.pii.rules.base import CallRule, RuleConfig
@@ -59,12 +61,22 @@ VERB_TAIL = 12  # characters of the asking verb's ending (できますでしょ�
 # 「漢字ですか？」「フルネームでいいですか」「私のですか」 (never a bare か: さやか, はるか)
 _QUESTION_BACK = re.compile(r"(?:ですか|ますか|でしょうか|ですかね|んですか|のですか|[？?])[。\s]*$")
 _DIGIT = re.compile(r"[0-9０-９]")
+_DIGIT_RUN = re.compile(r"[0-9０-９]+")
+# A short topic opening a clause (「青年学期は」): a label when its reading is a cue's
+_TOPIC = re.compile(rf"(?:(?<=^)|(?<=[{_PAUSES}]))([^\d{_PAUSES}]{{2,6}}?)(?:は|が)[{_PAUSES}]*")
+MAX_COUNT_DIGITS = 2  # a number said with a unit this short is a count or a time, never an identifier
+# A sentence opening a new topic (「あと、」「あと引っ越し予定日は」; not 「あと3日」)
+_TOPIC_CHANGE = re.compile(rf"(?:{'|'.join(map(re.escape, TOPIC_CHANGES))}|あと(?![0-9０-９一二三四五六七八九十何少]))")
 _TRIM = re.compile(rf"[{_PAUSES}]+")
 _TAIL_PAUSE = re.compile(rf"[{_PAUSES}]+$")
 # How an answer sentence closes (「…です。」「…と申します」): heard, kept
 _CLOSING = re.compile(rf"(?:です|でございます|と申します|といいます|と言います|って言います)?[{_PAUSES}]*$")
 # Item names callers say before their values besides the question cues (「名前は」「記号が」)
-ITEM_WORDS = ("名前", "住所", "電話", "記号", "店番", "支店", "ID")
+ITEM_WORDS = ("名前", "住所", "電話", "携帯", "記号", "店番", "支店", "ID")
+_ANY_NUMBER = "<number>"  # what a request naming only "a number" asks for (「番号をお願いします」)
+# Identifiers whose answer is digits (an expiry is a date: 「27年の10月」)
+DIGIT_ANSWERS = frozenset(NUMERIC_TYPES) - {"CARD_EXPIRY"} | {_ANY_NUMBER}
+_SELVES = frozenset(SELF_REFERENCES) | frozenset(RELATIONS)
 MAX_NOT_ANSWER = 20  # characters: a longer turn is an answer, whatever words it holds
 
 
@@ -93,9 +105,9 @@ class AnswerWindows(CallRule):
 
     def _window(self, call: CallView, spans: SpanSet, request: TurnView, types: set[str]) -> None:
         answers, window_end = self._answers(call, request)
-        labels = item_labels(call.conf)
+        expected = expectation(types, call.conf)
         for turn in answers:
-            parts, topic_changed = answer_parts(turn.text, labels)
+            parts, topic_changed = answer_parts(turn.text, expected)
             entity_type = _window_type(types, turn)
             for start, end in parts:
                 trail = not _TRIM.sub("", turn.text[end:])  # nothing heard after it: the end may be lost
@@ -158,9 +170,6 @@ def request_clauses(text: str) -> list[str]:
     return clauses
 
 
-_ANY_NUMBER = "<number>"
-
-
 def _window_type(types: set[str], answer: TurnView) -> str:
     """Card data first, else the first requested type in ENTITY_TYPES order; some number: the
     numeric type the answer's dialogue expects (a card dialogue's expiry), else CUSTOMER_ID."""
@@ -176,11 +185,25 @@ def is_backchannel(text: str) -> bool:
     return not _TRIM.sub("", _LEADING.sub("", text))
 
 
-def item_labels(conf: CallContextConfig) -> re.Pattern:
-    """An item's name said before its value in an answer (「電話番号が」「IDは」「生年月日は」): the
-    question cues and number words, each followed by a particle, as recognized verbatim."""
+@dataclass(frozen=True)
+class Expectation:
+    """What the answer to one request looks like: the items' `labels` said before their values
+    (「電話番号が」「IDは」), the `units` that make a number a count or time (3時, 2分), and whether
+    only identifiers made of digits were asked for (`numbers_only`: the answer holds digits)."""
+
+    labels: re.Pattern
+    cues: frozenset[str]
+    conf: CallContextConfig
+    units: tuple[str, ...] = ()
+    numbers_only: bool = False
+
+
+def expectation(types: set[str], conf: CallContextConfig) -> Expectation:
+    """The answer to a request for `types` (requested_types' result)."""
     cues = {cue for cues in conf.questions.values() for cue in cues} | set(conf.number_cues) | set(ITEM_WORDS)
-    return _labels(tuple(sorted(cues, key=len, reverse=True)))
+    return Expectation(_labels(tuple(sorted(cues, key=len, reverse=True))), frozenset(cues), conf,
+                       tuple(conf.number_units),
+                       bool(types) and types <= DIGIT_ANSWERS)
 
 
 @lru_cache(maxsize=8)
@@ -188,17 +211,15 @@ def _labels(cues: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<![^{_PAUSES}のはがで])(?:{'|'.join(map(re.escape, cues))})(?:は|が|も|で|、)+[{_PAUSES}]*")
 
 
-def answer_parts(text: str, labels: re.Pattern | None = None) -> tuple[list[tuple[int, int]], bool]:
+def answer_parts(text: str, expected: Expectation) -> tuple[list[tuple[int, int]], bool]:
     """([start, end) runs of a caller turn that answer, topic_changed): past the leading
     fillers, up to a sentence opening a new topic, without the sentences that plainly answer
-    nothing (「番号言えばいいですか？」) and without the items' `labels` (「電話番号が」), which QA
-    may hear; topic_changed when a new topic ended the answer."""
-    parts, topic_changed = _answer_sentences(text)
-    if labels is None:
-        return parts, topic_changed
+    nothing (「番号言えばいいですか？」, or no digits where a number was asked) and without the
+    items' labels (「電話番号が」), which QA may hear; topic_changed when a new topic ended it."""
+    parts, topic_changed = _answer_sentences(text, expected)
     kept = []
     for start, end in parts:
-        for label in labels.finditer(text, start, end):
+        for label in _labels_in(text, start, end, expected):
             before = start + len(_TAIL_PAUSE.sub("", text[start:label.start()]))
             if before > start:
                 kept.append((start, before))
@@ -208,17 +229,30 @@ def answer_parts(text: str, labels: re.Pattern | None = None) -> tuple[list[tupl
     return kept, topic_changed
 
 
-def _answer_sentences(text: str) -> tuple[list[tuple[int, int]], bool]:
+def _labels_in(text: str, start: int, end: int, expected: Expectation) -> list[re.Match]:
+    """The items' labels in text[start:end]: verbatim, or a short topic (「青年学期は」) that would
+    ask for an item if requested (its reading a few kana off a cue, as questions.py reads them)."""
+    labels = list(expected.labels.finditer(text, start, end))
+    for topic in _TOPIC.finditer(text, start, end):
+        # a verbatim cue inside a longer topic (「締密書電話は」: a garbled name, then 電話) is no label
+        if not any(cue in topic.group(1) for cue in expected.cues) and asked_types(
+                f"{topic.group(1)}を{CANONICAL_VERB}します", expected.conf):
+            labels.append(topic)
+    return sorted(labels, key=lambda m: m.start())
+
+
+def _answer_sentences(text: str, expected: Expectation) -> tuple[list[tuple[int, int]], bool]:
     lead = _LEADING.match(text)
     pos = lead.end() if lead else 0
     parts: list[tuple[int, int]] = []
     for sentence in _SENTENCE.finditer(text, pos):
         body = sentence.group().lstrip(" 　、")
-        if sentence.start() > pos and body.startswith(TOPIC_CHANGES):
+        said = _LEADING.sub("", body, count=1)
+        if _TOPIC_CHANGE.match(said):
             return parts, True
         start = sentence.start() + len(sentence.group()) - len(body)
         end = start + len(_CLOSING.sub("", body, count=1)) or start + len(body.rstrip(" 　、"))
-        if end <= start or _not_an_answer(_LEADING.sub("", body, count=1)):
+        if end <= start or _not_an_answer(said, expected):
             continue
         if parts and not text[parts[-1][1]:start].strip(" 　、。.!！?？"):
             parts[-1] = (parts[-1][0], end)  # the next sentence of the same answer
@@ -227,16 +261,29 @@ def _answer_sentences(text: str) -> tuple[list[tuple[int, int]], bool]:
     return parts, False
 
 
-def _not_an_answer(answer: str) -> bool:
-    """Stock replies, a refusal or a short question back, with no digit in them."""
-    if not answer or _DIGIT.search(answer) or len(answer) > MAX_NOT_ANSWER:
-        return not answer
-    rest = answer
+def _not_an_answer(sentence: str, expected: Expectation) -> bool:
+    """Where only a number was asked for, a count or a time in place of its digits (「午後3時以降
+    なら家にいます」); else, with no digit and short: stock replies, a refusal, the caller
+    themself or a relative (「本人です」「夫です」), a question back."""
+    if expected.numbers_only and _DIGIT.search(sentence) and not _identifier_digits(sentence, expected.units):
+        return True
+    if not sentence or _DIGIT.search(sentence) or len(sentence) > MAX_NOT_ANSWER:
+        return not sentence
+    rest = sentence
     for reply in sorted(STOCK_REPLIES, key=len, reverse=True):
         rest = rest.replace(reply, "")
-    if not _TRIM.sub("", _LEADING.sub("", rest)):
+    rest = _TRIM.sub("", _LEADING.sub("", rest))
+    if not rest or re.split("[はが]", _CLOSING.sub("", rest, count=1))[-1] in _SELVES:  # 「契約者は私です」
         return True
-    return any(word in answer for word in REFUSALS) or _QUESTION_BACK.search(answer) is not None
+    return any(word in sentence for word in REFUSALS) or _QUESTION_BACK.search(sentence) is not None
+
+
+def _identifier_digits(sentence: str, units: tuple[str, ...]) -> bool:
+    """Digits other than one short count or time said with its unit (3時, 2分ほど); several
+    of them are an identifier garbled into times (午後0時9時7時)."""
+    runs = list(_DIGIT_RUN.finditer(sentence))
+    return len(runs) > 1 or any(len(run.group()) > MAX_COUNT_DIGITS
+                                or not sentence[run.end():].lstrip().startswith(units or ("\0",)) for run in runs)
 
 
 def _starts_within(turn: TurnView, request: TurnView, limit_s: float) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from redactor.pii.config import PiiConfig, load_config
 from redactor.pii.dialogue import CallView, TimedWord
 from redactor.pii.normalize import normalize
-from redactor.pii.rules.answer_windows import AnswerWindows, answer_parts, item_labels, requested_types
+from redactor.pii.rules.answer_windows import AnswerWindows, answer_parts, expectation, requested_types
 from redactor.pii.spans import SpanSet
 
 CONFIG = load_config()
@@ -136,22 +136,47 @@ def test_requested_types(text, types):
     assert requested_types(normalize(text).text, CONF) == types
 
 
-@pytest.mark.parametrize("text, parts", [
-    ("はい、えーと、0901234567です", ["0901234567"]),
-    ("長男の阿部浩之です。父のマイナンバーとかも必要ですか？通知カードに2606って書いてあるんですけど",
+NAME = expectation({"PERSON"}, CONF)
+NUMBER = expectation({"PHONE_NUMBER"}, CONF)
+
+
+@pytest.mark.parametrize("text, expected, parts", [
+    ("はい、えーと、0901234567です", NUMBER, ["0901234567"]),
+    ("長男の阿部浩之です。父のマイナンバーとかも必要ですか？通知カードに2606って書いてあるんですけど", NAME,
      ["長男の阿部浩之", "通知カードに2606って書いてあるんですけど"]),
-    ("IDはSN4882073、名前は中村です", ["SN4882073", "中村"]),
-    ("石井さやかです", ["石井さやか"]),          # a name ending in か is no question back
-    ("番号言えばいいですか？", []),
-    ("ないです", []),
-    ("はい", []),
+    ("IDはSN4882073、名前は中村です", NAME, ["SN4882073", "中村"]),
+    ("携帯で、070の8812の3345", NUMBER, ["070の8812の3345"]),
+    ("石井さやかです", NAME, ["石井さやか"]),          # a name ending in か is no question back
+    # a new topic ends the answer: 「あと」 opening a sentence, not 「あと3日」
+    ("1999年12月31日です。あ、あと引っ越し予定日は4月15日です", NAME, ["1999年12月31日"]),
+    ("山田です。あと3日で引っ越します", NAME, ["山田", "あと3日で引っ越します"]),
+    # no identifier digits where a number was asked: a time or a count with its unit
+    ("午後3時以降なら家にいます", NUMBER, []),
+    ("あ、ちょっと待ってください。2分ほど", NUMBER, []),
+    ("午後0時9時7時", NUMBER, ["午後0時9時7時"]),    # garbled digits, three runs: an answer
+    ("午後3時以降なら家にいます", NAME, ["午後3時以降なら家にいます"]),
+    ("B、数Aです", NUMBER, ["B、数A"]),              # no digits at all: a number garbled into letters
+    # who, not the name; questions back; refusals
+    ("はい、本人です", NAME, []),
+    ("はい、そうです。夫です", NAME, []),
+    ("番号言えばいいですか？", NUMBER, []),
+    ("ないです", NAME, []),
+    ("はい", NAME, []),
 ])
-def test_answer_parts(text, parts):
-    found, _ = answer_parts(text, item_labels(CONF))
-    assert [text[s:e] for s, e in found] == parts
+def test_answer_parts(text, expected, parts):
+    found, _ = answer_parts(normalize(text).text, expected)
+    assert [normalize(text).text[s:e] for s, e in found] == parts
 
 
 def test_a_site_may_add_cues_and_labels_follow():
     conf = PiiConfig.model_validate({"call_context": {"questions": {"CUSTOMER_ID": ["会員コード"]}}}).call_context
-    found, _ = answer_parts("会員コードはAB1234です", item_labels(conf))
+    found, _ = answer_parts("会員コードはAB1234です", expectation({"CUSTOMER_ID"}, conf))
     assert found == [(6, 12)]
+
+
+def test_garbled_labels_stay_but_not_a_name_heard_before_a_cue():
+    found, _ = answer_parts("糸をまさみです。青年学期は1985年3月2日です。", expectation({"PERSON", "DATE_OF_BIRTH"}, CONF))
+    assert found == [(0, 5), (13, 22)]  # 糸をまさみ, 1985年3月2日
+    text = "締密書電話は0800519"
+    found, _ = answer_parts(text, expectation({"PERSON", "PHONE_NUMBER"}, CONF))
+    assert [text[s:e] for s, e in found] == [text]
