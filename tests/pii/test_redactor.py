@@ -43,10 +43,10 @@ def test_an_answer_by_time_carries_its_seconds(call_redactor):
     result = call_redactor.redact(turns)
     [answer] = [f for f in result.findings if f.turn == 1]
     assert turns[1]["text"][answer.start:answer.end] == "糸をまさみ"
-    assert (answer.start_s, answer.end_s) == (3.0, 3.9)  # its words; 「です」 after it was heard, so no trail
+    assert (answer.start_s, answer.end_s) == (3.0, 4.2)  # its words, on over 「です」 to its turn's end
     assert result.to_dict()["entities"][-1] == {"type": answer.type, "turn": 1, "start": answer.start,
                                                 "end": answer.end, "score": answer.score,
-                                                "start_s": 3.0, "end_s": 3.9}
+                                                "start_s": 3.0, "end_s": 4.2}
     assert all(f.start_s is None for f in result.findings if f.turn != 1)
 
 

@@ -28,8 +28,6 @@ KNOWN_LEAKS: dict[tuple[str, int, str], str] = {
         ("call01", 0, "text"), ("call01", 0, "redacted_audio"),            # operator's name 田中
         ("call01", 2, "text"),                                              # 昭和60年4月12日
         ("call02", 0, "text"), ("call02", 0, "redacted_audio"),            # operator's name 鈴木
-        ("call02", 5, "text"), ("call02", 5, "redacted_audio"), ("call02", 5, "raw_audio"),  # expiry
-        ("call02", 6, "text"), ("call02", 6, "redacted_audio"), ("call02", 6, "raw_audio"),  # CVV
         ("call03", 0, "text"), ("call03", 0, "redacted_audio"),            # operator's name 山本
         ("call03", 1, "text"),                                              # 中村由美子
         ("call03", 3, "redacted_audio"),                                    # 1978年11月3日

@@ -84,8 +84,8 @@ class AnswerWindowsConfig(RuleConfig):
     max_window_s: float = Field(20.0, gt=0, description="A caller turn starting later than this after the request "
                                                           "is no answer to it.")
     max_turns: int = Field(3, ge=1, description="Caller turns a window holds at most.")
-    trail_s: float = Field(1.0, ge=0, description="Seconds an answer's muting goes on after its last recognized "
-                                                  "word (short of the operator's next turn).")
+    trail_s: float = Field(0.5, ge=0, description="Seconds an answer's muting goes on after its last recognized "
+                                                  "word (within its turn, or short of the operator's next turn).")
 
 
 class AnswerWindows(CallRule):
@@ -110,8 +110,8 @@ class AnswerWindows(CallRule):
             parts, topic_changed = answer_parts(turn.text, expected)
             entity_type = _window_type(types, turn)
             for start, end in parts:
-                trail = not _TRIM.sub("", turn.text[end:])  # nothing heard after it: the end may be lost
-                seconds = _seconds(turn, start, end, trail, request.end_s, window_end, self.config.trail_s)
+                last = not _TRIM.sub("", turn.text[end:])  # nothing heard after it in its turn
+                seconds = _seconds(turn, start, end, last, request.end_s, window_end, self.config.trail_s)
                 if seconds is None:  # no times (a text transcript): the text alone
                     spans.add_uncovered(turn.index, entity_type, start, end)
                 else:
@@ -251,7 +251,10 @@ def _answer_sentences(text: str, expected: Expectation) -> tuple[list[tuple[int,
         if _TOPIC_CHANGE.match(said):
             return parts, True
         start = sentence.start() + len(sentence.group()) - len(body)
-        end = start + len(_CLOSING.sub("", body, count=1)) or start + len(body.rstrip(" 　、"))
+        # a number's closing goes with it: recognition drops digits (「75です」 for 735) and their
+        # sound is then timed to the next word
+        closing = _TAIL_PAUSE if expected.numbers_only else _CLOSING
+        end = start + len(closing.sub("", body, count=1)) or start + len(body.rstrip(" 　、"))
         if end <= start or _not_an_answer(said, expected):
             continue
         if parts and not text[parts[-1][1]:start].strip(" 　、。.!！?？"):
@@ -292,20 +295,21 @@ def _starts_within(turn: TurnView, request: TurnView, limit_s: float) -> bool:
     return turn.start_s - request.end_s <= limit_s
 
 
-def _seconds(turn: TurnView, start: int, end: int, trail: bool, window_start: float | None,
+def _seconds(turn: TurnView, start: int, end: int, last: bool, window_start: float | None,
              window_end: float | None, trail_s: float) -> tuple[float, float] | None:
     """When the answer [start, end) was spoken: its words' times (the turn's, without word times),
-    from no earlier than the request's end, and with `trail` (the turn's last answer, no topic
-    change) `trail_s` on, short of the operator's next turn: recognition cuts the ends of turns
-    short, while the request's own end is the operator's voice. None without times."""
+    from no earlier than the request's end, going on `trail_s` after its last word (recognition
+    times the ends of words early and cuts the ends of turns short) within its turn, or, when
+    nothing was heard after it (`last`), short of the operator's next turn. None without times."""
     spoken = turn.time_of(start, end)
     if spoken is None:
         if turn.start_s is None or turn.end_s is None:
             return None
         spoken = (turn.start_s, turn.end_s)
-    lo, hi = spoken[0], spoken[1] + (trail_s if trail else 0.0)
+    lo, hi = spoken[0], spoken[1] + trail_s
     if window_start is not None:
         lo = max(lo, min(window_start, spoken[0]))
-    if window_end is not None:
-        hi = min(hi, max(window_end, spoken[1]))
+    limit = window_end if last else turn.end_s
+    if limit is not None:
+        hi = min(hi, max(limit, spoken[1]))
     return (lo, hi) if hi > lo else None
