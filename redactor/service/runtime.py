@@ -87,7 +87,8 @@ class ServiceRuntime:
         self._closed = threading.Event()
         # Periodic tasks run from server start (start_scheduler), whether or not the models load.
         self.scheduler = PeriodicScheduler()
-        self.scheduler.add("retention-purge", settings.purge_interval_seconds, retention_purge_task(self.db, self.blobs))
+        self.scheduler.add("retention-purge", settings.purge_interval_seconds,
+                           retention_purge_task(self.db, self.blobs, self.queue))
         self.scheduler.add("provision-ledger-purge", settings.purge_interval_seconds,
                            provision_ledger_purge_task(self.db, settings.third_party_record_retention_days))
 

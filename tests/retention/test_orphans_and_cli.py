@@ -29,9 +29,9 @@ def test_only_old_unreferenced_files_are_swept(runtime):
         if key != fresh_orphan:
             os.utime(runtime.blobs.path_of(key), (two_hours_ago, two_hours_ago))
 
-    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0, dry_run=True)
+    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0, dry_run=True)
     assert dry.orphans == 1 and runtime.blobs.exists(old_orphan)
-    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0)
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0)
     assert report.orphans == 1
     assert not runtime.blobs.exists(old_orphan) and runtime.blobs.exists(fresh_orphan)
     assert artifacts_of(runtime, call_id) == {"raw_audio", "redacted_transcript", "redacted_audio"}

@@ -62,7 +62,7 @@ def test_a_withdrawal_waits_for_a_hold_being_placed_and_erases_nothing(runtime, 
     with runtime.db.session() as first:
         place_hold(session=first, call_id=call_id, reason="case-1", actor=ACTOR, now=T0)
         withdrawal = background.submit(lambda: change_consent(
-            db=runtime.db, blobs=runtime.blobs, call_id=call_id, state="withdrawn", method=None,
+            db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, call_id=call_id, state="withdrawn", method=None,
             recorded_at=None, actor=ACTOR, now=T0))
         assert_waits(withdrawal)
         first.commit()
