@@ -12,6 +12,7 @@ from redactor.store.models import (IN_PROGRESS_STATUSES, ApiKey, AuditEvent, Bas
                                    Finding, Job, Transcript, TranscriptTurn)
 # Imported here, with the package, so that Base.metadata (Alembic's target, the orphan sweep's
 # list of blob columns) lists every table whichever store module is imported first.
+from redactor.store.auth_failures import AuthFailure
 from redactor.store.privacy_cases import OutsourcingContractor, PrivacyCase, ThirdPartyProvision
 from redactor.store.retention_tables import (ContractEnd, LegalHold, PendingBlobDeletion, PrivacyRequest,
                                              RetentionPolicyRow)
@@ -21,7 +22,7 @@ from redactor.store.transcripts import (FindingRecord, TurnRecord, delete_transc
 from redactor.store.types import UtcDateTime, utcnow
 
 __all__ = [
-    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
+    "ApiKey", "AuditEvent", "AuthFailure", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
     "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "IN_PROGRESS_STATUSES",
     "Job", "LegalHold", "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase",
     "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
