@@ -37,7 +37,8 @@ class Settings(BaseSettings):
                           "data dir and back it up apart (the server warns at start when keys sit inside)."
     )
     work_dir: Path | None = Field(
-        None, description="Decrypted audio while a job runs, disclosure ZIPs; default: a private 0700 folder "
+        None, description="Plaintext audio while it is handled (uploads being received, in incoming/; decrypted "
+                          "audio while a job runs), disclosure ZIPs; default: a private 0700 folder "
                           "in /dev/shm (memory: a killed process leaves nothing on disk), else <data_dir>/work."
     )
 
