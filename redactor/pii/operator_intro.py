@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 
 from redactor.pii.config import OrganisationsConfig
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS
 from redactor.pii.recognizers.names import is_plausible_name
 
@@ -31,11 +32,11 @@ OPENING_TURNS = 3     # operator turns an opening spans (a greeting split by pau
 # The operator introducing themself: 「…です」「…でございます」「…が承ります」「…と申します」
 # (a sentence's end, not 「内容ですが」)
 _INTRO_END = re.compile(r"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[。、,.！!？?\s]|$)|と申し"
-                        r"|が(?:承|うけたまわ|受けたまわ|受け賜|お受け|おうけ|担当|対応|ご案内)[ぁ-ゖ]{0,6}ま(?:す|した)")
+                        rf"|が(?:承|うけたまわ|受けたまわ|受け賜|お受け|おうけ|担当|対応|ご案内)[{HIRAGANA_RANGE}]{{0,6}}ま(?:す|した)")
 # The sign-off: 「…が承りました」「…が担当いたしました」
-_SIGNOFF_END = re.compile(r"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[ぁ-ゖ]{0,5}ました")
+_SIGNOFF_END = re.compile(rf"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[{HIRAGANA_RANGE}]{{0,5}}ました")
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
-_SLOT_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶァ-ヺーぁ-ゖA-Za-z・ 　]+$")
+_SLOT_CHARS = re.compile(rf"^[{KANJI_RANGE}々ヶ{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z・ 　]+$")
 # The operator's role before the name: 「、担当の井上です」「、わたくし山田が承ります」
 _ROLE = re.compile(r"(?:担当(?:者)?(?:の|は)?|オペレーター(?:の|は)?|係(?:の|は)?|わたくし|わたし|私)[、\s]*")
 _FILLERS = re.compile(r"^(?:はい|えー|あの|もしもし|こちら(?:は)?|[、。\s])*")
@@ -53,8 +54,8 @@ _SLOT_NOT_ENDINGS = ("ました", "ます", "ません", "ください", "下さ
 # Sudachi's word for a slot that is an ordinary word: a loanword (アンケート) or a verbal/temporal noun
 _ORDINARY = ("名詞-普通名詞-サ変可能", "名詞-普通名詞-副詞可能", "名詞-普通名詞-助数詞可能", "代名詞", "副詞", "連体詞",
              "接続詞", "感動詞", "形容詞")
-_KATAKANA_WORD = re.compile(r"^[ァ-ヺー]+$")
-_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_KATAKANA_WORD = re.compile(rf"^[{KATAKANA_RANGE}ー]+$")
+_HIRAGANA = re.compile(rf"[{HIRAGANA_RANGE}]")
 _SEPARATING_PARTICLES = ("助詞-格助詞", "助詞-係助詞", "助詞-準体助詞")  # の, は; not のみ, のに
 # Parts of the words operators say in the slot's place (「受付時間外です」「ご案内専用です」), rare in names
 _NOT_IN_SLOT = ("時間", "期間", "曜日", "営業", "案内", "料金", "契約", "手続", "番号", "住所", "専用", "自動", "音声",
@@ -159,7 +160,7 @@ class OperatorIntroFinder:
             return False
         if compact in _SLOT_WORDS or compact in NOT_NAMES or compact in RELATIONS or compact.endswith(_SLOT_NOT_ENDINGS):
             return False
-        if re.match(r"[おご][\u4e00-\u9fffァ-ヺ]", compact) or not is_plausible_name(compact):
+        if re.match(rf"[おご][{KANJI_RANGE}{KATAKANA_RANGE}]", compact) or not is_plausible_name(compact):
             return False  # ご案内, お手続き; 担当者, 料金センター
         if any(w in compact for w in (*self._org_words, *_NOT_IN_SLOT, "担当", "部署", "窓口", "センター")):
             return False

@@ -11,6 +11,7 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+from redactor.pii.lexicon.chars import KATAKANA_RANGE
 from redactor.pii.lexicon.names import RELATIONS
 from redactor.pii.lexicon.speech import HONORIFICS
 from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME,
@@ -22,7 +23,7 @@ _END = r"(?=です|でした|で[、。\s]|で$|でお願|が|は|の|、|。|�
 _ROMAN = r"[A-Z][A-Za-z'\-]+(?:[ 　][A-Z][A-Za-z'\-]+){0,3}"
 _OFFICE = r"(?:センター|デスク|窓口|室|課|係|部|サポート|受付)"
 # グエン・ティ・ラン, マリア・サントス: katakana words joined by middle dots are how foreign names are written
-_DOTTED = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:・[ァ-ヺ][ァ-ヺー]{0,7}){1,3}"
+_DOTTED = rf"[{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}(?:・[{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}){{1,3}}"
 
 WEAK = "(weak)"
 

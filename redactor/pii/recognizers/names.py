@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.names import NOT_NAME_SUFFIXES, NOT_NAMES, RELATIONS, STOCK_PHRASES, VERB_ENDINGS
 from redactor.pii.readings import allowed_edits, reading_of
 from redactor.text_distance import edit_distance
 
-KANJI_NAME = r"[\u4e00-\u9fff々ヶ]{1,6}"
-KANA_NAME = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:[ 　・][ァ-ヺ][ァ-ヺー]{0,7}){0,3}"
+KANJI_NAME = rf"[{KANJI_RANGE}々ヶ]{{1,6}}"
+KANA_NAME = rf"[{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}(?:[ 　・][{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}){{0,3}}"
 # Hiragana parts never run into the copula or a self-introduction (村上なお|です).
-_HIRA = r"(?:(?!です|でした|でござ|と申|といい|って|さん|さま|ちゃん|くん)[ぁ-ゖ])"
-MIXED_NAME = rf"[\u4e00-\u9fff々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
+_HIRA = rf"(?:(?!です|でした|でござ|と申|といい|って|さん|さま|ちゃん|くん)[{HIRAGANA_RANGE}])"
+MIXED_NAME = rf"[{KANJI_RANGE}々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
 HIRAGANA_NAME = rf"{_HIRA}{{2,6}}"
 ANY_NAME = rf"(?:{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME})"
 

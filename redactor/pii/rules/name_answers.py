@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.dialogue import CallView, TurnContext
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE
 from redactor.pii.lexicon.names import RELATIONS
 from redactor.pii.recognizers.names import is_plausible_name
 from redactor.pii.rules.base import CallRule
@@ -42,7 +43,7 @@ _SPACES = re.compile(r"[\s、,。.・]+")
 # Where the name ends: a copula, a self-introduction or a pause
 _NAME_END = re.compile(r"でございます|でござ|です|と申し|と申す|といいます|と言います|っていいます|って言います|って申します"
                        r"|で(?=[、,。.\s])|[、,。.！!？?\n]")
-_REQUEST_TAIL = re.compile(r"[ぁ-ゖ]{0,8}?(?:ます|ますか|ください|でしょうか)[。、,.\s?？]*")
+_REQUEST_TAIL = re.compile(rf"[{HIRAGANA_RANGE}]{{0,8}}?(?:ます|ますか|ください|でしょうか)[。、,.\s?？]*")
 _PAUSE = re.compile(r"[、,。.！!？?\n]")
 _SENTENCE_END = re.compile(r"[。.！!？?\n]")
 _QUESTION = re.compile(r"^(?:です|でしょう|ですよね)?(?:か|かね|かね？|[？?])")
