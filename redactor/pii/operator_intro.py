@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable
 
 from redactor.pii.config import OrganisationsConfig
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
-from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
+from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS, VERB_ENDINGS
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
 
 TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there
@@ -31,15 +32,15 @@ MAX_NAME = 8          # characters in the name slot (spaces not counted)
 OPENING_TURNS = 3     # operator turns an opening spans (a greeting split by pauses)
 # The operator introducing themself: 「…です」「…でございます」「…が承ります」「…と申します」
 # (a sentence's end, not 「内容ですが」)
-_INTRO_END = re.compile(r"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[。、,.！!？?\s]|$)|と申し"
+_INTRO_END = re.compile(rf"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[{PAUSE_MARKS}\s]|$)|{SELF_INTRODUCTION}"
                         rf"|が(?:承|うけたまわ|受けたまわ|受け賜|お受け|おうけ|担当|対応|ご案内)[{HIRAGANA_RANGE}]{{0,6}}ま(?:す|した)")
 # The sign-off: 「…が承りました」「…が担当いたしました」
 _SIGNOFF_END = re.compile(rf"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[{HIRAGANA_RANGE}]{{0,5}}ました")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SENTENCE_END = re.compile(rf"[{CLOSING_MARKS}\n]")
 _SLOT_CHARS = re.compile(rf"^[{KANJI_RANGE}々ヶ{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z・ 　]+$")
 # The operator's role before the name: 「、担当の井上です」「、わたくし山田が承ります」
 _ROLE = re.compile(r"(?:担当(?:者)?(?:の|は)?|オペレーター(?:の|は)?|係(?:の|は)?|わたくし|わたし|私)[、\s]*")
-_FILLERS = re.compile(r"^(?:はい|えー|あの|もしもし|こちら(?:は)?|[、。\s])*")
+_OPENERS = re.compile(rf"^(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS))}|もしもし|こちら(?:は)?|[、。\s])*")
 # What follows 「<X>の」 in an operator's turn that is not the operator's name: 「ご注文の件です」
 NOT_STAFF_WORDS = frozenset({"件", "方", "者", "人", "話", "事", "こと", "もの", "物", "予定", "場合", "通り", "ため", "まま",
                              "ほう", "店", "社", "側", "分", "旨", "順", "番", "用", "点", "際", "他", "例", "方針", "管轄"})
@@ -48,7 +49,7 @@ _SLOT_WORDS = NOT_STAFF_WORDS | {
     "担当", "担当者", "部署", "担当部署", "係", "窓口", "受付", "受け付け", "センター", "こちら", "そちら", "当社", "弊社", "本社",
     "支社", "本店", "支店", "営業所", "事務所", "本部", "会社", "オペレーター", "スタッフ", "私共", "わたくしども", "以上", "本日",
     "今日", "只今", "ただいま", "営業中", "休業日", "定休日", "ご用件", "ところ", "とき", "はず", "わけ", "つもり"}
-_SLOT_NOT_ENDINGS = ("ました", "ます", "ません", "ください", "下さい", "から", "まで", "より", "など", "だけ", "ほど", "ごろ",
+_SLOT_NOT_ENDINGS = (*VERB_ENDINGS, "から", "まで", "より", "など", "だけ", "ほど", "ごろ",
                      "のみ", "ばかり", "限り", "次第", "以降", "以前", "当日", "平日", "休日", "祝日",
                      "頃", "について", "として", "ため", "向け", "用")
 # Sudachi's word for a slot that is an ordinary word: a loanword (アンケート) or a verbal/temporal noun
@@ -126,7 +127,7 @@ class OperatorIntroFinder:
             else:
                 before, start = line[sentence:delimiter[0]], delimiter[1]
             evidence = carry or self._has_org_words(before, names) or "本日は" in line[sentence:start] \
-                or (opening and _FILLERS.sub("", before) != "")
+                or (opening and _OPENERS.sub("", before) != "")
             if not evidence:
                 continue
             role = _ROLE.match(line, start, end)  # 「担当の」「わたくし」 before the name

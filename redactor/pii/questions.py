@@ -12,11 +12,11 @@ import re
 from functools import lru_cache
 
 from redactor.pii.config import CallContextConfig
-from redactor.pii.lexicon.chars import KANJI_RANGE
+from redactor.pii.lexicon.chars import KANJI_RANGE, SENTENCE_END_MARKS
 from redactor.pii.readings import allowed_edits, fuzzy_find, reading_of, soft_reading, tokens_of, words_reading
 
 _ELLIPTIC_REQUEST = re.compile(r"を[、。\s]*(?:[。]|$)")
-_SENTENCES = re.compile(r"[^。．.!?！？\n]+[。．.!?！？]*")
+_SENTENCES = re.compile(rf"[^{SENTENCE_END_MARKS}\n]+[{SENTENCE_END_MARKS}]*")
 # A read-back of a name already given: 「ヤマダ様でよろしいでしょうか」「村上様ですね」
 _KANJI_END = re.compile(rf"[{KANJI_RANGE}]$")
 _READ_BACK = re.compile(r"(?:様|さま)(?:で(?:よろしい|お間違い|ございますね|すね)|、)|でよろしいでしょうか|でお間違いな")

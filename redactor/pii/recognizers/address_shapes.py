@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.recognizers.prefectures import PREFECTURES
 
 # Words glued to 番/号/丁目 that make them a count, a line or a machine, never a block number.
@@ -51,7 +51,7 @@ MARKER = re.compile(
 )
 PREFECTURE_START = tuple(PREFECTURES)
 # A garbled middle may be any kana or kanji, but not a sentence: these end one (or are general talk).
-SENTENCE_ENDS = "。．！？!?\n「」（）()"
+SENTENCE_ENDS = CLOSING_MARKS + "\n「」（）()"
 GENERAL_TALK = re.compile(r"です|ます|でした|ました|ません|けど|ので|たら|ている|でいる|という")
 # How far a garbled middle may run between a marker and a block number (characters).
 GARBLED_MIDDLE_MAX = 25

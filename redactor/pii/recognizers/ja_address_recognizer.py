@@ -18,7 +18,8 @@ from typing import Optional
 
 from presidio_analyzer import RecognizerResult
 
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
+from redactor.pii.lexicon.speech import FILLERS
 from redactor.pii.recognizers.address_shapes import MARKER, PREFECTURE_START, garbled_block_after, has_block, room_end
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 from redactor.pii.recognizers.prefectures import PREFECTURES
@@ -32,10 +33,10 @@ _ANCHORS = re.compile(
     rf"|[{KANJI_RANGE}{HIRAGANA_RANGE}]{{1,5}}[市区町村](?=[{KANJI_RANGE}]{{0,6}}[の\s]?\d)"
 )
 _STOPS = ("です", "でよろ", "でお間違", "で登録", "でご登録", "でござ", "でしょう", "ですね", "にお住", "にお送",
-          "にお願", "宛", "まで", "から", "より", "に住", "って", "でお願", "ね", "。", "？", "?", "！", "!", "\n",
+          "にお願", "宛", "まで", "から", "より", "に住", "って", "でお願", "ね", *CLOSING_MARKS, "\n",
           "「", "」", "（", "(")
 _STOP_KANA = set("でがはをにもとねよへか")
-_FILLERS = ("えーと", "えっと", "えー", "あの", "あのー", "その")
+_FILLERS = (*FILLERS, "その")
 _TRAIL = re.compile(r"[\sの、,ー\-]+$")
 
 

@@ -13,12 +13,12 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from redactor.pii.recognizers.base import turn_bounds
 from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.names import RELATIONS
-from redactor.pii.lexicon.speech import COPULAS, HONORIFICS
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTIONS
 from redactor.pii.recognizers.names import garbled_stock_phrase, is_plausible_name
 
 _NAME_CHARS = re.compile(rf"^[{KANJI_RANGE}々ヶ{HIRAGANA_RANGE}{KATAKANA_RANGE}ー・ 　]+$")
 _CONTEXT = ("名前", "氏名", "名義", "名札", "フルネーム", "旧姓", "宛名") + RELATIONS
-_CUE_AFTER = (*HONORIFICS, "と申", "といい", *COPULAS, "が承", "がお受け")
+_CUE_AFTER = (*HONORIFICS, *SELF_INTRODUCTIONS, *COPULAS, "が承", "がお受け")
 
 
 class JaNerPersonRecognizer(EntityRecognizer):
