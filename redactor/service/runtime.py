@@ -1,6 +1,6 @@
 """Everything the service holds for its lifetime, built once from `Settings`.
 
-    runtime = ServiceRuntime.open(settings)     # data dir, migrations, keys, blob store, queue
+    runtime = ServiceRuntime.open(settings)     # data dir, migrations (or the check), keys, blob store, queue
     runtime.sweep_leftovers()                   # the server only: files a killed process left
     runtime.start_scheduler()                   # the hourly retention purge, from now on
     runtime.start_worker()                      # loads the models in the background, then works
@@ -95,7 +95,8 @@ class ServiceRuntime:
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
-        """Create the data dir (0700, or tighten it), load keys, migrate the database.
+        """Create the data dir (0700, or tighten it), load keys, migrate the database (in cluster
+        mode: check that `redactor db upgrade` has migrated it, and that every key is configured).
 
         Commands (`redactor keys`, `redactor purge`) open the runtime while a server may be
         running on the same data dir, so this does not touch temp files; the server calls
@@ -104,9 +105,18 @@ class ServiceRuntime:
         private_dir(Path(settings.data_dir), what="data directory")
         keys = KeyMaterial.from_settings(settings)
         url = settings.sqlalchemy_url
+        if settings.cluster_mode:
+            keys.load_all()  # a node missing a key refuses now, not at its first upload or job
         prepare_sqlite_file(url)
         db = open_database(url, audit_key=keys.load(KeyName.AUDIT))
-        db.upgrade()
+        try:
+            if settings.cluster_mode:
+                db.require_current()  # other nodes may be running: only `redactor db upgrade` migrates
+            else:
+                db.upgrade()
+        except Exception:
+            db.dispose()
+            raise
         runtime = cls(settings, db, keys)
         for folder in (runtime.work_dir, runtime.incoming_dir):
             private_dir(folder, what="temporary folder")
