@@ -20,13 +20,14 @@ from redactor.store.search import SearchHit, search_turns
 from redactor.store.transcripts import (FindingRecord, TurnRecord, delete_transcript, entity_types_of,
                                         get_transcript, save_transcript)
 from redactor.store.types import UtcDateTime, utcnow
+from redactor.store.ui_sessions import UiSession, UiSessionRow, UiSessionStore
 
 __all__ = [
     "ApiKey", "AuditEvent", "AuthFailure", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
     "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "IN_PROGRESS_STATUSES",
     "Job", "LegalHold", "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase",
     "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
-    "TranscriptTurn", "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript",
+    "TranscriptTurn", "TurnRecord", "UiSession", "UiSessionRow", "UiSessionStore", "UtcDateTime", "calls_of_caller", "delete_transcript",
     "entity_types_of", "get_call", "get_call_by_external_id", "get_transcript", "list_calls",
     "open_database", "prepare_sqlite_file", "save_transcript", "search_turns", "upgrade_database",
     "utcnow",
