@@ -24,8 +24,10 @@ def command_environment(runtime) -> dict[str, str | None]:
     """The settings a command run beside `runtime` needs (CliRunner's `env`: None unsets): its
     database (None: SQLite in its data dir) and, in cluster mode, the keys folder it was given."""
     settings = runtime.settings
-    return {"REDACTOR_DATABASE_URL": settings.database_url,
-            "REDACTOR_KEYS_DIR": str(settings.keys_dir) if settings.keys_dir else None}
+    env = {"REDACTOR_DATABASE_URL": settings.database_url}
+    if settings.keys_dir is not None:
+        env["REDACTOR_KEYS_DIR"] = str(settings.keys_dir)
+    return env
 
 
 def add_call(runtime, *, started_at: datetime = T0, caller_number: str | None = "090-1234-5678",
