@@ -8,29 +8,34 @@ locked out: were it let through, a guesser would still learn which guess was rig
 and the lock would slow nothing. A success does not clear the count, so a holder of one valid
 key cannot reset it between guesses. Behind a reverse proxy, run uvicorn with
 `--proxy-headers --forwarded-allow-ips=<proxy>` so that the address is the client's, not the
-proxy's (otherwise every client shares one count).
+proxy's (otherwise every client shares one count). The failures are counted in the database
+(`redactor.store.auth_failures`), so API replicas share one count per address: a client gets one
+allowance of guesses, not one per replica.
 
 The audit log gets counts only, never a key, a key id guessed at, or an address: one
 `auth.failures` event when an address is locked out and otherwise at most one per window while
-failures go on (and at shutdown), with the failures per channel and the lockouts since the last.
+failures go on (and at shutdown), with the failures per channel and the lockouts since the last
+(each process reports what it saw).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import threading
-import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 
 from redactor import audit
+from redactor.store.auth_failures import latest_failures, prune_failures, record_failure
 from redactor.store.db import Database
+from redactor.store.types import utcnow
 
 AUDIT_EVENT = "auth.failures"
-MAX_TRACKED_ADDRESSES = 100_000  # memory bound under an address-rotating attack; the oldest go first
 CHANNELS = ("api", "ui")
 
 
@@ -51,15 +56,19 @@ class FailureCounts:
 
 
 class AuthThrottle:
-    """Failed authentications per address in a sliding window (thread-safe, in this process).
+    """Failed authentications per client address in a sliding window, kept in the database so
+    that every API process sees every failure (`redactor.store.auth_failures`).
 
-    `report(counts)` is called (outside the lock) when the counts are due for the audit log.
+    Addresses are stored as an HMAC under `address_key` (a key never in the database), so the
+    table names no client. `report(counts)` is called (outside the lock) when this process's
+    counts are due for the audit log.
     """
 
-    def __init__(self, *, limit: int, window_seconds: float, report: Callable[[FailureCounts], None],
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.report, self.clock = limit, window_seconds, report, clock
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+    def __init__(self, *, db: Database, address_key: bytes, limit: int, window_seconds: float,
+                 report: Callable[[FailureCounts], None], clock: Callable[[], datetime] = utcnow) -> None:
+        self.db, self.limit, self.report, self.clock = db, limit, report, clock
+        self.window = timedelta(seconds=window_seconds)
+        self._address_key = hmac.new(address_key, b"redactor auth throttle address", hashlib.sha256).digest()
         self._counts = FailureCounts()
         self._last_report = clock()
         self._lock = threading.Lock()
@@ -67,26 +76,26 @@ class AuthThrottle:
     def retry_after(self, address: str) -> int | None:
         """Seconds until `address` may try again, or None when it is not locked out."""
         now = self.clock()
+        with self.db.read_session() as session:
+            failures = latest_failures(session=session, client_digest=self._digest(address),
+                                       since=now - self.window, limit=self.limit)
+        if len(failures) < self.limit:
+            return None
         with self._lock:
-            failures = self._recent(address, now)
-            if failures is None or len(failures) < self.limit:
-                return None
             self._counts.refused_while_locked += 1
-            return max(1, math.ceil(failures[0] + self.window - now))
+        return max(1, math.ceil((failures[0] + self.window - now).total_seconds()))
 
     def failed(self, address: str, channel: str) -> None:
         """Count a failed authentication from `address` over `channel` ("api" or "ui")."""
         now = self.clock()
+        with self.db.session() as session:
+            prune_failures(session=session, until=now - self.window)
+            recent = record_failure(session=session, client_digest=self._digest(address), channel=channel,
+                                    at=now, since=now - self.window)
+            session.commit()
         with self._lock:
-            failures = self._recent(address, now)
-            if failures is None:
-                failures = self._failures[address] = deque(maxlen=self.limit)
-                if len(self._failures) > MAX_TRACKED_ADDRESSES:
-                    self._failures.popitem(last=False)
-            self._failures.move_to_end(address)
-            failures.append(now)
             self._counts.failures[channel] += 1
-            locked_now = len(failures) == self.limit
+            locked_now = recent == self.limit
             if locked_now:
                 self._counts.lockouts += 1
             due = locked_now or now - self._last_report >= self.window
@@ -101,18 +110,10 @@ class AuthThrottle:
         if counts:
             self.report(counts)
 
-    def _recent(self, address: str, now: float) -> deque[float] | None:
-        failures = self._failures.get(address)
-        if failures is None:
-            return None
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[address]
-            return None
-        return failures
+    def _digest(self, address: str) -> str:
+        return hmac.new(self._address_key, address.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
 
-    def _take(self, now: float) -> FailureCounts:
+    def _take(self, now: datetime) -> FailureCounts:
         counts, self._counts, self._last_report = self._counts, FailureCounts(), now
         return counts
 

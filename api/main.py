@@ -24,6 +24,7 @@ from api.routes import api_keys, audio, calls, consent_policy, health, redacted_
 from api.routes import audit_events, holds, privacy_cases, privacy_requests, retention, third_party_provisions
 from api.ui import router as ui_router
 from redactor.config import Settings, get_settings
+from redactor.key_material import KeyName
 from redactor.service.runtime import ServiceRuntime
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True,
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         runtime = ServiceRuntime.open(settings)
-        app.state.auth_throttle = AuthThrottle(limit=settings.auth_failure_limit,
+        app.state.auth_throttle = AuthThrottle(db=runtime.db, address_key=runtime.keys.load(KeyName.AUDIT),
+                                               limit=settings.auth_failure_limit,
                                                window_seconds=settings.auth_failure_window_seconds,
                                                report=audit_reporter(runtime.db))
         runtime.sweep_leftovers()

@@ -2,7 +2,8 @@
 
 FastAPI's own form parsing spools files to the system temp dir and only then lets us look at
 them. Here the body is parsed as it arrives: the `audio` part goes straight to a 0600 file in
-`<data_dir>/incoming/` with a running size check (413 as soon as the limit is passed), the
+`<work_dir>/incoming/` (memory where the host has it, see redactor.service.work_dir: a killed
+process leaves no plaintext on disk) with a running size check (413 as soon as the limit is passed), the
 `metadata` part is kept in memory up to 64 KiB, other parts are discarded, and uploaders'
 file names are ignored entirely. When the metadata arrives before the audio, `keep_audio`
 decides whether the audio is worth writing at all (consent denied or a retry: it is not).

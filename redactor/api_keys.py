@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor import audit
@@ -129,11 +129,15 @@ def revoke_key(*, session: Session, key_id: str, actor: audit.Actor, keep_an_adm
     `keep_an_admin` (the API's revocation) refuses to revoke the last active admin key with
     LastAdminKeyError; the CLI, run on the host, may (and can always create a new one).
     """
+    # Every active admin key is locked first (in key id order, as every revocation locks them, so
+    # two never deadlock): two revocations of different admin keys at once would otherwise each
+    # count the other's key as still active and leave none. The second waits, then counts again.
+    active_admins = _lock_active_keys(session, Role.ADMIN) if keep_an_admin else []
     # Locked: a second revocation at the same time waits, then finds it revoked (audited once).
     key = session.get(ApiKey, key_id, with_for_update=True, populate_existing=True)
     if key is None or key.revoked_at is not None:
         return False
-    if keep_an_admin and key.role == Role.ADMIN and _active_keys(session, Role.ADMIN) == 1:
+    if keep_an_admin and key.role == Role.ADMIN and active_admins == [key_id]:
         raise LastAdminKeyError(409, "last_admin_key", f"{key_id} is the last active admin key; create another "
                                 "admin key first (POST /v1/api-keys), then revoke this one")
     key.revoked_at = utcnow()
@@ -146,9 +150,10 @@ def list_keys(*, session: Session) -> list[KeyInfo]:
     return [KeyInfo(r.key_id, r.role, r.label, r.created_at, r.revoked_at) for r in rows]
 
 
-def _active_keys(session: Session, role: Role) -> int:
-    return session.execute(select(func.count()).select_from(ApiKey)
-                           .where(ApiKey.role == role.value, ApiKey.revoked_at.is_(None))).scalar_one()
+def _lock_active_keys(session: Session, role: Role) -> list[str]:
+    """The ids of the active keys of `role`, their rows locked until the transaction ends."""
+    return list(session.execute(select(ApiKey.key_id).where(ApiKey.role == role.value, ApiKey.revoked_at.is_(None))
+                                .order_by(ApiKey.key_id).with_for_update()).scalars())
 
 
 def has_keys(*, session: Session) -> bool:

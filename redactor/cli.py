@@ -16,7 +16,20 @@ ENTRY_POINT_GROUP = "redactor.commands"
 
 
 class LazyGroup(click.Group):
-    """A click group whose subcommands are entry points imported on first use."""
+    """A click group whose subcommands are entry points imported on first use.
+
+    A refusal at start (an unmigrated schema in cluster mode, a missing key) ends the command with
+    its message, which names the fix, instead of a traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        from redactor.errors import RefusedError
+        from redactor.key_material import KeyMaterialError
+
+        try:
+            return super().invoke(ctx)
+        except (RefusedError, KeyMaterialError) as error:
+            raise click.ClickException(str(error)) from None
 
     def _entry_points(self):
         return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}

@@ -2,8 +2,8 @@
 
 Every value can be set by an environment variable `REDACTOR_<NAME>` (or a `.env` file in the
 working directory). Secrets have no default here: each comes from its value, its `*_FILE`
-(a mounted secret), or a 0600 key file created on first use in `keys_dir` (see
-`redactor.key_material`, the one place keys are loaded).
+(a mounted secret), or a 0600 key file in `keys_dir`, created on first use outside cluster mode
+(see `redactor.key_material`, the one place keys are loaded, and `Settings.cluster_mode`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ class Settings(BaseSettings):
                           "data dir and back it up apart (the server warns at start when keys sit inside)."
     )
     work_dir: Path | None = Field(
-        None, description="Decrypted audio while a job runs, disclosure ZIPs; default: a private 0700 folder "
+        None, description="Plaintext audio while it is handled (uploads being received, in incoming/; decrypted "
+                          "audio while a job runs), disclosure ZIPs; default: a private 0700 folder "
                           "in /dev/shm (memory: a killed process leaves nothing on disk), else <data_dir>/work."
     )
 
@@ -151,6 +152,17 @@ class Settings(BaseSettings):
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'redactor.db').resolve()}"
+
+    @property
+    def cluster_mode(self) -> bool:
+        """True on a database server (PostgreSQL), which several processes and machines may share;
+        false on the embedded SQLite file, which one machine's processes use.
+
+        In cluster mode only `redactor db upgrade` migrates (every other process refuses a schema
+        that is not current), and keys come only from configuration, never created on first use
+        (a key created by one node would be unknown to the others).
+        """
+        return not self.sqlalchemy_url.startswith("sqlite")
 
 
 def get_settings() -> Settings:

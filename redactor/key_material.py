@@ -8,6 +8,13 @@ For each key (`audio`, `caller`, `pseudonym`, `audit`), in this order:
 3. `<keys_dir>/<name>.key`, created on first use (32 random bytes, base64, mode 0600, atomic,
    never overwritten); `keys_dir` is `REDACTOR_KEYS_DIR`, by default `<data_dir>/keys`.
 
+In cluster mode (`Settings.cluster_mode`: a database server several nodes share) nothing is
+created on first use and there is no default keys folder: a key one node created would be
+unknown to the others (audio it stored unreadable elsewhere, callers unfindable). Each key must
+be configured, by value, by file or by an explicit `REDACTOR_KEYS_DIR` holding it, or the node
+refuses to start (`KeyNotConfiguredError`). `redactor secrets create DIR` creates the four key
+files once, for a new deployment.
+
 Setting both 1 and 2 for one key is refused (one source per key). Key files must be private:
 one in the keys folder that group or others may read is refused (it may have been copied), a
 mounted secret others may write is refused, and one they may read is warned about.
@@ -61,13 +68,20 @@ class KeyMaterialError(RuntimeError):
     code = "key_material_invalid"
 
 
+class KeyNotConfiguredError(KeyMaterialError):
+    """No source holds a key that must not be created here (cluster mode, or a check)."""
+
+    code = "key_not_configured"
+
+
 @dataclass(frozen=True)
 class KeyMaterial:
     """Where each key comes from; `load(name)` returns its 32 bytes."""
 
-    keys_dir: Path
+    keys_dir: Path | None  # None: no keys folder (cluster mode without REDACTOR_KEYS_DIR)
     values: dict[KeyName, SecretStr | None]
     files: dict[KeyName, Path | None]
+    create_missing: bool = True  # False in cluster mode: a missing key is refused, never created
 
     @classmethod
     def from_settings(cls, settings) -> KeyMaterial:
@@ -78,22 +92,33 @@ class KeyMaterial:
             if values[name] is not None and files[name] is not None:
                 value, file = (f"REDACTOR_{f.upper()}" for f in SETTING_FIELDS[name])
                 raise KeyMaterialError(f"both {value} and {file} are set; keep one of them")
+        if settings.cluster_mode:
+            return cls(keys_dir=settings.keys_dir, values=values, files=files, create_missing=False)
         return cls(keys_dir=Path(settings.keys_dir or Path(settings.data_dir) / "keys"), values=values,
                    files=files)
 
     def load(self, name: KeyName | str, *, create: bool = True) -> bytes:
-        """The key `name`: configured, from its secret file, or from its key file (created if absent,
-        unless `create` is False: checking with a new key would only report mismatches)."""
+        """The key `name`: configured, from its secret file, or from its key file, created if absent
+        unless in cluster mode or `create` is False (checking with a new key would only report
+        mismatches)."""
         name = KeyName(name)
         value_field, file_field = SETTING_FIELDS[name]
         if self.values[name] is not None:
             return _decode(self.values[name].get_secret_value(), f"REDACTOR_{value_field.upper()}")
         if self.files[name] is not None:
             return _read_secret_file(Path(self.files[name]), f"REDACTOR_{file_field.upper()}")
+        sources = (f"REDACTOR_{file_field.upper()} (a mounted secret), REDACTOR_{value_field.upper()}, or "
+                   f"REDACTOR_KEYS_DIR (a folder holding {name}.key)")
+        if self.keys_dir is None:
+            raise KeyNotConfiguredError(
+                f"no {name} key is configured, and in cluster mode (REDACTOR_DATABASE_URL names a database "
+                f"server) keys are never created on first use: set {sources}, the same on every node; "
+                "`redactor secrets create DIR` creates the keys of a new deployment once")
         path = self.key_file(name)
-        if not path.exists() and not create:
-            raise KeyMaterialError(f"no {name} key: {path} does not exist; point REDACTOR_KEYS_DIR (or "
-                                   f"REDACTOR_{file_field.upper()}) at the service's keys")
+        if not path.exists() and not (create and self.create_missing):
+            why = "" if self.create_missing else ", and in cluster mode keys are never created on first use"
+            raise KeyNotConfiguredError(f"no {name} key: {path} does not exist{why}; point {sources} at the "
+                                        "service's keys")
         if not path.exists():
             private_dir(self.keys_dir, what="keys folder")
             _create_key_file(path)
@@ -103,14 +128,20 @@ class KeyMaterial:
                                    f"consider the key exposed, then `chmod 600 {path}`")
         return _decode(path.read_text(encoding="ascii").strip(), str(path))
 
+    def load_all(self) -> dict[KeyName, bytes]:
+        """Every key, so that a node missing one refuses at start rather than at first use."""
+        return {name: self.load(name) for name in KeyName}
+
     def key_file(self, name: KeyName | str) -> Path:
+        if self.keys_dir is None:
+            raise KeyNotConfiguredError("no keys folder: set REDACTOR_KEYS_DIR")
         return self.keys_dir / f"{KeyName(name)}.key"
 
     def files_beside(self, data_dir: Path) -> list[Path]:
         """Key files in use that lie inside `data_dir` (a copy of the data would carry them)."""
         data = Path(data_dir).resolve()
         used = [self.files[n] if self.files[n] is not None else self.key_file(n)
-                for n in KeyName if self.values[n] is None]
+                for n in KeyName if self.values[n] is None and (self.files[n] is not None or self.keys_dir)]
         return [Path(p) for p in used if Path(p).resolve().is_relative_to(data)]
 
     def warn_if_beside(self, data_dir: Path) -> None:
@@ -148,6 +179,22 @@ def _decode(value: str, source: str) -> bytes:
     if len(key) != KEY_BYTES:
         raise KeyMaterialError(f"the key in {source} has {len(key)} bytes; it must have {KEY_BYTES}")
     return key
+
+
+def create_key_files(keys_dir: Path) -> list[Path]:
+    """Create every key missing from `keys_dir` (0700) as a 0600 file; the files created.
+
+    For a new cluster deployment (`redactor secrets create`): an existing key is never replaced,
+    since data sealed or hashed with it would be lost.
+    """
+    private_dir(keys_dir, what="keys folder")
+    created = []
+    for name in KeyName:
+        path = keys_dir / f"{name}.key"
+        if not path.exists():
+            _create_key_file(path)
+            created.append(path)
+    return created
 
 
 def _create_key_file(path: Path) -> None:

@@ -88,11 +88,19 @@ def database_url(request) -> Iterator[str | None]:
 
 @pytest.fixture
 def service_settings(tmp_path: Path, database_url):
-    """Settings for a fresh service in a temp data dir (small upload limit for 413 tests)."""
-    from redactor.config import Settings
+    """Settings for a fresh service in a temp data dir (small upload limit for 413 tests).
 
+    On PostgreSQL the service runs in cluster mode, which never creates keys: the test's keys are
+    created beforehand in their own folder, as an operator does with `redactor secrets create`."""
+    from redactor.config import Settings
+    from redactor.key_material import create_key_files
+
+    keys_dir = None
+    if database_url is not None:
+        keys_dir = tmp_path / "keys"
+        create_key_files(keys_dir)
     return Settings(data_dir=tmp_path / "data", database_url=database_url, max_upload_bytes=2 * 1024 * 1024,
-                    job_retry_backoff_seconds=0,
+                    job_retry_backoff_seconds=0, keys_dir=keys_dir,
                     work_dir=tmp_path / "work")  # not /dev/shm: a test's folder goes with its tmp_path
 
 

@@ -241,8 +241,8 @@ async def fulfilled(case_id: str, body: FulfilmentIn, runtime: RuntimeDep, princ
                               caller_hash=(hash_caller(runtime.caller_hasher, c.caller_number, f"changes[{n}].caller_number")
                                            if c.caller_number else None))
                for n, c in enumerate(body.changes)]
-    case = await run_in_threadpool(fulfilment.fulfil, db=runtime.db, blobs=runtime.blobs, case_id=case_id,
-                                   changes=changes, actor=principal.actor, now=utcnow())
+    case = await run_in_threadpool(fulfilment.fulfil, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue,
+                                   case_id=case_id, changes=changes, actor=principal.actor, now=utcnow())
     return case_out(case, runtime.settings.privacy_case_target_days)
 
 

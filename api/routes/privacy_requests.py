@@ -110,8 +110,8 @@ async def post_privacy_request(body: PrivacyRequestIn, runtime: RuntimeDep, prin
         verification_method=body.identity_verification.method.value, verification_note=body.identity_verification.note,
         fee=fee, fee_yen=runtime.settings.privacy_request_fee_yen, actor=principal.actor, now=now)
     if body.type == RequestType.DELETION:
-        case = await run_in_threadpool(fulfilment.fulfil, db=runtime.db, blobs=runtime.blobs, case_id=case.id,
-                                       changes=[], actor=principal.actor, now=now)
+        case = await run_in_threadpool(fulfilment.fulfil, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue,
+                                       case_id=case.id, changes=[], actor=principal.actor, now=now)
         outcome = json.loads(case.outcome_json)
         with runtime.db.read_session() as session:
             status = session.get(PrivacyRequest, case.privacy_request_id).status

@@ -66,8 +66,8 @@ class PurgeOut(BaseModel):
 async def purge(runtime: RuntimeDep, principal: PrincipalDep,
                 dry_run: Annotated[bool, Query(description="List what would go; change nothing.")] = False):
     """Purge every expired artifact now (the server also purges at start and on a schedule)."""
-    report = await run_in_threadpool(purge_expired_artifacts, db=runtime.db, blobs=runtime.blobs, now=utcnow(),
-                                     dry_run=dry_run, actor=principal.actor)
+    report = await run_in_threadpool(purge_expired_artifacts, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue,
+                                     now=utcnow(), dry_run=dry_run, actor=principal.actor)
     return PurgeOut(dry_run=report.dry_run, now=report.now, counts=report.counts(), resumed=report.resumed,
                     held=report.held, failed=report.failed, orphans=report.orphans,
                     items=[PurgeItemOut(call_id=i.call_id, artifact=i.artifact, reason=i.reason, due_at=i.due_at)
@@ -165,7 +165,7 @@ async def post_consent_change(call_id: str, body: ConsentChangeIn, request: Requ
     with runtime.db.read_session() as session:
         call = get_existing_call(call_id, session, request)
     changed = await run_in_threadpool(
-        change_consent, db=runtime.db, blobs=runtime.blobs, call_id=call.id, state=body.state.value,
-        method=body.method, recorded_at=body.recorded_at, actor=principal.actor, now=utcnow())
+        change_consent, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, call_id=call.id,
+        state=body.state.value, method=body.method, recorded_at=body.recorded_at, actor=principal.actor, now=utcnow())
     return ConsentChangeOut(call_id=changed.call_id, old_state=changed.old_state, new_state=changed.new_state,
                             erased=changed.erased, held=changed.held)

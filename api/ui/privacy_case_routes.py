@@ -187,7 +187,8 @@ def _step_runner(runtime, user: UiUser, case_id: str, step: str, form: FormData)
         return lambda: _session_step(runtime, cases.notify, via=str(form.get("via")), **common)
     if step == "fulfilment":
         changes = _changes(runtime, form)
-        return lambda: fulfilment.fulfil(db=runtime.db, blobs=runtime.blobs, changes=changes, now=utcnow(), **common)
+        return lambda: fulfilment.fulfil(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, changes=changes,
+                                         now=utcnow(), **common)
     raise FormError(f"no step {step}")
 
 

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,10 +21,10 @@ from starlette.datastructures import FormData
 from api.deps import RuntimeDep
 from api.ui import text
 from api.ui.i18n import ENTITY_TYPES, LANGUAGES, Labels, language_of
-from api.ui.sessions import (LANG_COOKIE, SESSION_COOKIE, InMemorySessionStore, SessionStore, same_origin,
-                             set_cookie, tokens_match, utcnow)
+from api.ui.sessions import LANG_COOKIE, SESSION_COOKIE, same_origin, set_cookie, tokens_match, utcnow
 from redactor.api_keys import Role
 from redactor.store.models import ApiKey
+from redactor.store.ui_sessions import UiSessionStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 UI_ROLES = frozenset({Role.QA.value, Role.PRIVACY_MANAGER.value})
@@ -44,7 +43,6 @@ SECURITY_HEADERS = {
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(clock=text.clock, local_time=text.local_time, segments=text.segments,
                              find_hits=text.find_hits, entity_types=ENTITY_TYPES)
-_store_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -66,18 +64,11 @@ class UiUser:
         return self.role == Role.QA.value
 
 
-def session_store(request: Request) -> SessionStore:
-    """The app's session store, made on first use with the timeouts from Settings."""
-    store = getattr(request.app.state, "ui_sessions", None)
-    if store is None:
-        with _store_lock:
-            store = getattr(request.app.state, "ui_sessions", None)
-            if store is None:
-                settings = request.app.state.runtime.settings
-                store = InMemorySessionStore(idle=timedelta(minutes=settings.ui_session_idle_minutes),
-                                             lifetime=timedelta(hours=settings.ui_session_max_hours))
-                request.app.state.ui_sessions = store
-    return store
+def session_store(request: Request) -> UiSessionStore:
+    """The browser sessions, in the database, with the timeouts from Settings."""
+    runtime = request.app.state.runtime
+    return UiSessionStore(db=runtime.db, idle=timedelta(minutes=runtime.settings.ui_session_idle_minutes),
+                          lifetime=timedelta(hours=runtime.settings.ui_session_max_hours))
 
 
 def signin_redirect(request: Request) -> HTTPException:

@@ -18,7 +18,7 @@ from typing import Callable, Protocol
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from redactor.jobs.states import (RUNNING_STATES, FailureReason, JobCancelledError, JobState,
+from redactor.jobs.states import (FINAL_STATES, RUNNING_STATES, FailureReason, JobCancelledError, JobState,
                                   check_transition)
 from redactor.store.db import Database
 from redactor.store.models import Call, CallStatus, Job
@@ -49,8 +49,12 @@ class JobQueue(Protocol):
     def complete(self, session: Session, job_id: int) -> None:
         """Mark done inside the caller's transaction (with the results it stores)."""
 
+    def unfinished(self, session: Session, call_id: str) -> list[int]:
+        """Ids of the call's jobs that are queued or running, oldest first."""
+
     def cancel(self, session: Session, job_id: int, reason: str) -> bool:
-        """Fail a running job inside the caller's transaction (results discarded)."""
+        """Fail a queued or running job inside the caller's transaction (nothing more is stored);
+        the one way to cancel a job. False when it is gone or already final."""
 
     def fail(self, job_id: int, reason: str, *, transient: bool) -> JobState:
         """Record a failure: transient ones go back to the queue with backoff until the
@@ -131,12 +135,17 @@ class SqlJobQueue:
         call = session.get(Call, job.call_id)
         call.status, call.status_reason, call.processed_at = CallStatus.DONE, None, self.now()
 
+    def unfinished(self, session: Session, call_id: str) -> list[int]:
+        return list(session.execute(select(Job.id).where(Job.call_id == call_id, Job.state.not_in(list(FINAL_STATES)))
+                                    .order_by(Job.id)).scalars())
+
     def cancel(self, session: Session, job_id: int, reason: str) -> bool:
-        """Fail a running job with `reason` inside the caller's transaction (its results are
-        being discarded); the call's status says why unless a consent change already set it.
-        False when the job is gone or already final."""
+        """Fail a queued or running job with `reason` inside the caller's transaction: a queued
+        one is never claimed, a worker holding a running one stops at its next step and the
+        pipeline stores nothing (see `mark`). The call's status says why unless a consent change
+        already set it. False when the job is gone or already final."""
         job = session.get(Job, job_id)
-        if job is None or job.state not in RUNNING_STATES:
+        if job is None or job.state in FINAL_STATES:
             return False
         job.state, job.failure_reason, job.last_error = JobState.FAILED, reason, reason
         job.finished_at, job.claimed_by = self.now(), None

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from redactor.pii.config import CallContextConfig
+from redactor.pii.lexicon.chars import SENTENCE_END_MARKS
 from redactor.pii.recognizers.base import SEP
 
 _DIGIT_RUN = re.compile(rf"(?<![\d.])\d+(?:{SEP}\d+)*")
-_SENTENCE_END = set("。．.!?！？\n")
+_SENTENCE_END = set(SENTENCE_END_MARKS + "\n")
 
 
 def digit_runs(text: str, conf: CallContextConfig, bridge: bool, lo: int = 0) -> list[tuple[int, int]]:

@@ -16,12 +16,15 @@ from typing import Iterable, Iterator
 
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
+from redactor.pii.lexicon.chars import CLOSING_MARKS, SENTENCE_END_MARKS
+
 logger = logging.getLogger(__name__)
 
 # all: NER on every turn; selective: only on turns that may hold a name the patterns cannot see
 # (see `needs_ner`); off: Sudachi tokens and tags only.
 NER_MODES = ("all", "selective", "off")
-_SENTENCE_ENDS = {"。", "！", "？", "!", "?", "．"}
+_SENTENCE_ENDS = set(CLOSING_MARKS)
+_CUT_AFTER = SENTENCE_END_MARKS + "、 "  # where an over-long line may be cut for the model
 UNUSED_COMPONENTS = ["parser", "morphologizer", "compound_splitter", "bunsetu_recognizer", "attribute_ruler"]
 # spaCy warnings whose message carries token text or user data (transcript words) to stderr:
 # W102 "Skipping unsupported user data '{key}: {value}' while merging docs".
@@ -166,7 +169,7 @@ class GinzaNlpEngine(NlpEngine):
             if size > self.max_chunk_bytes:
                 break
             cut = i + 1
-            if ch in "。．.！？!?、 ":
+            if ch in _CUT_AFTER:
                 last_stop = i + 1
         return last_stop or cut
 

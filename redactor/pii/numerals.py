@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import jaconv
 import kanjize
 
+from redactor.pii.lexicon.chars import is_hiragana, is_kanji, is_katakana
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -54,9 +56,7 @@ _TOKENS = sorted(
 
 
 def _is_kanji(ch: str) -> bool:
-    if not ch:
-        return False
-    return "\u4e00" <= ch <= "\u9fff" or ch in "々〆"
+    return bool(ch) and (is_kanji(ch) or ch in "々〆")
 
 
 def convert_kanji_numerals(pieces: list[Piece]) -> list[Piece]:
@@ -205,7 +205,7 @@ def _glued_to_digits(hira: str, start: int, tokens: list) -> bool:
     of two-kana digit readings touching a digit is a number too."""
     end = tokens[-1][1]
     after = hira[end] if end < len(hira) else ""
-    if after and after not in _PARTICLES and ("ぁ" <= after <= "ゖ" or "ァ" <= after <= "ヺ"):
+    if after and after not in _PARTICLES and (is_hiragana(after) or (is_katakana(after) and after != "ー")):
         return False  # the reading runs on into a word (3にいち: に+いち misread as にい+ち)
     touching = (start > 0 and hira[start - 1].isdigit()) or after.isdigit()
     return touching and all(t[3] == "digit" and len(t[2]) >= 2 and t[2] not in _AMBIGUOUS_AFTER_DIGITS

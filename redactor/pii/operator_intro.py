@@ -21,7 +21,9 @@ import re
 from collections.abc import Callable
 
 from redactor.pii.config import OrganisationsConfig
-from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
+from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS, VERB_ENDINGS
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
 
 TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there
@@ -30,15 +32,15 @@ MAX_NAME = 8          # characters in the name slot (spaces not counted)
 OPENING_TURNS = 3     # operator turns an opening spans (a greeting split by pauses)
 # The operator introducing themself: 「…です」「…でございます」「…が承ります」「…と申します」
 # (a sentence's end, not 「内容ですが」)
-_INTRO_END = re.compile(r"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[。、,.！!？?\s]|$)|と申し"
-                        r"|が(?:承|うけたまわ|受けたまわ|受け賜|お受け|おうけ|担当|対応|ご案内)[ぁ-ゖ]{0,6}ま(?:す|した)")
+_INTRO_END = re.compile(rf"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[{PAUSE_MARKS}\s]|$)|{SELF_INTRODUCTION}"
+                        rf"|が(?:承|うけたまわ|受けたまわ|受け賜|お受け|おうけ|担当|対応|ご案内)[{HIRAGANA_RANGE}]{{0,6}}ま(?:す|した)")
 # The sign-off: 「…が承りました」「…が担当いたしました」
-_SIGNOFF_END = re.compile(r"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[ぁ-ゖ]{0,5}ました")
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
-_SLOT_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶァ-ヺーぁ-ゖA-Za-z・ 　]+$")
+_SIGNOFF_END = re.compile(rf"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[{HIRAGANA_RANGE}]{{0,5}}ました")
+_SENTENCE_END = re.compile(rf"[{CLOSING_MARKS}\n]")
+_SLOT_CHARS = re.compile(rf"^[{KANJI_RANGE}々ヶ{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z・ 　]+$")
 # The operator's role before the name: 「、担当の井上です」「、わたくし山田が承ります」
 _ROLE = re.compile(r"(?:担当(?:者)?(?:の|は)?|オペレーター(?:の|は)?|係(?:の|は)?|わたくし|わたし|私)[、\s]*")
-_FILLERS = re.compile(r"^(?:はい|えー|あの|もしもし|こちら(?:は)?|[、。\s])*")
+_OPENERS = re.compile(rf"^(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS))}|もしもし|こちら(?:は)?|[、。\s])*")
 # What follows 「<X>の」 in an operator's turn that is not the operator's name: 「ご注文の件です」
 NOT_STAFF_WORDS = frozenset({"件", "方", "者", "人", "話", "事", "こと", "もの", "物", "予定", "場合", "通り", "ため", "まま",
                              "ほう", "店", "社", "側", "分", "旨", "順", "番", "用", "点", "際", "他", "例", "方針", "管轄"})
@@ -47,14 +49,14 @@ _SLOT_WORDS = NOT_STAFF_WORDS | {
     "担当", "担当者", "部署", "担当部署", "係", "窓口", "受付", "受け付け", "センター", "こちら", "そちら", "当社", "弊社", "本社",
     "支社", "本店", "支店", "営業所", "事務所", "本部", "会社", "オペレーター", "スタッフ", "私共", "わたくしども", "以上", "本日",
     "今日", "只今", "ただいま", "営業中", "休業日", "定休日", "ご用件", "ところ", "とき", "はず", "わけ", "つもり"}
-_SLOT_NOT_ENDINGS = ("ました", "ます", "ません", "ください", "下さい", "から", "まで", "より", "など", "だけ", "ほど", "ごろ",
+_SLOT_NOT_ENDINGS = (*VERB_ENDINGS, "から", "まで", "より", "など", "だけ", "ほど", "ごろ",
                      "のみ", "ばかり", "限り", "次第", "以降", "以前", "当日", "平日", "休日", "祝日",
                      "頃", "について", "として", "ため", "向け", "用")
 # Sudachi's word for a slot that is an ordinary word: a loanword (アンケート) or a verbal/temporal noun
 _ORDINARY = ("名詞-普通名詞-サ変可能", "名詞-普通名詞-副詞可能", "名詞-普通名詞-助数詞可能", "代名詞", "副詞", "連体詞",
              "接続詞", "感動詞", "形容詞")
-_KATAKANA_WORD = re.compile(r"^[ァ-ヺー]+$")
-_HIRAGANA = re.compile(r"[ぁ-ゖ]")
+_KATAKANA_WORD = re.compile(rf"^[{KATAKANA_RANGE}ー]+$")
+_HIRAGANA = re.compile(rf"[{HIRAGANA_RANGE}]")
 _SEPARATING_PARTICLES = ("助詞-格助詞", "助詞-係助詞", "助詞-準体助詞")  # の, は; not のみ, のに
 # Parts of the words operators say in the slot's place (「受付時間外です」「ご案内専用です」), rare in names
 _NOT_IN_SLOT = ("時間", "期間", "曜日", "営業", "案内", "料金", "契約", "手続", "番号", "住所", "専用", "自動", "音声",
@@ -125,7 +127,7 @@ class OperatorIntroFinder:
             else:
                 before, start = line[sentence:delimiter[0]], delimiter[1]
             evidence = carry or self._has_org_words(before, names) or "本日は" in line[sentence:start] \
-                or (opening and _FILLERS.sub("", before) != "")
+                or (opening and _OPENERS.sub("", before) != "")
             if not evidence:
                 continue
             role = _ROLE.match(line, start, end)  # 「担当の」「わたくし」 before the name
@@ -159,7 +161,7 @@ class OperatorIntroFinder:
             return False
         if compact in _SLOT_WORDS or compact in NOT_NAMES or compact in RELATIONS or compact.endswith(_SLOT_NOT_ENDINGS):
             return False
-        if re.match(r"[おご][\u4e00-\u9fffァ-ヺ]", compact) or not is_plausible_name(compact):
+        if re.match(rf"[おご][{KANJI_RANGE}{KATAKANA_RANGE}]", compact) or not is_plausible_name(compact):
             return False  # ご案内, お手続き; 担当者, 料金センター
         if any(w in compact for w in (*self._org_words, *_NOT_IN_SLOT, "担当", "部署", "窓口", "センター")):
             return False

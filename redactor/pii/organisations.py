@@ -24,20 +24,21 @@ from dataclasses import dataclass, field
 
 from redactor.pii.config import OrganisationsConfig
 from redactor.pii.operator_intro import NOT_STAFF_WORDS, OperatorIntroFinder
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.names import RELATIONS
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
 from redactor.pii.spans import Span
 
 TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi tags of the tokens there
 
 _ORG_CHARS = r"[^\s、。，,.！？!?「」『』（）()]"
-_KANA_OR_LATIN = re.compile(r"[ァ-ヺーぁ-ゖA-Za-z0-9]")
-_KANA_ONLY = re.compile(r"^[ァ-ヺーぁ-ゖA-Za-z0-9・]+$")
+_KANA_OR_LATIN = re.compile(rf"[{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z0-9]")
+_KANA_ONLY = re.compile(rf"^[{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z0-9・]+$")
 _RELATION_CUES = tuple(f"{r}{p}" for r in RELATIONS for p in ("の", "は"))
 # Sudachi tags an organisation name never holds (a particle or verb means the frame ran on past it).
 _NOT_IN_NAMES = ("助詞", "助動詞", "動詞", "形容詞", "副詞", "感動詞", "補助記号")
-_HONORIFICS = ("様", "さま", "さん", "くん", "ちゃん", "殿")
-_NAME_SLOT = re.compile(r"[\u4e00-\u9fff々ヶァ-ヺーぁ-ゖ]{1,8}")
+_NAME_SLOT = re.compile(rf"[{KANJI_RANGE}々ヶ{KATAKANA_RANGE}ー{HIRAGANA_RANGE}]{{1,8}}")
 
 
 @dataclass
@@ -140,7 +141,7 @@ class OrganisationFinder:
         self._staff_after = re.compile(
             r"^(?:(?:[の、]|\s)+(?P<role>(?:担当|オペレーター|係)の?\s*|わたくし、?\s*)?"
             r"|(?:です|でございます)。\s*(?P<role2>担当|オペレーター)の?\s*)"
-            r"(?P<staff>[^\s、。]{1,8}?)(?:です|でございます|が承|がお受け|が担当|と申します)")
+            rf"(?P<staff>[^\s、。]{{1,8}}?)(?:{alternation(COPULAS)}|が承|がお受け|が担当|{SELF_INTRODUCTION})")
 
     def for_call(self, lines: list[str], operators: list[bool], tags_of: TagsOf,
                  ner_spans: list[list[tuple[int, int]]] | None = None) -> CallOrganisations:
@@ -186,7 +187,7 @@ class OrganisationFinder:
             if not staff or staff.group("staff") in NOT_STAFF_WORDS or not is_plausible_name(staff.group("staff")):
                 return None
             end = len(chunk)
-        if any(h in chunk[:end] for h in _HONORIFICS):
+        if any(h in chunk[:end] for h in HONORIFICS):
             return None  # 「はい、ヤマダ様の件ですね」: a customer, not the organisation
         name_tags = tags(start, start + end)
         if len(chunk[:end].strip()) < 2 or any(t.startswith(_NOT_IN_NAMES) for t in name_tags):
@@ -211,7 +212,7 @@ class OrganisationFinder:
         slot_tags = tags(start, end)
         if any(not t.startswith("名詞") for t in slot_tags):
             return None  # a verb or particle: 「ハルカ電力の新しくなったサービスです」
-        if len(value) > 1 and re.search(r"[\u4e00-\u9fffァ-ヺ]", value) and slot_tags \
+        if len(value) > 1 and re.search(rf"[{KANJI_RANGE}{KATAKANA_RANGE}]", value) and slot_tags \
                 and all(t.startswith("名詞-普通名詞") for t in slot_tags):
             # a common noun (本社, アンケート): kanji and katakana names are proper nouns to Sudachi,
             # except one-kanji surnames (堀, 林, 森), which are common nouns too

@@ -12,12 +12,13 @@ import re
 from functools import lru_cache
 
 from redactor.pii.config import CallContextConfig
+from redactor.pii.lexicon.chars import KANJI_RANGE, SENTENCE_END_MARKS
 from redactor.pii.readings import allowed_edits, fuzzy_find, reading_of, soft_reading, tokens_of, words_reading
 
 _ELLIPTIC_REQUEST = re.compile(r"を[、。\s]*(?:[。]|$)")
-_SENTENCES = re.compile(r"[^。．.!?！？\n]+[。．.!?！？]*")
+_SENTENCES = re.compile(rf"[^{SENTENCE_END_MARKS}\n]+[{SENTENCE_END_MARKS}]*")
 # A read-back of a name already given: 「ヤマダ様でよろしいでしょうか」「村上様ですね」
-_KANJI_END = re.compile(r"[\u4e00-\u9fff]$")
+_KANJI_END = re.compile(rf"[{KANJI_RANGE}]$")
 _READ_BACK = re.compile(r"(?:様|さま)(?:で(?:よろしい|お間違い|ございますね|すね)|、)|でよろしいでしょうか|でお間違いな")
 # Readings (as readings.soft_reading gives them) of words many cues end in: 番号, ナンバー, コード.
 _GENERIC_TAILS = ("バンゴウ", "ナンバ", "コド")
@@ -99,7 +100,7 @@ def asks_for_name(text: str, conf: CallContextConfig) -> bool:
             continue
         # a cue word inside a compound (名義変更, 氏名欄) is no question for the name: blank it out
         for cue in (c for c in cues if _KANJI_END.search(c)):
-            sentence = re.sub(rf"{re.escape(cue)}(?=[\u4e00-\u9fff])(?!様)", "、", sentence)
+            sentence = re.sub(rf"{re.escape(cue)}(?=[{KANJI_RANGE}])(?!様)", "、", sentence)
         if "PERSON" in asked_types(sentence, conf):
             return True
     return False

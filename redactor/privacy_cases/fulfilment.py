@@ -21,6 +21,7 @@ from pathlib import Path
 
 from redactor import audit
 from redactor.blobstore import BlobStore
+from redactor.jobs.queue import JobQueue
 from redactor.consent import ConsentState
 from redactor.privacy_cases import cases
 from redactor.privacy_cases.cases import PrivacyCaseError
@@ -59,8 +60,8 @@ def _check_caller_known(case: PrivacyCase) -> None:
                                "by a deletion case, so there is nothing left to act on; reject the case instead")
 
 
-def fulfil(*, db: Database, blobs: BlobStore, case_id: str, changes: list[MetadataChange], actor: audit.Actor,
-           now: datetime) -> PrivacyCase:
+def fulfil(*, db: Database, blobs: BlobStore, queue: JobQueue, case_id: str, changes: list[MetadataChange],
+           actor: audit.Actor, now: datetime) -> PrivacyCase:
     """Fulfil a deletion, stop-of-use, correction, addition or purpose-notification case."""
     case = _ready_case(db, case_id, types=set(CaseType) - {CaseType.DISCLOSURE})
     if changes and case.type not in (CaseType.CORRECTION, CaseType.ADDITION):
@@ -74,7 +75,7 @@ def fulfil(*, db: Database, blobs: BlobStore, case_id: str, changes: list[Metada
         outcome = {"calls_erased": result.calls_erased, "calls_held": result.calls_held,
                    "held_call_ids": result.held_call_ids}
     elif case.type == CaseType.STOP_OF_USE:
-        outcome = _stop_use(db, blobs, case.caller_hash, actor=actor, now=now)
+        outcome = _stop_use(db, blobs, queue, case.caller_hash, actor=actor, now=now)
     with db.session() as session:
         if case.type in (CaseType.CORRECTION, CaseType.ADDITION):
             outcome = apply_changes(session, cases.get_case(session, case_id), changes, actor=actor, now=now)
@@ -91,7 +92,7 @@ def fulfil(*, db: Database, blobs: BlobStore, case_id: str, changes: list[Metada
     return fulfilled
 
 
-def _stop_use(db: Database, blobs: BlobStore, caller_hash: str, *, actor: audit.Actor,
+def _stop_use(db: Database, blobs: BlobStore, queue: JobQueue, caller_hash: str, *, actor: audit.Actor,
               now: datetime) -> dict[str, int]:
     with db.read_session() as session:
         calls = [(c.id, c.consent_state) for c in calls_of_caller(session=session, caller_hash=caller_hash)]
@@ -99,7 +100,7 @@ def _stop_use(db: Database, blobs: BlobStore, caller_hash: str, *, actor: audit.
     for call_id, state in calls:
         if state in _NO_CONSENT:
             continue
-        changed = change_consent(db=db, blobs=blobs, call_id=call_id, state=ConsentState.WITHDRAWN,
+        changed = change_consent(db=db, blobs=blobs, queue=queue, call_id=call_id, state=ConsentState.WITHDRAWN,
                                  method=STOP_OF_USE_METHOD, recorded_at=now, actor=actor, now=now)
         withdrawn += 1
         held += changed.held

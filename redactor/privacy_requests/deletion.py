@@ -21,7 +21,6 @@ from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import held_call_ids
 from redactor.retention.policy import ARTIFACTS
-from redactor.retention.purge import erase_artifacts
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
 from redactor.store.retention_tables import ContractEnd, PrivacyRequest
@@ -59,8 +58,8 @@ def erase_caller(*, db: Database, blobs: BlobStore, caller_hash: str, verificati
         for call in calls:
             if call.id in held:
                 continue
-            keys += erase_artifacts(session, call, list(ARTIFACTS), reason=EraseReason.DELETION_REQUEST,
-                                    actor=actor, now=now, privacy_request_id=request.id)
+            keys += erase.erase_artifacts(session, call, list(ARTIFACTS), reason=EraseReason.DELETION_REQUEST,
+                                          actor=actor, now=now, privacy_request_id=request.id)
             audit.record(session, type="call.deleted", actor=actor, call_id=call.id, now=now,
                          details={"reason": EraseReason.DELETION_REQUEST.value, "request_id": request.id})
             erase.delete_call_rows(session, call)

@@ -14,11 +14,12 @@ from datetime import datetime
 
 from redactor import audit, consent
 from redactor.blobstore import BlobStore
+from redactor.jobs.queue import JobQueue
 from redactor.errors import RefusedError
 from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import active_hold
-from redactor.retention.purge import artifacts_of, consent_erases, erase_artifacts
+from redactor.retention.purge import artifacts_of, consent_erases
 from redactor.store.calls import lock_call
 from redactor.store.db import Database
 from redactor.store.models import CallStatus
@@ -37,7 +38,7 @@ class ConsentChanged:
     held: bool = False  # erasure postponed by a legal hold
 
 
-def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, method: str | None,
+def change_consent(*, db: Database, blobs: BlobStore, queue: JobQueue, call_id: str, state: str, method: str | None,
                    recorded_at: datetime | None, actor: audit.Actor, now: datetime) -> ConsentChanged:
     """Record a consent change; erase the call's artifacts when it withdraws permission."""
     if state not in consent.CONSENT_STATES:
@@ -58,10 +59,10 @@ def change_consent(*, db: Database, blobs: BlobStore, call_id: str, state: str, 
         erased: list[str] = []
         if erasing and not held:
             erased = artifacts_of(session, call)
-            keys = erase_artifacts(session, call, erased, reason=EraseReason.CONSENT_WITHDRAWN,
-                                   actor=actor, now=now)
-            erase.cancel_jobs(session, call_id, EraseReason.CONSENT_WITHDRAWN, now)
+            keys = erase.erase_artifacts(session, call, erased, reason=EraseReason.CONSENT_WITHDRAWN,
+                                         actor=actor, now=now)
             call.status, call.status_reason = CallStatus.CONSENT_BLOCKED, EraseReason.CONSENT_WITHDRAWN.value
+            erase.cancel_jobs(session, queue, call_id, EraseReason.CONSENT_WITHDRAWN)
         session.commit()
     if erased:
         erase.complete_erasure(db, blobs, actor=actor, keys=keys, now=now)

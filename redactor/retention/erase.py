@@ -12,6 +12,10 @@ way no row points at a missing file and no file is unaccounted for, and
 `finish_blob_deletions` (run first by every purge) completes the work. Database-only artifacts
 (the redacted transcript, its turns, findings and search entries) go in step 1's transaction.
 
+`erase_artifacts` is step 1 for any set of a call's artifacts (the purge, a consent withdrawal
+and a deletion request all go through it); `cancel_jobs` stops the call's unfinished jobs, through
+the job queue, the one way to cancel a job.
+
 On SQLite erasing sessions switch `secure_delete` on, so removed rows are overwritten with
 zeros instead of lingering in free pages (`scrub_database` also checkpoints the WAL).
 """
@@ -27,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.blobstore import BlobStore
-from redactor.jobs.states import FINAL_STATES, JobState
+from redactor.jobs.queue import JobQueue
+from redactor.retention.policy import Artifact
 from redactor.store.db import Database
 from redactor.store.models import Call, Job, RedactedAudio
 from redactor.store.retention_tables import LegalHold, PendingBlobDeletion, PrivacyRequest
@@ -86,14 +91,24 @@ def erase_transcript(session: Session, call_id: str, *, reason: str, actor: audi
     return True
 
 
-def cancel_jobs(session: Session, call_id: str, reason: str, now: datetime) -> int:
-    """Fail the call's unfinished jobs with `reason`, so the worker stores nothing more."""
-    jobs = session.execute(select(Job).where(Job.call_id == call_id, Job.state.not_in(list(FINAL_STATES))))
-    count = 0
-    for job in jobs.scalars():
-        job.state, job.failure_reason, job.last_error, job.finished_at = JobState.FAILED, reason, reason, now
-        count += 1
-    return count
+def erase_artifacts(session: Session, call: Call, artifacts: list[str], *, reason: str,
+                    actor: audit.Actor, now: datetime, privacy_request_id: str | None = None) -> list[str]:
+    """Step 1 for `artifacts` of `call` in `session`; returns the blob keys to delete next."""
+    secure_delete(session)
+    keys = []
+    if Artifact.RAW_AUDIO in artifacts:
+        keys.append(unlink_raw_audio(session, call, reason=reason, now=now, privacy_request_id=privacy_request_id))
+    if Artifact.REDACTED_AUDIO in artifacts:
+        keys.append(unlink_redacted_audio(session, call.id, reason=reason, now=now,
+                                          privacy_request_id=privacy_request_id))
+    if Artifact.REDACTED_TRANSCRIPT in artifacts:
+        erase_transcript(session, call.id, reason=reason, actor=actor, now=now)
+    return [key for key in keys if key]
+
+
+def cancel_jobs(session: Session, queue: JobQueue, call_id: str, reason: str) -> int:
+    """Cancel the call's unfinished jobs through the queue, so the worker stores nothing more."""
+    return sum(queue.cancel(session, job_id, reason) for job_id in queue.unfinished(session, call_id))
 
 
 def _schedule(session: Session, *, key: str, call_id: str, artifact: str, reason: str,

@@ -1,6 +1,6 @@
 """Purging expired artifacts: on a schedule (from server start), on demand (CLI, API), with a dry run.
 
-    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=utcnow())
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=utcnow())
 
 Each run first finishes deletions a crashed run left half done (see redactor.retention.erase),
 then finds every artifact past its deadline under the policy in force now (so shortening a
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit, consent
 from redactor.blobstore import BlobStore
+from redactor.jobs.queue import JobQueue
 from redactor.retention import erase
 from redactor.retention.deadlines import call_deadlines
 from redactor.retention.erase import EraseReason
@@ -151,23 +152,7 @@ def expired_items(session: Session, *, now: datetime, policy: RetentionPolicy | 
     return items, held_count
 
 
-def erase_artifacts(session: Session, call: Call, artifacts: list[str], *, reason: str,
-                    actor: audit.Actor, now: datetime, privacy_request_id: str | None = None) -> list[str]:
-    """Step 1 for `artifacts` of `call` in `session`; returns the blob keys to delete next."""
-    erase.secure_delete(session)
-    keys = []
-    if Artifact.RAW_AUDIO in artifacts:
-        keys.append(erase.unlink_raw_audio(session, call, reason=reason, now=now,
-                                           privacy_request_id=privacy_request_id))
-    if Artifact.REDACTED_AUDIO in artifacts:
-        keys.append(erase.unlink_redacted_audio(session, call.id, reason=reason, now=now,
-                                                privacy_request_id=privacy_request_id))
-    if Artifact.REDACTED_TRANSCRIPT in artifacts:
-        erase.erase_transcript(session, call.id, reason=reason, actor=actor, now=now)
-    return [key for key in keys if key]
-
-
-def purge_expired_artifacts(*, db: Database, blobs: BlobStore, now: datetime | None = None,
+def purge_expired_artifacts(*, db: Database, blobs: BlobStore, queue: JobQueue, now: datetime | None = None,
                             dry_run: bool = False, actor: audit.Actor = audit.SYSTEM) -> PurgeReport:
     """Purge (or, with `dry_run`, list) every expired artifact; see the module docstring."""
     now = now or utcnow()
@@ -198,10 +183,10 @@ def purge_expired_artifacts(*, db: Database, blobs: BlobStore, now: datetime | N
             for call_id, call_items in by_call.items():
                 call = session.get(Call, call_id)
                 reason = call_items[0].reason
-                keys += erase_artifacts(session, call, [i.artifact for i in call_items], reason=reason,
-                                        actor=actor, now=now)
+                keys += erase.erase_artifacts(session, call, [i.artifact for i in call_items], reason=reason,
+                                              actor=actor, now=now)
                 if reason == EraseReason.CONSENT_WITHDRAWN:
-                    erase.cancel_jobs(session, call.id, reason, now)
+                    erase.cancel_jobs(session, queue, call.id, reason)
             session.commit()
         done.extend(items)
     finished, failed_now = (erase.complete_erasure(db, blobs, actor=actor, keys=keys, now=now) if done

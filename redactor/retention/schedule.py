@@ -7,15 +7,16 @@ from collections.abc import Callable
 
 from redactor import audit
 from redactor.blobstore import BlobStore
+from redactor.jobs.queue import JobQueue
 from redactor.retention.purge import PurgeReport, purge_expired_artifacts
 from redactor.store.db import Database
 from redactor.store.types import utcnow
 
 
-def retention_purge_task(db: Database, blobs: BlobStore) -> Callable[[], PurgeReport]:
-    """A callable purging `db` and `blobs` at the real current time."""
+def retention_purge_task(db: Database, blobs: BlobStore, queue: JobQueue) -> Callable[[], PurgeReport]:
+    """A callable purging `db` and `blobs` (cancelling jobs through `queue`) at the real current time."""
 
     def run() -> PurgeReport:
-        return purge_expired_artifacts(db=db, blobs=blobs, now=utcnow(), actor=audit.SYSTEM)
+        return purge_expired_artifacts(db=db, blobs=blobs, queue=queue, now=utcnow(), actor=audit.SYSTEM)
 
     return run

@@ -1,6 +1,9 @@
-"""`redactor keys ...`: API key management from the command line."""
+"""`redactor keys ...`: API key management from the command line; `redactor secrets create`: the
+service's own keys for a new cluster deployment."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
@@ -67,3 +70,27 @@ def revoke(key_id: str) -> None:
     finally:
         runtime.close()
     click.echo(f"revoked key {key_id}", err=True)
+
+
+@click.group()
+def secrets() -> None:
+    """The service's own keys (audio, caller hash, pseudonym, audit): see README, "Configuration"."""
+
+
+@secrets.command("create")
+@click.argument("keys_dir", type=click.Path(file_okay=False, path_type=Path))
+def create_secrets(keys_dir: Path) -> None:
+    """Create the keys missing from KEYS_DIR (0600 files in a 0700 folder), for a new deployment.
+
+    A cluster's nodes never create keys on first use: run this once, back KEYS_DIR up apart from
+    the data, and give every node the same keys (REDACTOR_KEYS_DIR, or each file as a mounted
+    secret through REDACTOR_<KEY>_FILE). An existing key is never replaced.
+    """
+    from redactor.key_material import KeyName, create_key_files
+
+    created = create_key_files(keys_dir)
+    for path in created:
+        click.echo(f"created {path}", err=True)
+    kept = len(KeyName) - len(created)
+    if kept:
+        click.echo(f"kept {kept} existing key file(s) in {keys_dir}", err=True)

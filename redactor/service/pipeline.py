@@ -230,15 +230,3 @@ def _options_of(context: PipelineContext) -> dict[str, Any]:
     if options is None:
         return {}
     return {k: v for k, v in asdict(options).items() if isinstance(v, (str, int, float, bool, type(None), list))}
-
-
-def sweep_work_dir(work_dir: Path) -> int:
-    """Remove decrypted audio a crashed process left behind; return how many files."""
-    removed = 0
-    if Path(work_dir).is_dir():
-        for path in Path(work_dir).iterdir():
-            if path.is_file():
-                path.unlink(missing_ok=True)
-                removed += 1
-    return removed
-

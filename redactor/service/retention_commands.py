@@ -44,7 +44,8 @@ def purge(dry_run: bool, as_json: bool, data_dir: Path | None) -> None:
     _require_database(settings)
     runtime = ServiceRuntime.open(settings)
     try:
-        report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, dry_run=dry_run, actor=audit.CLI)
+        report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, dry_run=dry_run,
+                                         actor=audit.CLI)
     finally:
         runtime.close()
     if as_json:

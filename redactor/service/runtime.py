@@ -1,6 +1,6 @@
 """Everything the service holds for its lifetime, built once from `Settings`.
 
-    runtime = ServiceRuntime.open(settings)     # data dir, migrations, keys, blob store, queue
+    runtime = ServiceRuntime.open(settings)     # data dir, migrations (or the check), keys, blob store, queue
     runtime.sweep_leftovers()                   # the server only: files a killed process left
     runtime.start_scheduler()                   # the hourly retention purge, from now on
     runtime.start_worker()                      # loads the models in the background, then works
@@ -30,9 +30,9 @@ from redactor.privacy_cases.provisions import provision_ledger_purge_task
 from redactor.retention.orphans import sweep_orphan_blobs
 from redactor.retention.schedule import retention_purge_task
 from redactor.service.metrics import ServiceMetrics
-from redactor.service.pipeline import CallPipeline, sweep_work_dir
+from redactor.service.pipeline import CallPipeline
 from redactor.service.scheduler import PeriodicScheduler
-from redactor.service.work_dir import private_work_dir
+from redactor.service.work_dir import private_work_dir, sweep_work_dir
 from redactor.store.db import Database, open_database, prepare_sqlite_file
 
 if TYPE_CHECKING:  # the models' modules are heavy: imported only where the models load
@@ -72,9 +72,10 @@ class ServiceRuntime:
         data_dir = Path(settings.data_dir)
         self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir, key=keys.load(KeyName.AUDIO))
         self.caller_hasher = CallerHasher(keys.load(KeyName.CALLER))
-        self.incoming_dir = data_dir / "incoming"  # uploads being received (plaintext, 0600)
-        # Audio decrypted for the job being processed (0600), in memory where the host allows.
+        # Plaintext audio while it is handled (0600 files), in memory where the host allows: decrypted
+        # for the job being processed, and (in incoming/) uploads being received, before encryption.
         self.work_dir = settings.work_dir or private_work_dir(data_dir)
+        self.incoming_dir = self.work_dir / "incoming"
         self.worker: EmbeddedWorker | None = None
         self.queue = SqlJobQueue(db, max_attempts=settings.job_max_attempts,
                                  backoff_seconds=settings.job_retry_backoff_seconds,
@@ -87,13 +88,15 @@ class ServiceRuntime:
         self._closed = threading.Event()
         # Periodic tasks run from server start (start_scheduler), whether or not the models load.
         self.scheduler = PeriodicScheduler()
-        self.scheduler.add("retention-purge", settings.purge_interval_seconds, retention_purge_task(self.db, self.blobs))
+        self.scheduler.add("retention-purge", settings.purge_interval_seconds,
+                           retention_purge_task(self.db, self.blobs, self.queue))
         self.scheduler.add("provision-ledger-purge", settings.purge_interval_seconds,
                            provision_ledger_purge_task(self.db, settings.third_party_record_retention_days))
 
     @classmethod
     def open(cls, settings: Settings) -> ServiceRuntime:
-        """Create the data dir (0700, or tighten it), load keys, migrate the database.
+        """Create the data dir (0700, or tighten it), load keys, migrate the database (in cluster
+        mode: check that `redactor db upgrade` has migrated it, and that every key is configured).
 
         Commands (`redactor keys`, `redactor purge`) open the runtime while a server may be
         running on the same data dir, so this does not touch temp files; the server calls
@@ -102,11 +105,20 @@ class ServiceRuntime:
         private_dir(Path(settings.data_dir), what="data directory")
         keys = KeyMaterial.from_settings(settings)
         url = settings.sqlalchemy_url
+        if settings.cluster_mode:
+            keys.load_all()  # a node missing a key refuses now, not at its first upload or job
         prepare_sqlite_file(url)
         db = open_database(url, audit_key=keys.load(KeyName.AUDIT))
-        db.upgrade()
+        try:
+            if settings.cluster_mode:
+                db.require_current()  # other nodes may be running: only `redactor db upgrade` migrates
+            else:
+                db.upgrade()
+        except Exception:
+            db.dispose()
+            raise
         runtime = cls(settings, db, keys)
-        for folder in (runtime.incoming_dir, runtime.work_dir):
+        for folder in (runtime.work_dir, runtime.incoming_dir):
             private_dir(folder, what="temporary folder")
         with db.session() as session:
             if audit.ensure_keyed(session):
@@ -119,7 +131,7 @@ class ServiceRuntime:
         Only the (single) server calls this at start, before it accepts uploads or runs jobs.
         """
         self.keys.warn_if_beside(Path(self.settings.data_dir))
-        leftovers = sweep_work_dir(self.incoming_dir) + sweep_work_dir(self.work_dir)
+        leftovers = sweep_work_dir(self.work_dir)
         leftovers += self.blobs.sweep_temp_files()
         # Blobs a killed process put but never recorded: the same sweep (and age grace) as the
         # purge's, so a blob a concurrent command has just written is never taken.

@@ -1,4 +1,7 @@
-"""Where decrypted audio lives while a job runs: in memory (tmpfs) when the host has it.
+"""Where plaintext audio lives while it is handled: in memory (tmpfs) when the host has it.
+
+Two kinds: uploads being received (`<work_dir>/incoming/`, until they are probed and encrypted
+into the blob store) and audio decrypted for the job being processed (`<work_dir>/`).
 
 A process killed mid-job (kill -9, OOM) cannot delete its temporary files; on disk they would
 keep the plaintext recording until the next start's sweep, and in the disk's free blocks after
@@ -34,3 +37,18 @@ def private_work_dir(data_dir: Path, shared_memory: Path = SHARED_MEMORY) -> Pat
             raise PrivatePathError(f"{folder} exists but is not a folder of this user (uid {os.geteuid()}); "
                                    "remove it, or set REDACTOR_WORK_DIR to a private folder") from None
     return folder
+
+
+def sweep_work_dir(work_dir: Path) -> int:
+    """Remove the plaintext a killed process left in `work_dir` (uploads being received in
+    `incoming/`, decrypted job audio); return how many files.
+
+    The one sweep of plaintext leftovers: a deployment whose processes share a work dir must give
+    each its own (a sweep at one's start would take the files the others are using)."""
+    removed = 0
+    if Path(work_dir).is_dir():
+        for path in sorted(Path(work_dir).rglob("*")):
+            if path.is_file() or path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed

@@ -12,6 +12,7 @@ from redactor.store.models import (IN_PROGRESS_STATUSES, ApiKey, AuditEvent, Bas
                                    Finding, Job, Transcript, TranscriptTurn)
 # Imported here, with the package, so that Base.metadata (Alembic's target, the orphan sweep's
 # list of blob columns) lists every table whichever store module is imported first.
+from redactor.store.auth_failures import AuthFailure
 from redactor.store.privacy_cases import OutsourcingContractor, PrivacyCase, ThirdPartyProvision
 from redactor.store.retention_tables import (ContractEnd, LegalHold, PendingBlobDeletion, PrivacyRequest,
                                              RetentionPolicyRow)
@@ -19,13 +20,14 @@ from redactor.store.search import SearchHit, search_turns
 from redactor.store.transcripts import (FindingRecord, TurnRecord, delete_transcript, entity_types_of,
                                         get_transcript, save_transcript)
 from redactor.store.types import UtcDateTime, utcnow
+from redactor.store.ui_sessions import UiSession, UiSessionRow, UiSessionStore
 
 __all__ = [
-    "ApiKey", "AuditEvent", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
+    "ApiKey", "AuditEvent", "AuthFailure", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
     "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "IN_PROGRESS_STATUSES",
     "Job", "LegalHold", "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase",
     "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
-    "TranscriptTurn", "TurnRecord", "UtcDateTime", "calls_of_caller", "delete_transcript",
+    "TranscriptTurn", "TurnRecord", "UiSession", "UiSessionRow", "UiSessionStore", "UtcDateTime", "calls_of_caller", "delete_transcript",
     "entity_types_of", "get_call", "get_call_by_external_id", "get_transcript", "list_calls",
     "open_database", "prepare_sqlite_file", "save_transcript", "search_turns", "upgrade_database",
     "utcnow",

@@ -7,6 +7,12 @@ the first write, so a session that reads, then writes can lose a race with anoth
 `BEGIN IMMEDIATE`, which takes the write lock up front and waits for it (busy timeout);
 read-only sessions (`Database.read_session()`) use a plain deferred `BEGIN` and never block
 writers. Other databases keep their driver's normal transactions.
+
+Migrations run in one transaction; on PostgreSQL that transaction first takes an advisory lock,
+so processes upgrading one database at once apply each migration once: the first migrates, the
+others wait, then find the schema current. In cluster mode (`Settings.cluster_mode`) only
+`redactor db upgrade` migrates; every other process checks the schema with `require_current()`
+and refuses to start on one that is missing, older or newer than its code.
 """
 
 from __future__ import annotations
@@ -19,9 +25,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from redactor.errors import RefusedError
 from redactor.private_files import create_private, private_dir, private_file
 
 logger = logging.getLogger(__name__)
@@ -30,6 +39,27 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 _BEGIN_OPTION = "redactor_sqlite_begin"
 AUDIT_KEY_INFO = "redactor_audit_key"  # session.info entry: the audit chain's HMAC key
+# pg_advisory_xact_lock key held while migrating ("redactor" in ASCII, a constant no other lock uses).
+MIGRATION_LOCK_ID = 0x7265646163746F72
+
+
+class SchemaNotCurrentError(RefusedError):
+    """The database's schema is not the one this code was written for (cluster mode: not migrated)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, "schema_not_current", message)
+
+
+@dataclass(frozen=True)
+class SchemaUpgrade:
+    """What `upgrade_database` did: the revision before (None: an empty database) and after."""
+
+    before: str | None
+    after: str
+
+    @property
+    def applied(self) -> bool:
+        return self.before != self.after
 
 
 @dataclass
@@ -56,9 +86,13 @@ class Database:
         with self.read_sessions() as session:
             yield session
 
-    def upgrade(self) -> None:
+    def upgrade(self) -> SchemaUpgrade:
         """Apply every Alembic migration shipped in the package (`upgrade head`)."""
-        upgrade_database(self.engine)
+        return upgrade_database(self.engine)
+
+    def require_current(self) -> None:
+        """Refuse (SchemaNotCurrentError) unless the schema is exactly the code's newest revision."""
+        require_current_schema(self.engine)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -129,9 +163,46 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_database(engine: Engine, revision: str = "head") -> None:
-    """Run `alembic upgrade <revision>` on `engine` in one transaction."""
+def upgrade_database(engine: Engine, revision: str = "head") -> SchemaUpgrade:
+    """Run `alembic upgrade <revision>` on `engine` in one transaction, one process at a time.
+
+    On PostgreSQL the transaction starts with an advisory lock (released at its end), so a second
+    process waits for the first and then finds nothing left to do; SQLite's `BEGIN IMMEDIATE`
+    serializes writers already.
+    """
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+        before = schema_revision(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        after = schema_revision(connection)
+    return SchemaUpgrade(before=before, after=after)
+
+
+def schema_revision(connection: Connection) -> str | None:
+    """The database's Alembic revision; None for a database never migrated."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Refuse to run on a schema that is missing, older or newer than this code's (see the module
+    docstring); the message names the database (never its password) and the fix."""
+    with engine.connect() as connection:
+        current = schema_revision(connection)
+    scripts = ScriptDirectory.from_config(alembic_config())
+    head = scripts.get_current_head()
+    if current == head:
+        return
+    where = engine.url.render_as_string(hide_password=True)
+    if current is None:
+        problem = "has no schema yet"
+        fix = "run `redactor db upgrade` once (from one node) before starting the service"
+    elif current in {script.revision for script in scripts.walk_revisions()}:
+        problem = f"is at schema revision {current}, older than this release's {head}"
+        fix = "stop the service everywhere, run `redactor db upgrade` once, then start the new release"
+    else:
+        problem = f"is at schema revision {current}, which this release does not know (a newer release migrated it)"
+        fix = f"run the release that migrated it, or a newer one (this one stops at {head})"
+    raise SchemaNotCurrentError(f"the database {where} {problem}; {fix}")

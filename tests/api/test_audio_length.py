@@ -69,4 +69,4 @@ def test_a_job_past_the_limit_fails_for_good(runtime, long_sample):
         job = session.execute(select(Job).where(Job.call_id == call_id)).scalar_one()
     assert (job.state, job.failure_reason, job.attempts) == ("failed", "audio_too_long", 1)
     assert runtime.queue.claim_next("test") is None
-    assert list(runtime.work_dir.iterdir()) == []
+    assert [p for p in runtime.work_dir.rglob("*") if p.is_file()] == []

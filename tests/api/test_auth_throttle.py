@@ -7,6 +7,7 @@ the real key still worked.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,6 +17,7 @@ from ui.conftest import csrf_of, sign_in
 from api.auth_throttle import AuthThrottle, FailureCounts
 from api.main import create_app
 from redactor.api_keys import create_key
+from redactor.store.auth_failures import AuthFailure
 from redactor.store.models import AuditEvent
 
 LIMIT = 3
@@ -89,15 +91,51 @@ def test_failures_are_shown_on_the_privacy_page_without_key_material(service_set
     assert "x" * 20 not in details and "000000000000" not in details and "testclient" not in details
 
 
-def test_the_window_slides():
-    now = [1000.0]
+def test_api_replicas_share_one_count(service_settings):
+    """Two API processes on one database: failures sent to either count towards the same limit
+    (per-process counts gave each replica's allowance again)."""
+    settings = service_settings.model_copy(update={"auth_failure_limit": LIMIT, "auth_failure_window_seconds": 600})
+    with TestClient(create_app(settings, start_worker=False)) as first, \
+            TestClient(create_app(settings, start_worker=False)) as second:
+        with first.app.state.runtime.db.session() as session:
+            key = create_key(session=session, role="qa").token
+            session.commit()
+        wrong = {"Authorization": f"Bearer {WRONG_KEY}"}
+        replicas = [first, second, first][:LIMIT]
+        assert [replica.get("/v1/calls", headers=wrong).status_code for replica in replicas] == [401] * LIMIT
+        for replica in (first, second):
+            response = replica.get("/v1/calls", headers={"Authorization": f"Bearer {key}"})
+            assert response.status_code == 429, response.text
+            assert int(response.headers["retry-after"]) >= 1
+
+
+def _throttle(runtime, clock, *, limit: int = 2, window_seconds: int = 60, report=None) -> AuthThrottle:
+    return AuthThrottle(db=runtime.db, address_key=b"k" * 32, limit=limit, window_seconds=window_seconds,
+                        report=report or (lambda counts: None), clock=lambda: clock[0])
+
+
+def test_the_window_slides(runtime):
+    now = [datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)]
     reports: list[FailureCounts] = []
-    throttle = AuthThrottle(limit=2, window_seconds=60, report=reports.append, clock=lambda: now[0])
+    throttle = _throttle(runtime, now, report=reports.append)
     throttle.failed("203.0.113.5", "api")
-    now[0] += 30
+    now[0] += timedelta(seconds=30)
     throttle.failed("203.0.113.5", "api")
     assert throttle.retry_after("203.0.113.5") == 30  # until the first failure leaves the window
     assert throttle.retry_after("198.51.100.7") is None  # per address
-    now[0] += 31
+    now[0] += timedelta(seconds=31)
     assert throttle.retry_after("203.0.113.5") is None
     assert [r.lockouts for r in reports] == [1]
+
+
+def test_failures_outside_the_window_are_pruned_and_addresses_never_stored(runtime):
+    now = [datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)]
+    throttle = _throttle(runtime, now, limit=5)
+    for address in ("203.0.113.5", "198.51.100.7"):
+        throttle.failed(address, "api")
+    now[0] += timedelta(seconds=61)
+    throttle.failed("192.0.2.1", "ui")
+    with runtime.db.read_session() as session:
+        rows = session.execute(select(AuthFailure.client_digest, AuthFailure.channel)).all()
+    assert [channel for _, channel in rows] == ["ui"]  # the two older failures were pruned
+    assert "192.0.2.1" not in rows[0].client_digest and len(rows[0].client_digest) == 64

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import time
 
+import anyio
 import pytest
 from sqlalchemy import func, select, text
 
@@ -273,3 +276,49 @@ def test_plain_sql_view_has_no_caller_number(client, auth, sample, call_metadata
         dump = "\n".join(str(row) for table in ("calls", "audit_events")
                          for row in session.execute(text(f"SELECT * FROM {table}")))
     assert not has_caller_digits(dump)
+
+
+def test_an_upload_being_received_is_plaintext_only_in_the_private_work_dir(client, auth, sample, call_metadata):
+    """While the body streams in (and after a kill -9 at that moment, until the next start's sweep)
+    the plaintext upload lies in the work dir (memory where the host has it), never in the data dir."""
+    info, audio = sample
+    runtime = client.app.state.runtime
+    boundary = "redactor-test-boundary"
+    metadata = json.dumps(call_metadata("tel-streaming", channels=info["channels"]))
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n'
+            f'Content-Type: application/json\r\n\r\n{metadata}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="audio"; filename="call.ogg"\r\n'
+            'Content-Type: audio/ogg\r\n\r\n').encode()
+    half = len(audio) // 2
+    pieces = [head + audio[:half], audio[half:] + f"\r\n--{boundary}--\r\n".encode()]
+    release, sent = threading.Event(), []
+
+    async def receive():
+        if len(pieces) == 1:  # the first half is in: hold the rest back until the test looked
+            await anyio.to_thread.run_sync(release.wait)
+        body = pieces.pop(0)
+        return {"type": "http.request", "body": body, "more_body": bool(pieces)}
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [(b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
+               *((name.lower().encode(), value.encode()) for name, value in auth("telephony").items())]
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": "/v1/calls", "raw_path": b"/v1/calls", "query_string": b"",
+             "root_path": "", "headers": headers, "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    done = client.portal.start_task_soon(client.app, scope, receive, send)
+    try:
+        deadline = time.monotonic() + 30
+        while not [p for p in runtime.incoming_dir.glob("upload-*") if p.stat().st_size >= half]:
+            assert time.monotonic() < deadline and not done.done(), "the upload never reached incoming/"
+            time.sleep(0.02)
+        data_files = [p for p in runtime.settings.data_dir.rglob("*") if p.is_file()]
+        assert not any(audio[:half] in p.read_bytes() for p in data_files)
+        assert runtime.incoming_dir.is_relative_to(runtime.work_dir)
+        assert not runtime.incoming_dir.resolve().is_relative_to(runtime.settings.data_dir.resolve())
+    finally:
+        release.set()
+        done.result(timeout=30)
+    assert sent[0]["status"] == 202
+    assert list(runtime.incoming_dir.iterdir()) == []  # encrypted into the blob store, then removed

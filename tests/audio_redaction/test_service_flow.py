@@ -86,4 +86,4 @@ def test_card_call_is_redacted_served_with_ranges_and_scrubbed(live, sample_call
     raw = client.get(f"/v1/calls/{call_id}/audio", headers=keys["privacy_manager"])
     assert raw.status_code == 200
     assert hashlib.sha256(raw.content).hexdigest() == call.audio_sha256
-    assert not list((runtime.work_dir).iterdir()), "no plaintext left behind"
+    assert not [p for p in runtime.work_dir.rglob("*") if p.is_file()], "no plaintext left behind"

@@ -174,7 +174,7 @@ def test_a_disclosure_package_fulfils_the_case_and_each_download_is_audited(clie
     assert len(audit_of(client, "raw_audio.accessed")) == 2
     pm.step(case["id"], "notification", {"via": "post"})
     closed = pm.post(f"/v1/privacy-cases/{case['id']}/disclosure-package")
-    assert closed.status_code == 409 and not list(runtime.work_dir.iterdir())
+    assert closed.status_code == 409 and not [p for p in runtime.work_dir.rglob("*") if p.is_file()]
 
 
 def test_overdue_cases_are_listed(client, pm):

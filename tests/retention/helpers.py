@@ -20,6 +20,16 @@ DAY = timedelta(days=1)
 MARKER_TEXT = "お問い合わせ番号はマーカー{n}です。お名前は<PERSON>様ですね。"
 
 
+def command_environment(runtime) -> dict[str, str | None]:
+    """The settings a command run beside `runtime` needs (CliRunner's `env`: None unsets): its
+    database (None: SQLite in its data dir) and, in cluster mode, the keys folder it was given."""
+    settings = runtime.settings
+    env = {"REDACTOR_DATABASE_URL": settings.database_url}
+    if settings.keys_dir is not None:
+        env["REDACTOR_KEYS_DIR"] = str(settings.keys_dir)
+    return env
+
+
 def add_call(runtime, *, started_at: datetime = T0, caller_number: str | None = "090-1234-5678",
              operator_id: str = "op-17", direction: str = "inbound", transcript: bool = True,
              redacted_audio: bool = True, audio: bytes | None = None, marker: str | None = None,

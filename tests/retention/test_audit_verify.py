@@ -11,6 +11,8 @@ from sqlalchemy import select
 from redactor import audit
 from redactor.service.retention_commands import audit as audit_group
 
+from .helpers import command_environment
+
 ACTOR = audit.Actor("privacy_manager", "pmkey0000001")
 
 
@@ -26,7 +28,7 @@ def chain(runtime):
 
 def verify(runtime):
     return CliRunner().invoke(audit_group, ["verify", "--data-dir", str(runtime.settings.data_dir)],
-                              env={"REDACTOR_DATABASE_URL": runtime.settings.database_url})
+                              env=command_environment(runtime))
 
 
 def raw_sql(runtime, *statements: str) -> None:
@@ -147,7 +149,7 @@ def test_editing_a_legacy_event_breaks_the_marker(chain):
 def test_anchors_catch_a_cut_tail(chain, tmp_path):
     anchors = tmp_path / "anchors.jsonl"
     data_dir = str(chain.settings.data_dir)
-    env = {"REDACTOR_DATABASE_URL": chain.settings.database_url}  # None (SQLite in data_dir): unset
+    env = command_environment(chain)
     first = CliRunner().invoke(audit_group, ["anchor", "--data-dir", data_dir, "--append", str(anchors)], env=env)
     assert first.exit_code == 0, first.output
     assert json.loads(first.output)["seq"] == 6 and len(json.loads(first.output)["hash"]) == 64

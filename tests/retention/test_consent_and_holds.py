@@ -99,7 +99,7 @@ def test_the_purge_erases_what_a_running_job_stored_after_a_withdrawal(runtime):
     with runtime.db.session() as session:  # a withdrawal recorded while the job was still running
         session.get(Call, call_id).consent_state = "withdrawn"
         session.commit()
-    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0)
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0)
     assert {i.reason for i in report.items} == {"consent_withdrawn"}
     assert artifacts_of(runtime, call_id) == set()
 

@@ -65,7 +65,7 @@ def test_consent_withdrawal_while_the_job_runs(client, auth, sample_calls, call_
     runtime = client.app.state.runtime
     call_id = upload(client, auth, sample_calls[0], call_metadata, "tel-mid-wd")
     steps = run_job_erasing_midway(runtime, lambda: change_consent(
-        db=runtime.db, blobs=runtime.blobs, call_id=call_id, state="withdrawn", method="verbal",
+        db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, call_id=call_id, state="withdrawn", method="verbal",
         recorded_at=None, actor=PM, now=utcnow()))
     assert steps == ["erased", "worker survived"]  # moving a cancelled job on raises JobCancelledError
     with runtime.db.read_session() as session:

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from redactor.retention.purge import purge_expired_artifacts
 from redactor.service.retention_commands import purge as purge_command
 
-from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent
+from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent, command_environment
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -29,9 +29,9 @@ def test_only_old_unreferenced_files_are_swept(runtime):
         if key != fresh_orphan:
             os.utime(runtime.blobs.path_of(key), (two_hours_ago, two_hours_ago))
 
-    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0, dry_run=True)
+    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0, dry_run=True)
     assert dry.orphans == 1 and runtime.blobs.exists(old_orphan)
-    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0)
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0)
     assert report.orphans == 1
     assert not runtime.blobs.exists(old_orphan) and runtime.blobs.exists(fresh_orphan)
     assert artifacts_of(runtime, call_id) == {"raw_audio", "redacted_transcript", "redacted_audio"}
@@ -40,7 +40,7 @@ def test_only_old_unreferenced_files_are_swept(runtime):
 def test_purge_command_dry_run_then_real(runtime):
     call_id = add_call(runtime, started_at=T0 - 400 * DAY)
     data_dir = str(runtime.settings.data_dir)
-    env = {"REDACTOR_DATABASE_URL": runtime.settings.database_url}  # None (SQLite in data_dir): unset
+    env = command_environment(runtime)
     dry = CliRunner().invoke(purge_command, ["--dry-run", "--json", "--data-dir", data_dir], env=env)
     assert dry.exit_code == 0, dry.output
     listed = json.loads(dry.output)
@@ -56,8 +56,7 @@ def test_purge_command_dry_run_then_real(runtime):
 def test_audit_verify_is_a_redactor_subcommand(runtime):
     """Through the real entry point, as an operator runs it."""
     env = {**os.environ, "REDACTOR_DATA_DIR": str(runtime.settings.data_dir)}
-    if runtime.settings.database_url is not None:
-        env["REDACTOR_DATABASE_URL"] = runtime.settings.database_url
+    env.update({name: value for name, value in command_environment(runtime).items() if value is not None})
     ok = subprocess.run([sys.executable, "-m", "redactor", "audit", "verify"], env=env, cwd=REPO_ROOT,
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0, ok.stderr

@@ -105,7 +105,7 @@ def test_deletion_leaves_nothing_of_the_caller(client, auth, three_calls, sample
     forbidden = needles + blob_keys + pii + [CALLER, "09055550123", "+819055550123"]
     found = {needle: grep(after, needle) for needle in forbidden}
     assert not any(found.values()), {k: [p.name for p in v] for k, v in found.items() if v}
-    assert not list(runtime.incoming_dir.iterdir()) and not list(runtime.work_dir.iterdir())
+    assert not [path for path in runtime.work_dir.rglob("*") if path.is_file()]  # uploads and job audio
 
     # Nothing in the database but audit events (codes and ids, no personal data) and the request.
     with runtime.db.read_session() as session:
@@ -194,7 +194,7 @@ def test_disclosure_zip_has_everything_held_with_checksums(client, auth, three_c
         assert transcript["turns"][0]["text"] == MARKER_TEXT.format(n=f"削除対象{n}")
         metadata = json.loads(archive.read(f"calls/{call_id}/metadata.json"))
         assert metadata["external_id"] == f"tel-del-{n}-x7q" and metadata["contract_ended_on"] == "2026-10-31"
-    assert not list(runtime.work_dir.iterdir())  # the ZIP was removed after sending
+    assert not [p for p in runtime.work_dir.rglob("*") if p.is_file()]  # the ZIP was removed after sending
     with runtime.db.read_session() as session:
         accessed = session.execute(select(AuditEvent).where(AuditEvent.type == "raw_audio.accessed")).scalars().all()
         request = session.execute(select(PrivacyRequest)).scalar_one()

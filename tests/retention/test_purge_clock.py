@@ -23,7 +23,7 @@ PM = audit.Actor("privacy_manager", "pmkey0000001")
 
 
 def purge(runtime, now, **kwargs):
-    return purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=now, **kwargs)
+    return purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=now, **kwargs)
 
 
 def save_policy(runtime, document: dict) -> RetentionPolicy:

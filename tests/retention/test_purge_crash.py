@@ -42,7 +42,7 @@ class CrashingBlobStore:
 
 
 def purge(runtime, now, blobs=None):
-    return purge_expired_artifacts(db=runtime.db, blobs=blobs or runtime.blobs, now=now)
+    return purge_expired_artifacts(db=runtime.db, blobs=blobs or runtime.blobs, queue=runtime.queue, now=now)
 
 
 @pytest.mark.parametrize("when", ["before_file_delete", "after_file_delete"])
@@ -83,7 +83,7 @@ def assert_purge_events_complete(runtime, expected_blob_events: int) -> None:
 def test_consent_withdrawal_killed_mid_erase_is_finished_by_the_next_purge(runtime, when):
     call_id = add_call(runtime, started_at=T0)
     with pytest.raises(Killed):
-        change_consent(db=runtime.db, blobs=CrashingBlobStore(runtime.blobs, when=when), call_id=call_id,
+        change_consent(db=runtime.db, blobs=CrashingBlobStore(runtime.blobs, when=when), queue=runtime.queue, call_id=call_id,
                        state="withdrawn", method="ivr", recorded_at=None, actor=audit.Actor("telephony", "k"),
                        now=T0 + DAY)
     assert_consistent(runtime, settled=False)

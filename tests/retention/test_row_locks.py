@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from redactor import audit, consent
-from redactor.api_keys import create_key, revoke_key
+from redactor.api_keys import LastAdminKeyError, create_key, revoke_key
 from redactor.retention.consent_changes import change_consent
 from redactor.retention.holds import HoldError, place_hold
-from redactor.store.models import AuditEvent
+from redactor.store.models import ApiKey, AuditEvent
 
 from .helpers import T0, add_call
 
@@ -62,7 +62,7 @@ def test_a_withdrawal_waits_for_a_hold_being_placed_and_erases_nothing(runtime, 
     with runtime.db.session() as first:
         place_hold(session=first, call_id=call_id, reason="case-1", actor=ACTOR, now=T0)
         withdrawal = background.submit(lambda: change_consent(
-            db=runtime.db, blobs=runtime.blobs, call_id=call_id, state="withdrawn", method=None,
+            db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, call_id=call_id, state="withdrawn", method=None,
             recorded_at=None, actor=ACTOR, now=T0))
         assert_waits(withdrawal)
         first.commit()
@@ -85,6 +85,25 @@ def test_a_key_revoked_twice_at_once_is_revoked_and_audited_once(runtime, backgr
         revocations = session.execute(select(func.count()).select_from(AuditEvent)
                                       .where(AuditEvent.type == "api_key.revoked")).scalar()
     assert revocations == 1
+
+
+def test_two_admin_keys_revoked_at_once_leave_one_active_admin_key(runtime, background):
+    with runtime.db.session() as session:
+        first_admin, second_admin = (create_key(session=session, role="admin").key_id for _ in range(2))
+        session.commit()
+    with runtime.db.session() as first:
+        assert revoke_key(session=first, key_id=first_admin, actor=ACTOR, keep_an_admin=True)
+        second = background.submit(in_own_session(runtime, lambda session: revoke_key(
+            session=session, key_id=second_admin, actor=ACTOR, keep_an_admin=True)))
+        assert_waits(second)
+        first.commit()
+    with pytest.raises(LastAdminKeyError) as refused:
+        second.result(timeout=30)
+    assert refused.value.code == "last_admin_key"
+    with runtime.db.read_session() as session:
+        active = session.execute(select(func.count()).select_from(ApiKey).where(
+            ApiKey.role == "admin", ApiKey.revoked_at.is_(None))).scalar()
+    assert active == 1
 
 
 def test_two_first_saves_of_a_policy_both_succeed_in_order(runtime, background):

@@ -94,7 +94,7 @@ def test_a_deletion_request_overwrites_the_text_and_merges_the_search_index(clie
 
 def test_a_retention_purge_overwrites_the_text(two_calls):
     runtime = two_calls
-    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=T0 + 400 * DAY)
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0 + 400 * DAY)
     assert "redacted_transcript" in {item.artifact for item in report.items}
 
     assert ERASED.encode() not in stored_bytes(runtime)

@@ -97,7 +97,8 @@ def service(tmp_path):
 
 
 def work_dir_of(server) -> Path:
-    """Where the server decrypts job audio: its private folder in /dev/shm where the host has one."""
+    """Where the server keeps plaintext audio (uploads being received, decrypted job audio): its
+    private folder in /dev/shm where the host has one."""
     from redactor.service.work_dir import private_work_dir
 
     return private_work_dir(server.data_dir)
@@ -171,8 +172,9 @@ def test_upload_transcribe_redact_and_nothing_leaks(service, sample_calls):
         content = path.read_bytes()
         for needle in needles:
             assert needle.encode("utf-8") not in content, f"{path.name} holds PII in plain text"
-    assert list(work_dir_of(server).iterdir()) == [] and list((server.data_dir / "incoming").iterdir()) == []
-    assert not (server.data_dir / "work").exists()  # decrypted audio never touched the data dir
+    assert [p for p in work_dir_of(server).rglob("*") if p.is_file()] == []
+    # Neither the upload (before encryption) nor the decrypted audio ever touched the data dir.
+    assert not (server.data_dir / "work").exists() and not (server.data_dir / "incoming").exists()
 
 
 def test_kill_mid_job_then_restart_finishes_the_job(service, sample_calls):
@@ -195,4 +197,4 @@ def test_kill_mid_job_then_restart_finishes_the_job(service, sample_calls):
         seqs = [row[0] for row in connection.execute("SELECT seq FROM audit_events ORDER BY seq")]
     assert seqs == list(range(1, len(seqs) + 1))
     server.stop()
-    assert list(work_dir_of(server).iterdir()) == []
+    assert [p for p in work_dir_of(server).rglob("*") if p.is_file()] == []

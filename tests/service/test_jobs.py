@@ -210,8 +210,7 @@ def _delete_job(runtime, job_id):
 
 def _cancel_job(runtime, job_id):  # as retention's consent withdrawal does (erase.cancel_jobs)
     with runtime.db.session() as session:
-        job = session.get(Job, job_id)
-        job.state, job.failure_reason = "failed", "consent_withdrawn"
+        assert runtime.queue.cancel(session, job_id, "consent_withdrawn") is True
         session.commit()
 
 
@@ -234,6 +233,19 @@ def test_a_job_cancelled_or_erased_while_claimed(runtime, interrupt, reason):
     with runtime.db.read_session() as session:
         job = session.get(Job, claimed.job_id)
     assert job is None if reason == "call_erased" else (job.state, job.failure_reason) == ("failed", reason)
+    assert queue.claim_next("w") is None
+
+
+def test_cancel_fails_a_queued_job_so_no_worker_claims_it(runtime):
+    queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0)
+    call_id = add_call(runtime, queue)
+    with runtime.db.session() as session:
+        assert queue.unfinished(session, call_id) == [job_of(runtime, call_id).id]
+        assert queue.cancel(session, job_of(runtime, call_id).id, "consent_withdrawn") is True
+        assert queue.unfinished(session, call_id) == []
+        session.commit()
+    assert (job_of(runtime, call_id).state, job_of(runtime, call_id).failure_reason) == ("failed", "consent_withdrawn")
+    assert call_status(runtime, call_id) == ("failed", "consent_withdrawn")
     assert queue.claim_next("w") is None
 
 

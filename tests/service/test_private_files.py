@@ -78,6 +78,9 @@ def test_the_default_work_dir_is_in_memory(tmp_path):
     runtime = ServiceRuntime.open(Settings(data_dir=tmp_path / "data"))
     try:
         assert str(runtime.work_dir).startswith("/dev/shm/redactor-") and mode(runtime.work_dir) == 0o700
+        # Uploads being received are plaintext too: in the same folder, never in the data dir.
+        assert runtime.incoming_dir.parent == runtime.work_dir and mode(runtime.incoming_dir) == 0o700
     finally:
         runtime.close()
+        runtime.incoming_dir.rmdir()
         runtime.work_dir.rmdir()

@@ -53,7 +53,7 @@ class WatchedBlobStore(EncryptedFileBlobStore):
 
 
 def withdraw(runtime, call_id):
-    change_consent(db=runtime.db, blobs=runtime.blobs, call_id=call_id, state="withdrawn", method="verbal",
+    change_consent(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, call_id=call_id, state="withdrawn", method="verbal",
                    recorded_at=None, actor=PM, now=NOW)
 
 
@@ -70,7 +70,7 @@ def delete_caller(runtime, call_id):
 
 
 def purge_ten_years_later(runtime, call_id):
-    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, now=NOW + timedelta(days=3650))
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=NOW + timedelta(days=3650))
     assert any(item.artifact == "raw_audio" for item in report.items)
 
 

@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from api.ui.sessions import SESSION_COOKIE, SIGNIN_CSRF_COOKIE, InMemorySessionStore
+from api.ui.sessions import SESSION_COOKIE, SIGNIN_CSRF_COOKIE
 from redactor.api_keys import revoke_key
 from redactor.audit import Actor
+from redactor.store.ui_sessions import UiSessionRow, UiSessionStore, session_digest
 
 from .conftest import csrf_of, sign_in
 from .routes import declared_ui_paths
@@ -155,10 +156,12 @@ def test_ui_routes_stay_out_of_the_api_schema(client):
     assert not [path for path in client.get("/openapi.json").json()["paths"] if path.startswith("/ui")]
 
 
-def test_session_store_expires_idle_and_old_sessions():
-    store = InMemorySessionStore(idle=timedelta(minutes=30), lifetime=timedelta(hours=2))
+def test_session_store_expires_idle_and_old_sessions(runtime):
+    store = UiSessionStore(db=runtime.db, idle=timedelta(minutes=30), lifetime=timedelta(hours=2))
     start = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
-    session_id, session = store.create(key_id="k1", role="qa", now=start)
+    session_id, _ = store.create(key_id="k1", role="qa", now=start)
+    with runtime.db.read_session() as db:  # only the id's digest is kept
+        assert [row.id_sha256 for row in db.query(UiSessionRow)] == [session_digest(session_id)] != [session_id]
     assert store.get(session_id, now=start + timedelta(minutes=29)) is not None
     # used every 29 minutes: alive until the lifetime runs out
     moment = start + timedelta(minutes=29)
@@ -170,7 +173,33 @@ def test_session_store_expires_idle_and_old_sessions():
     assert store.get(other_id, now=start + timedelta(minutes=31)) is None  # idle too long
     third_id, _ = store.create(key_id="k2", role="qa", now=start)
     assert store.delete_for_key("k2") == 1 and store.get(third_id, now=start) is None
-    assert session.csrf_token and session_id not in repr(store._sessions)  # only digests are kept
+
+
+def test_expired_sessions_are_deleted_at_the_next_sign_in(runtime):
+    store = UiSessionStore(db=runtime.db, idle=timedelta(minutes=30), lifetime=timedelta(hours=2))
+    start = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+    store.create(key_id="k1", role="qa", now=start)  # never used again: idle after 30 minutes
+    kept_id, _ = store.create(key_id="k2", role="qa", now=start + timedelta(minutes=20))
+    store.create(key_id="k3", role="qa", now=start + timedelta(minutes=40))
+    assert store.count() == 2 and store.get(kept_id, now=start + timedelta(minutes=40)) is not None
+
+
+def test_a_browser_session_is_served_by_any_replica(service_settings):
+    """Two apps on one database stand for two API replicas behind a load balancer."""
+    from redactor.api_keys import create_key
+
+    with TestClient(create_app(service_settings, start_worker=False)) as first, \
+            TestClient(create_app(service_settings, start_worker=False)) as second:
+        with first.app.state.runtime.db.session() as session:
+            key = create_key(session=session, role="qa").token
+            session.commit()
+        sign_in(first, key)
+        second.cookies.set(SESSION_COOKIE, first.cookies.get(SESSION_COOKIE), path="/ui")
+        page = second.get("/ui/calls", follow_redirects=False)
+        assert page.status_code == 200
+        signed_out = second.post("/ui/signout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert signed_out.status_code == 303
+        assert first.get("/ui/calls", follow_redirects=False).status_code == 303  # ended on both
 
 
 def state_changing_ui_routes() -> list[str]:

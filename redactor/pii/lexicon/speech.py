@@ -1,14 +1,27 @@
-"""The words around a name in speech."""
+"""The words around a name in speech, and the words an answer starts with.
 
-# After a name: 山田様, ヤマダさん, 田中氏
-HONORIFICS = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏")
-# After one's own name: 山田と申します, ヤマダといいます, 山田って言います
-SELF_INTRODUCTIONS = ("と申", "といい", "と言い", "って言い", "っていい")
+Regexes are built from these tuples with `alternation`, longest word first, so that an
+alternation takes the whole word (えーっと, not えー).
+"""
+
+import re
+from collections.abc import Iterable
+
+# After a name: 山田様, ヤマダさん, 田中氏, 山田殿
+HONORIFICS = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "殿")
+# After one's own name, as prefixes: 山田と申します, ヤマダといいます, 山田って言います
+SELF_INTRODUCTIONS = ("と申", "といい", "と言い", "って申", "って言い", "っていい")
+# The same frames as whole words, where a regex must not stop at a prefix (と申|請 is no introduction)
+SELF_INTRODUCTION = r"(?:と|って)申(?:し|す)|(?:と|って)(?:言|い)います"
 # After a name that answers or introduces: 山田です, 山田でございます
 COPULAS = ("です", "でございます")
-# Said before an answer, or instead of one: kept when they are all a turn says
-FILLERS = ("はい", "ええ", "えーと", "えーっと", "えっと", "えと", "えー", "ええと", "あのー", "あの", "うーん", "うん", "んー",
-           "あっ", "あー", "あ", "え", "まあ", "そうですね", "すみません", "すいません", "もしもし")
+# Hesitations, before or inside an answer: never part of what is answered
+FILLERS = ("えーっと", "えーと", "ええと", "えっと", "えと", "えー", "あのー", "あの", "うーん", "んー", "まあ", "あっ",
+           "あー", "あ", "え")
+# What an answer may open with before the answer itself
+ACKNOWLEDGEMENTS = ("はい", "いいえ", "いえ", "いや", "ええ", "うん", "そうですね")
+# What a caller may say before answering, besides fillers and acknowledgements
+OPENINGS = ("すみません", "すいません", "もしもし")
 # Replies that confirm, thank or wait rather than answer (「はい、そうです」「ちょっと待ってください」)
 STOCK_REPLIES = ("そうです", "そうですね", "そうですよ", "大丈夫です", "大丈夫", "合ってます", "合っています", "間違いないです",
                  "間違いありません", "お願いします", "お願いいたします", "結構です", "了解です", "わかりました", "分かりました",
@@ -21,3 +34,8 @@ REFUSALS = ("わかりません", "分かりません", "わからない", "分�
 # A sentence opening a new topic ends an answer (「それと、請求書の件なんですけど」; あと too, unless a
 # number follows: 「あと3日」)
 TOPIC_CHANGES = ("それと", "その前に", "それから", "ところで", "ちなみに", "話は変わ", "別件", "もう一つ", "もうひとつ")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """`words` as a regex alternation (no group), longest first."""
+    return "|".join(re.escape(w) for w in sorted(dict.fromkeys(words), key=len, reverse=True))

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.recognizers.prefectures import PREFECTURES
 
 # Words glued to 番/号/丁目 that make them a count, a line or a machine, never a block number.
 _NOT_BLOCK_AFTER = (r"目|線|組|号|機|車|館|店|台|手|席|街|口|窓|札|勝|打|艦|棟目|以内|以降|以上|まで|くらい|ぐらい|ほど"
                     r"|を|が|と")  # 「2番を押して」「1番と2番」
 # 「の」 goes on an address only with digits, a pause or a building (2丁目の3, 2丁目の、えー); 「2丁目のコンビニ」 stops.
-_NO_AFTER_NO = r"の(?![\s、,]|\s?\d|[\u4e00-\u9fffァ-ヺ]{1,10}\s?の?\s?\d)"
+_NO_AFTER_NO = rf"の(?![\s、,]|\s?\d|[{KANJI_RANGE}{KATAKANA_RANGE}]{{1,10}}\s?の?\s?\d)"
 _KANJI_UNITS = r"丁目|番地|番|号室|号"
 _KANA_UNITS = r"ちょうめ|ばんち|ばん|ごうしつ|ごう"
 
@@ -45,19 +46,20 @@ ANSWER_BLOCK = re.compile(f"{_unit_block(_KANJI_UNITS + '|' + _KANA_UNITS)}|{_HY
 # A prefecture, or kanji ending in 市/区/町/村/郡 (not 都内, 県内, 市民, 区役所, 町内会: no address follows).
 _NOT_PLACE_AFTER = r"内|外|民|長|役所|議|営|立|場|境|政|制|販|警"
 MARKER = re.compile(
-    "(?:(?:" + "|".join(PREFECTURES) + r")|(?![市区町村郡]{2})[\u4e00-\u9fff々ヶ]{1,4}[市区町村郡])(?!"
+    "(?:(?:" + "|".join(PREFECTURES) + rf")|(?![市区町村郡]{{2}})[{KANJI_RANGE}々ヶ]{{1,4}}[市区町村郡])(?!"
     + _NOT_PLACE_AFTER + ")"
 )
 PREFECTURE_START = tuple(PREFECTURES)
 # A garbled middle may be any kana or kanji, but not a sentence: these end one (or are general talk).
-SENTENCE_ENDS = "。．！？!?\n「」（）()"
+SENTENCE_ENDS = CLOSING_MARKS + "\n「」（）()"
 GENERAL_TALK = re.compile(r"です|ます|でした|ました|ません|けど|ので|たら|ている|でいる|という")
 # How far a garbled middle may run between a marker and a block number (characters).
 GARBLED_MIDDLE_MAX = 25
 
 
 # A room or floor after the block number, its building name garbled (コーポわかばやし201号室).
-_ROOM_AFTER = re.compile(r"[\s・ーぁ-ゖァ-ヺ\u4e00-\u9fffA-Za-z]{0,15}?(?<![\d.])\d{1,4}\s?(?:号室|号|階)(?!" + _NOT_BLOCK_AFTER + ")")
+_ROOM_AFTER = re.compile(rf"[\s・ー{HIRAGANA_RANGE}{KATAKANA_RANGE}{KANJI_RANGE}A-Za-z]{{0,15}}?(?<![\d.])\d{{1,4}}\s?(?:号室|号|階)(?!"
+                         + _NOT_BLOCK_AFTER + ")")
 
 
 def has_block(value: str) -> bool:

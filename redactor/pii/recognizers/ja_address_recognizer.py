@@ -18,6 +18,8 @@ from typing import Optional
 
 from presidio_analyzer import RecognizerResult
 
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
+from redactor.pii.lexicon.speech import FILLERS
 from redactor.pii.recognizers.address_shapes import MARKER, PREFECTURE_START, garbled_block_after, has_block, room_end
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 from redactor.pii.recognizers.prefectures import PREFECTURES
@@ -27,14 +29,14 @@ BUILDING_WORDS = ("ハイツ|コーポ|メゾン|荘|レジデンス|テラス|�
                   "ステージ|エステート|団地|住宅|寮|棟|フラット|ライオンズ|ルミエール|ベル|メゾネット|アーバン")
 _ANCHORS = re.compile(
     "(?:" + "|".join(PREFECTURES) + ")"
-    r"|[\u4e00-\u9fff]{1,4}市[\u4e00-\u9fff]{1,3}区"
-    r"|[\u4e00-\u9fffぁ-ゖ]{1,5}[市区町村](?=[\u4e00-\u9fff]{0,6}[の\s]?\d)"
+    rf"|[{KANJI_RANGE}]{{1,4}}市[{KANJI_RANGE}]{{1,3}}区"
+    rf"|[{KANJI_RANGE}{HIRAGANA_RANGE}]{{1,5}}[市区町村](?=[{KANJI_RANGE}]{{0,6}}[の\s]?\d)"
 )
 _STOPS = ("です", "でよろ", "でお間違", "で登録", "でご登録", "でござ", "でしょう", "ですね", "にお住", "にお送",
-          "にお願", "宛", "まで", "から", "より", "に住", "って", "でお願", "ね", "。", "？", "?", "！", "!", "\n",
+          "にお願", "宛", "まで", "から", "より", "に住", "って", "でお願", "ね", *CLOSING_MARKS, "\n",
           "「", "」", "（", "(")
 _STOP_KANA = set("でがはをにもとねよへか")
-_FILLERS = ("えーと", "えっと", "えー", "あの", "あのー", "その")
+_FILLERS = (*FILLERS, "その")
 _TRAIL = re.compile(r"[\sの、,ー\-]+$")
 
 
@@ -42,7 +44,7 @@ class JaAddressRecognizer(JaPatternRecognizer):
     ENTITY = "ADDRESS"
     PATTERNS = [
         JaPattern("building + room (medium)",
-                  rf"[\u4e00-\u9fffァ-ヺー・]{{0,10}}(?:{BUILDING_WORDS})[\u4e00-\u9fffァ-ヺー]{{0,8}}\s?の?\s?\d{{1,4}}(?:号室|号)?", 0.45),
+                  rf"[{KANJI_RANGE}{KATAKANA_RANGE}ー・]{{0,10}}(?:{BUILDING_WORDS})[{KANJI_RANGE}{KATAKANA_RANGE}ー]{{0,8}}\s?の?\s?\d{{1,4}}(?:号室|号)?", 0.45),
     ]
     CONTEXT = ["住所", "送付先", "お届け先", "お住まい", "引っ越", "転居", "マンション", "号室", "宛先", "じゅうしょ"]
     ANCHORED_SCORE = 0.7
@@ -115,7 +117,7 @@ class JaAddressRecognizer(JaPatternRecognizer):
         if j < len(text) and text[j].isdigit():
             return True
         k = j
-        while k < len(text) and re.match(r"[\u4e00-\u9fffァ-ヺー・\sの]", text[k]) and k - j < 20:
+        while k < len(text) and re.match(rf"[{KANJI_RANGE}{KATAKANA_RANGE}ー・\sの]", text[k]) and k - j < 20:
             k += 1
         return k > j and k < len(text) and text[k].isdigit()
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from redactor.pii.lexicon.chars import KATAKANA_RANGE
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
 _AT = r"(?:アットマーク|あっとまーく|アット|@)"
-_SPELLED = r"(?:[A-Za-z0-9._+\-]|[ァ-ヺー])"
+_SPELLED = rf"(?:[A-Za-z0-9._+\-]|[{KATAKANA_RANGE}ー])"
 # Letters may be read one by one: 「ケー、イー、アイ、ドット、ワイ、アットマーク、...」
 _CHUNKS = rf"{_SPELLED}+(?:[ 　、,]{{1,2}}{_SPELLED}+)*"
 _GAP = r"[ 　、,]{0,2}"

@@ -11,13 +11,14 @@ import re
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from redactor.pii.recognizers.base import turn_bounds
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.names import RELATIONS
-from redactor.pii.lexicon.speech import COPULAS, HONORIFICS
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTIONS
 from redactor.pii.recognizers.names import garbled_stock_phrase, is_plausible_name
 
-_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff々ヶぁ-ゖァ-ヺー・ 　]+$")
+_NAME_CHARS = re.compile(rf"^[{KANJI_RANGE}々ヶ{HIRAGANA_RANGE}{KATAKANA_RANGE}ー・ 　]+$")
 _CONTEXT = ("名前", "氏名", "名義", "名札", "フルネーム", "旧姓", "宛名") + RELATIONS
-_CUE_AFTER = (*HONORIFICS, "と申", "といい", *COPULAS, "が承", "がお受け")
+_CUE_AFTER = (*HONORIFICS, *SELF_INTRODUCTIONS, *COPULAS, "が承", "がお受け")
 
 
 class JaNerPersonRecognizer(EntityRecognizer):
@@ -86,7 +87,7 @@ class JaNerPersonRecognizer(EntityRecognizer):
     @staticmethod
     def _common_nouns_only(ent) -> bool:
         """通知カード: NER said Person, but Sudachi knows every word as a common noun."""
-        if re.fullmatch(r"[ぁ-ゖー]+", ent.text):
+        if re.fullmatch(rf"[{HIRAGANA_RANGE}ー]+", ent.text):
             return False  # hiragana names (かおり, ひとみ) are common nouns to Sudachi too
         return all(t.tag_.startswith(("名詞-普通名詞", "接尾辞", "接頭辞")) for t in ent)
 

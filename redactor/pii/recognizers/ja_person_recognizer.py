@@ -11,18 +11,19 @@ import re
 from presidio_analyzer import RecognizerResult
 
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
+from redactor.pii.lexicon.chars import CLOSING_MARKS, KATAKANA_RANGE, SENTENCE_END_MARKS
 from redactor.pii.lexicon.names import RELATIONS
-from redactor.pii.lexicon.speech import HONORIFICS
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTION, SELF_INTRODUCTIONS, alternation
 from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME,
                                             garbled_stock_phrase, has_proper_noun, has_verb, is_plausible_name)
 
-_HONORIFIC = f"(?:{'|'.join(HONORIFICS)})"
+_HONORIFIC = f"(?:{alternation(HONORIFICS)})"
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _END = r"(?=です|でした|で[、。\s]|で$|でお願|が|は|の|、|。|に|って|も|ね|\s|$|…)"
 _ROMAN = r"[A-Z][A-Za-z'\-]+(?:[ 　][A-Z][A-Za-z'\-]+){0,3}"
 _OFFICE = r"(?:センター|デスク|窓口|室|課|係|部|サポート|受付)"
 # グエン・ティ・ラン, マリア・サントス: katakana words joined by middle dots are how foreign names are written
-_DOTTED = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:・[ァ-ヺ][ァ-ヺー]{0,7}){1,3}"
+_DOTTED = rf"[{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}(?:・[{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}){{1,3}}"
 
 WEAK = "(weak)"
 
@@ -31,7 +32,7 @@ class JaPersonRecognizer(JaPatternRecognizer):
     ENTITY = "PERSON"
     PATTERNS = [
         JaPattern("self-introduction (strong)",
-                  rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?:と申し|といいます|と言います|って言います|っていいます|と申す)", 0.8),
+                  rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?:{SELF_INTRODUCTION})", 0.8),
         JaPattern("honorific (medium)", rf"(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}){_HONORIFIC}", 0.6),
         JaPattern("account holder name (strong)", rf"(?:名義|名前|氏名)(?:は|が)?[\s、]*(?P<value>{KANA_NAME}|{MIXED_NAME}|{KANJI_NAME})(?={_HONORIFIC}|です|で|。|、|$|\s)", 0.6),
         JaPattern("romanized name (medium)",
@@ -40,13 +41,13 @@ class JaPersonRecognizer(JaPatternRecognizer):
                   rf"(?:担当(?:の|は|者は)?|{_OFFICE}[、の]\s?)(?P<value>{KANJI_NAME})"
                   rf"(?:です|でした|でございま|が(?:承|うけたまわ|お受け|担当|対応|お伺い))", 0.7),
         JaPattern("foreign name with middle dots (medium)",
-                  rf"(?:^|[。、！？!?\s]|は)(?P<value>{_DOTTED})(?=です|と申|といい|って言|{_HONORIFIC}|でお願|、|。|$)", 0.6),
+                  rf"(?:^|[{CLOSING_MARKS}、\s]|は)(?P<value>{_DOTTED})(?={alternation(COPULAS)}|{alternation(SELF_INTRODUCTIONS)}|{_HONORIFIC}|でお願|、|。|$)", 0.6),
         JaPattern("staff taking the call (weak)",
                   rf"(?:^|[、。の\s])(?P<value>{KANJI_NAME})(?:が(?:承|うけたまわ|お受け|担当|対応)|でございます)", 0.5),
         JaPattern("family member (weak)", rf"(?:{_RELATION})(?:の|は)\s?(?P<value>{ANY_NAME}|{HIRAGANA_NAME}){_END}", 0.5),
         JaPattern("name written as (medium)", rf"(?:漢字は|漢字で)(?P<value>{KANJI_NAME})(?:って|と)(?:書|かき)", 0.6),
         JaPattern("answer with a name (very weak)",
-                  rf"(?:^|[。、！？!?\s….]|は)(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
+                  rf"(?:^|[{SENTENCE_END_MARKS}、\s…]|は)(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
     ]
     CONTEXT = ["名前", "氏名", "名義", "フルネーム", "名札", "読み", "漢字", "カタカナ", "ひらがな", "旧姓", "宛名", "なまえ"]
 

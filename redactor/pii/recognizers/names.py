@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import re
 
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, is_hiragana
 from redactor.pii.lexicon.names import NOT_NAME_SUFFIXES, NOT_NAMES, RELATIONS, STOCK_PHRASES, VERB_ENDINGS
+from redactor.pii.lexicon.speech import HONORIFICS, SELF_INTRODUCTIONS, alternation
 from redactor.pii.readings import allowed_edits, reading_of
 from redactor.text_distance import edit_distance
 
-KANJI_NAME = r"[\u4e00-\u9fff々ヶ]{1,6}"
-KANA_NAME = r"[ァ-ヺ][ァ-ヺー]{0,7}(?:[ 　・][ァ-ヺ][ァ-ヺー]{0,7}){0,3}"
+KANJI_NAME = rf"[{KANJI_RANGE}々ヶ]{{1,6}}"
+KANA_NAME = rf"[{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}(?:[ 　・][{KATAKANA_RANGE}][{KATAKANA_RANGE}ー]{{0,7}}){{0,3}}"
+_KANA_HONORIFICS = [h for h in HONORIFICS if all(is_hiragana(c) for c in h)]
 # Hiragana parts never run into the copula or a self-introduction (村上なお|です).
-_HIRA = r"(?:(?!です|でした|でござ|と申|といい|って|さん|さま|ちゃん|くん)[ぁ-ゖ])"
-MIXED_NAME = rf"[\u4e00-\u9fff々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
+_HIRA = rf"(?:(?!{alternation(('です', 'でした', 'でござ', *SELF_INTRODUCTIONS, 'って', *_KANA_HONORIFICS))})[{HIRAGANA_RANGE}])"
+MIXED_NAME = rf"[{KANJI_RANGE}々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
 HIRAGANA_NAME = rf"{_HIRA}{{2,6}}"
 ANY_NAME = rf"(?:{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME})"
 
 _STOCK_READINGS: list[str] = []
-_PHRASE_TAIL = re.compile(r"[^\s、。,.!?！？]{0,8}?(?:ました|ます|ません|ください|下さい)")
+_PHRASE_TAIL = re.compile(rf"[^\s{PAUSE_MARKS}]{{0,8}}?(?:{alternation(VERB_ENDINGS)})")
 # A name followed by these is a name in a sentence (田中です, 田中が承りました, 田中様), not a phrase's head.
-_AFTER_NAME = ("で", "が", "と", "は", "を", "に", "も", "の", "へ", "や", "さ", "様", "君", "氏", "殿", "ちゃん", "くん")
-_WORD_BREAK = " 　、。,.!?！？\n"
+_AFTER_NAME = ("で", "が", "と", "は", "を", "に", "も", "の", "へ", "や", "さ", *HONORIFICS)  # さ: さん, さま garbled
+_WORD_BREAK = PAUSE_MARKS + " 　\n"
 
 
 def is_plausible_name(value: str) -> bool:

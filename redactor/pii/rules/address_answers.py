@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from redactor.pii.dialogue import CallView, TurnContext
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, alternation
 from redactor.pii.recognizers.address_shapes import (ANSWER_BLOCK, GARBLED_MIDDLE_MAX, GENERAL_TALK, MARKER,
                                                       SENTENCE_ENDS, room_end)
 from redactor.pii.recognizers.ja_address_recognizer import BUILDING_WORDS, JaAddressRecognizer
@@ -25,7 +26,7 @@ from redactor.pii.rules.base import CallRule
 from redactor.pii.spans import SpanSet
 
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_ENDS)}]+")
-_FILLER = re.compile(r"[\s、,ー・]*(?:はい|ええ|えーと|えっと|えと|えー|あのー|あの|うーん|うん|そうですね|まあ|んー|あっ|あ|え)"
+_FILLER = re.compile(rf"[\s、,ー・]*(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS))})"
                      r"(?=[\s、,。ー]|$|はい|ええ|えー|えっ|えと|あの|うん|まあ)[\s、,ー]*")
 _SPACES = re.compile(r"[\s、,ー・]+")
 # 「住所は」「新しい住所の方が」「郵便番号は」: the topic of the answer, not part of it.

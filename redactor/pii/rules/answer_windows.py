@@ -38,16 +38,18 @@ from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.entities import CARD_DATA_TYPES, ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.names import RELATIONS, SELF_REFERENCES
-from redactor.pii.lexicon.speech import FILLERS, REFUSALS, STOCK_REPLIES, TOPIC_CHANGES
+from redactor.pii.lexicon.chars import CLOSING_MARKS, PAUSE_MARKS, SENTENCE_END_MARKS
+from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, REFUSALS, STOCK_REPLIES,
+                                         TOPIC_CHANGES, alternation)
 from redactor.pii.questions import asked_types, asks_for_name, asks_for_number
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
-_PAUSES = "\\s、,。.!！?？…"
-_LEADING = re.compile(rf"(?:(?:{'|'.join(sorted(map(re.escape, FILLERS), key=len, reverse=True))})(?=[{_PAUSES}0-9]|$)"
+_PAUSES = rf"\\s{re.escape(PAUSE_MARKS)}…"
+_LEADING = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENINGS)})(?=[{_PAUSES}0-9]|$)"
                       rf"|[{_PAUSES}])+")
-_SENTENCE = re.compile(r"[^。．.!?！？\n]+[。．.!?！？]*")
-_SENTENCE_END = re.compile(r"[。．!?！？\n]")
+_SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END_MARKS)}\n]+[{re.escape(SENTENCE_END_MARKS)}]*")
+_SENTENCE_END = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]")
 # Verbs that ask for information (garbled お願い too: おめがい, 追加がいできますか); 「ご確認ください」
 # 「お控えください」 instruct rather than ask
 _ASKING = re.compile(r"お?願い|[ねめ]がい|がい(?:いた|し|でき)|教え|伺|うかが|頂戴|いただけますか|いただけますでしょうか"
@@ -66,7 +68,7 @@ _DIGIT_RUN = re.compile(r"[0-9０-９]+")
 _TOPIC = re.compile(rf"(?:(?<=^)|(?<=[{_PAUSES}]))([^\d{_PAUSES}]{{2,6}}?)(?:は|が)[{_PAUSES}]*")
 MAX_COUNT_DIGITS = 2  # a number said with a unit this short is a count or a time, never an identifier
 # A sentence opening a new topic (「あと、」「あと引っ越し予定日は」; not 「あと3日」)
-_TOPIC_CHANGE = re.compile(rf"(?:{'|'.join(map(re.escape, TOPIC_CHANGES))}|あと(?![0-9０-９一二三四五六七八九十何少]))")
+_TOPIC_CHANGE = re.compile(rf"(?:{alternation(TOPIC_CHANGES)}|あと(?![0-9０-９一二三四五六七八九十何少]))")
 _TRIM = re.compile(rf"[{_PAUSES}]+")
 _TAIL_PAUSE = re.compile(rf"[{_PAUSES}]+$")
 # How an answer sentence closes (「…です。」「…と申します」): heard, kept
@@ -208,7 +210,7 @@ def expectation(types: set[str], conf: CallContextConfig) -> Expectation:
 
 @lru_cache(maxsize=8)
 def _labels(cues: tuple[str, ...]) -> re.Pattern:
-    return re.compile(rf"(?<![^{_PAUSES}のはがで])(?:{'|'.join(map(re.escape, cues))})(?:は|が|も|で|、)+[{_PAUSES}]*")
+    return re.compile(rf"(?<![^{_PAUSES}のはがで])(?:{alternation(cues)})(?:は|が|も|で|、)+[{_PAUSES}]*")
 
 
 def answer_parts(text: str, expected: Expectation) -> tuple[list[tuple[int, int]], bool]:

@@ -2,7 +2,7 @@
 
 The operator reads the caller's name back with 様 (「長谷川千尋様ですね」), and recognition garbles
 it into ordinary words (「貼せがわき広さまですね」「生まれの発生がまさま」): the name recognizers
-need a name's shape, the honorific does not. The word before 様 さま さん くん ちゃん 殿 (back to a
+need a name's shape, the honorific does not. The word before an honorific (様 さん 殿 ...; back to a
 pause, a particle の/は/を/に/へ, or at most `max_chars` characters) is a PERSON unless it is a
 stock word that takes an honorific (お客様, 皆様, 奥様, ご契約者様, お疲れさま, たくさん ...) or
 holds a digit. The honorific counts only as a word of its own: followed by a pause, a particle
@@ -16,16 +16,18 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView
+from redactor.pii.lexicon.chars import PAUSE_MARKS
+from redactor.pii.lexicon.speech import HONORIFICS, alternation
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
 HONORIFIC = re.compile(
-    r"(?:様|さま|さん|くん|ちゃん(?!と)|殿)"
-    r"(?=$|[\s、,。.!！?？」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|から|より|って|、)"
+    rf"(?:{alternation(h for h in HONORIFICS if h != 'ちゃん')}|ちゃん(?!と))"  # ちゃんと: properly
+    rf"(?=$|[\s{PAUSE_MARKS}」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|から|より|って|、)"
 )
 # Where the addressed word starts: after a pause, or after a particle once the word has two
 # characters (「担当の佐藤さん」; but 「はなちゃん」 keeps its は).
-_PAUSE = re.compile(r"[\s、,。.!！?？「『(（:：・]")
+_PAUSE = re.compile(rf"[\s{PAUSE_MARKS}「『(（:：・]")
 _PARTICLES = "のはをにへ"
 # Words that take an honorific and name nobody (a word ending in one of these is no name either:
 # ご契約者様, お客さん, 担当者様). Prefixes お/ご are part of the stock word where it takes them.

@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 
 from redactor.pii.dialogue import CallView, TurnContext
-from redactor.pii.lexicon.names import RELATIONS
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
+from redactor.pii.lexicon.names import RELATIONS, VERB_ENDINGS
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
 from redactor.pii.rules.base import CallRule
 from redactor.pii.spans import SpanSet
@@ -29,7 +31,7 @@ from redactor.pii.spans import SpanSet
 MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
 MAX_CLAUSES = 4   # clauses looked at before giving up (fillers and acknowledgements first)
 
-_FILLER = re.compile(r"(?:はい|いいえ|いえ|いや|ええ|えーと|えーっと|えっと|えと|えー|ええと|あのー|あの|うーん|うん|そうですね|まあ|んー|あっ|あー|あ|え"
+_FILLER = re.compile(rf"(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS))}"
                      r"|すみません|すいません|失礼しました|失礼いたしました|もしもし|それがですね|あのですね|えっとですね|実は)"
                      r"(?=[\s、,。.ー]|$)[\s、,。.ー]*")
 _PRONOUN = re.compile(r"(?:わたくし|私|わたし|あたし|僕|ぼく|自分)(?:は|が|[\s、,]|(?=です))[\s、,]*")
@@ -40,24 +42,24 @@ _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
 _OWNER = re.compile(rf"(?:{_RELATION}|新しいの|今の|前の)(?:の|は|が)[\s、,]*")
 _SPACES = re.compile(r"[\s、,。.・]+")
 # Where the name ends: a copula, a self-introduction or a pause
-_NAME_END = re.compile(r"でございます|でござ|です|と申し|と申す|といいます|と言います|っていいます|って言います|って申します"
-                       r"|で(?=[、,。.\s])|[、,。.！!？?\n]")
-_REQUEST_TAIL = re.compile(r"[ぁ-ゖ]{0,8}?(?:ます|ますか|ください|でしょうか)[。、,.\s?？]*")
-_PAUSE = re.compile(r"[、,。.！!？?\n]")
-_SENTENCE_END = re.compile(r"[。.！!？?\n]")
+_NAME_END = re.compile(rf"でございます|でござ|です|{SELF_INTRODUCTION}"
+                       rf"|で(?=[{PAUSE_MARKS}\s])|[{PAUSE_MARKS}\n]")
+_REQUEST_TAIL = re.compile(rf"[{HIRAGANA_RANGE}]{{0,8}}?(?:ます|ますか|ください|でしょうか)[{PAUSE_MARKS}\s]*")
+_PAUSE = re.compile(rf"[{PAUSE_MARKS}\n]")
+_SENTENCE_END = re.compile(rf"[{SENTENCE_END_MARKS}\n]")
 _QUESTION = re.compile(r"^(?:です|でしょう|ですよね)?(?:か|かね|かね？|[？?])")
 _DIGIT = re.compile(r"[0-9０-９]")
 # Clauses that acknowledge the question rather than answer it: passed over
-_ACKNOWLEDGEMENTS = {"名前", "お名前", "フルネーム", "氏名", "名義", "はい", "わかりました", "分かりました", "かしこまりました",
-                     "承知しました", "了解です", "了解しました", "えっと", "えーと"}
+_PASSED_OVER = {*ACKNOWLEDGEMENTS, *FILLERS, "名前", "お名前", "フルネーム", "氏名", "名義", "わかりました", "分かりました",
+                "かしこまりました", "承知しました", "了解です", "了解しました"}
 # Words and endings of clauses that answer a name question without a name (the recognizers decide)
 _NOT_A_NAME = {"本人", "ご本人", "私", "わたし", "わたくし", "僕", "自分", "そう", "違い", "違う", "大丈夫", "結構", "いい",
                "同じ", "前と同じ", "さっき", "先ほど", "以前", "不明", "内緒", "秘密", "まだ", "ちょっと", "少々", "今",
                "漢字", "カタカナ", "ひらがな", "ローマ字", "英語", "契約者", "名義人", "代理", "代理人", "家族", "なし",
                "ない", "ありません", "ございません", "それ", "これ", "あれ", "そちら", "こちら"}
 # (never の, ね, よ, か: hiragana given names end so — あやの, あかね, さよ, はるか)
-_NOT_A_NAME_ENDINGS = ("ない", "たい", "った", "んだ", "ので", "けど", "から", "ません", "ください", "下さい", "ます",
-                       "ました", "でした", "だった", "ですか", "なん", "ないん", "るん", "たん")
+_NOT_A_NAME_ENDINGS = (*VERB_ENDINGS, "ない", "たい", "った", "んだ", "ので", "けど", "から", "だった", "ですか", "なん",
+                       "ないん", "るん", "たん")
 _QUESTION_KANJI = ("何", "誰", "どなた", "どちら", "どっち")
 _QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "どう"}  # whole clauses only: いつき, なんば
 
@@ -100,7 +102,7 @@ def _answer_name(text: str, pos: int) -> tuple[int, int] | None:
         clause = text[pos:end].strip(" 　・")
         sentence_end = _SENTENCE_END.search(text, end)
         sentence_rest = text[end:sentence_end.end() if sentence_end else len(text)]
-        if _DIGIT.search(clause) or clause in _ACKNOWLEDGEMENTS or _about_whose(clause):
+        if _DIGIT.search(clause) or clause in _PASSED_OVER or _about_whose(clause):
             # another answer said first (the date of birth), 「名前ですね」, 「契約は母なんです」: the name may follow
             pos = _next_clause(text, end)
             continue

@@ -15,13 +15,13 @@ import jaconv
 
 from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import KANJI_RANGE, is_hiragana, is_katakana
-from redactor.pii.lexicon.speech import COPULAS, HONORIFICS
+from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTIONS
 from redactor.pii.rules.base import CallRule
 from redactor.pii.rules.organisation_names import OrganisationNames
 from redactor.pii.spans import Span, SpanSet
 
 _KANJI = re.compile(rf"[{KANJI_RANGE}々ヶ]")
-_CUES_AFTER_SINGLE = (*HONORIFICS, "と申", *COPULAS, "が承", "って")
+_CUES_AFTER_SINGLE = (*HONORIFICS, *SELF_INTRODUCTIONS, *COPULAS, "が承", "って")
 
 
 class NamePropagation(CallRule):

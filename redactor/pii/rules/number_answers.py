@@ -22,7 +22,8 @@ from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.digit_runs import digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_SPECS
-from redactor.pii.lexicon.chars import is_kanji
+from redactor.pii.lexicon.chars import CLOSING_MARKS, is_kanji
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS
 from redactor.pii.numerals import NUMERAL_UNITS
 from redactor.pii.recognizers.base import LETTER_NAMES
 from redactor.pii.rules.base import CallRule, RuleConfig
@@ -32,8 +33,9 @@ _PREFIX = re.compile(rf"(?:[A-Za-z]{{1,4}}|(?:{LETTER_NAMES}){{1,4}})\s?(?:-|の
 # Kanji of the words that name a number (番号, 桁, 数字): said next to digits, never digits themselves.
 _CUE_KANJI = set("番号桁数字")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
-_FILLERS = ("えっと", "えーと", "えー", "ええ", "あの", "あっ", "はい", "です", "でした", "ですね", "だと",
-            "と思います", "かな", "ね", "の", "、", "。", ",", ".", " ", "　", "あ", "え")
+# What a bare number answer holds besides the number, longest first (えーと before えー)
+_NOT_THE_NUMBER = tuple(sorted({*ACKNOWLEDGEMENTS, *FILLERS, "です", "でした", "ですね", "だと", "と思います", "かな", "ね", "の",
+                               "、", "。", ",", ".", " ", "　"}, key=lambda w: (-len(w), w)))
 _BARE_REST_MAX = 3  # characters left after digits and fillers in a bare number answer
 _NAMED_WINDOW = 8  # characters before a digit run searched for a number cue (「番号は、えっと、」)
 
@@ -122,7 +124,7 @@ def _bare_number(text: str, conf: CallContextConfig) -> bool:
     rest = text
     for start, end in reversed(digit_runs(text, conf, bridge=True)):
         rest = rest[:start] + rest[end:]
-    for filler in _FILLERS:
+    for filler in _NOT_THE_NUMBER:
         rest = rest.replace(filler, "")
     return any(ch.isdigit() for ch in text) and len(rest) <= _BARE_REST_MAX
 
@@ -137,7 +139,7 @@ def _drop_last_group(text: str, start: int, end: int) -> int | None:
 
 def _named_before(text: str, start: int, conf: CallContextConfig) -> bool:
     """A number cue (番号, コード, 桁) just before the digits, in the same clause."""
-    window = re.split(r"[。！？!?]", text[max(0, start - _NAMED_WINDOW):start])[-1]
+    window = re.split(rf"[{CLOSING_MARKS}]", text[max(0, start - _NAMED_WINDOW):start])[-1]
     return any(cue in window for cue in conf.number_cues)
 
 

@@ -21,6 +21,7 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView
+from redactor.pii.lexicon.chars import CLOSING_MARKS
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -31,7 +32,7 @@ _WEAK = re.compile(r"コム|ジェーピー|ネット|オルグ|シーオー|エ
 _SYMBOL = re.compile(_SYMBOLS)
 _LETTER = re.compile(r"[A-Za-z]")
 _ACRONYM = re.compile(r"[A-Z]{2,3}")  # IP, PC, ID, NTT, SIM: words, not spelled items
-_PAUSE = re.compile(r"[。！!？?\n]|\.(?=\s)|(?:です|でした|ですね|でお|でよろ|でお間違|あてに|宛て|に送|に変更|に連絡)")
+_PAUSE = re.compile(rf"[{CLOSING_MARKS}\n]|\.(?=\s)|(?:です|でした|ですね|でお|でよろ|でお間違|あてに|宛て|に送|に変更|に連絡)")
 _DOT = r"(?:[.．]|ドット|ドッド|てん|点)"
 IP_ADDRESS = re.compile(rf"(?<!\d)\d{{1,4}}(?:\s*{_DOT}\s*\d{{1,3}}|\s+\d{{1,3}}){{3,}}(?!\d)")
 
