@@ -1,7 +1,8 @@
 """Synthesize the sample calls in sample_audio/ with Open JTalk (pyopenjtalk), offline.
 
-Four short Japanese operator/caller calls in which callers give names, phone numbers,
-addresses, birth dates and a card number, in the layouts telephony sends: stereo with the
+Five short Japanese operator/caller calls in which callers give names (one spelled in Latin
+letters), phone numbers, addresses, birth dates, a card number, a bank account and a spelled-out
+e-mail address, some read back by the operator, in the layouts telephony sends: stereo with the
 operator on the left or on the right channel (Ogg/Opus, 16 kHz), mono (Ogg/Opus) and an 8 kHz
 mu-law WAV. Writes the audio files and `calls.json` (file, channel layout, turns with their
 start/end in seconds, and the PII spoken, typed as in redactor.pii, with the seconds in which
@@ -142,6 +143,42 @@ CALLS = [
             ("ADDRESS", "大阪府大阪市北区梅田1丁目2番3号", 5, "大阪府大阪市北区梅田1丁目2番3号"),
         ],
     },
+    {
+        "id": "call05",
+        "file": "call05_mono.ogg",
+        "channels": "mono",
+        "codec": "libopus",
+        "sample_rate": 16000,
+        "description": ("Securities: caller changes the payout account (bank account read back, a name "
+                        "spelled in Latin letters, an e-mail spelled out, an address with ward, town "
+                        "and chome read back)."),
+        "turns": [
+            ("operator", "お電話ありがとうございます。はなみ証券サポートデスク、村井が承ります。"),
+            ("caller", "出金先の口座を変更したいんですが。"),
+            ("operator", "かしこまりました。ご本人確認のため、お名前と生年月日をお願いいたします。"),
+            ("caller", "野口拓海です。生年月日は1992年5月9日です。"),
+            ("operator", "ありがとうございます。新しい出金先の口座をお願いいたします。"),
+            ("caller", "みなと銀行の日吉支店、普通で、口座番号は3072816です。"),
+            ("operator", "普通預金の3072816ですね。口座名義をローマ字でお願いいたします。"),
+            ("caller", "TAKUMI NOGUCHIです。"),
+            ("operator", "ご連絡用のメールアドレスと、ご住所もお願いいたします。"),
+            ("caller", "メールはティー、ノグチ、アットマーク、イグザンプル、ドット、ジェイピーで、"
+                       "住所は神奈川県横浜市港北区日吉本町2丁目14番5号です。"),
+            ("operator", "日吉本町2丁目14番5号の野口拓海様ですね。変更を承りました。"),
+        ],
+        "pii": [
+            ("PERSON", "村井", 0, "村井"),
+            ("PERSON", "野口拓海", 3, "野口拓海"),
+            ("DATE_OF_BIRTH", "1992年5月9日", 3, "1992-05-09"),
+            ("BANK_ACCOUNT", "3072816", 5, "3072816"),
+            ("BANK_ACCOUNT", "3072816", 6, "3072816"),  # the operator reads it back
+            ("PERSON", "TAKUMI NOGUCHI", 7, "TAKUMI NOGUCHI"),  # spelled letter by letter
+            ("EMAIL_ADDRESS", "ティー、ノグチ、アットマーク、イグザンプル、ドット、ジェイピー", 9, "tnoguchi@example.jp"),
+            ("ADDRESS", "神奈川県横浜市港北区日吉本町2丁目14番5号", 9, "神奈川県横浜市港北区日吉本町2丁目14番5号"),
+            ("ADDRESS", "日吉本町2丁目14番5号", 10, "神奈川県横浜市港北区日吉本町2丁目14番5号"),  # read back
+            ("PERSON", "野口拓海", 10, "野口拓海"),
+        ],
+    },
 ]
 
 
@@ -235,8 +272,12 @@ def _encode(path: Path, tracks: np.ndarray, rate: int, codec: str) -> None:
     import av
 
     layout = "stereo" if tracks.shape[1] == 2 else "mono"
-    with av.open(str(path), "w", format="ogg" if codec == "libopus" else "wav") as container:
+    # Bit-exact muxing: Ogg would otherwise give each file a random stream serial number, so a
+    # regeneration would rewrite unchanged calls.
+    with av.open(str(path), "w", format="ogg" if codec == "libopus" else "wav",
+                 options={"fflags": "+bitexact"}) as container:
         stream = container.add_stream(codec, rate=rate, layout=layout)
+        stream.codec_context.flags |= av.codec.context.Flags.bitexact
         if codec == "libopus":
             stream.bit_rate = 32000 if layout == "stereo" else 24000
         step = 960 * 4

@@ -248,9 +248,28 @@ def test_raw_audio_for_privacy_manager_only_and_audited(client, auth, sample, ca
     with runtime.db.read_session() as session:
         access = session.execute(select(AuditEvent).where(AuditEvent.type == "raw_audio.accessed")).scalar_one()
         assert access.actor_role == "privacy_manager" and access.call_id == call_id and access.actor_key_id
+        assert json.loads(access.details) == {"audio_sha256": hashlib.sha256(audio).hexdigest()}
         from redactor.audit import verify_chain
 
         assert verify_chain(session) == []
+
+
+@pytest.mark.parametrize("gone", ["never_stored", "blob_deleted"])
+def test_raw_audio_that_is_not_retained_is_a_404_and_no_access(client, auth, sample, call_metadata, gone):
+    """A consent-blocked call has no recording; one whose blob was deleted (purged, erased) has a
+    key left but nothing behind it: both answer audio_not_retained, and no access is audited."""
+    info, audio = sample
+    consent = {"state": "declined"} if gone == "never_stored" else {"state": "granted", "method": "ivr"}
+    call_id = upload(client, auth("telephony"), call_metadata(f"tel-{gone}", channels=info["channels"],
+                                                              consent=consent), audio).json()["id"]
+    runtime = client.app.state.runtime
+    if gone == "blob_deleted":
+        with runtime.db.read_session() as session:
+            runtime.blobs.delete(session.get(Call, call_id).audio_blob_key)
+    response = client.get(f"/v1/calls/{call_id}/audio", headers=auth("privacy_manager"))
+    assert response.status_code == 404 and response.json()["error"]["code"] == "audio_not_retained"
+    with runtime.db.read_session() as session:
+        assert session.execute(select(AuditEvent).where(AuditEvent.type == "raw_audio.accessed")).first() is None
 
 
 @pytest.mark.parametrize("path", ["/v1/calls/{id}", "/v1/calls/{id}/transcript", "/v1/calls/{id}/audio"])

@@ -1,7 +1,7 @@
 """Fixtures of the review-workspace tests: one real service with processed sample calls.
 
 `workspace` (session scope, SLOW: loads Whisper base + GiNZA once, ~10-20 s, and transcribes the
-four samples, ~15-30 s on 2 cores): uvicorn in a thread over a fresh data dir, the committed
+five samples, ~15-30 s on 2 cores): uvicorn in a thread over a fresh data dir, the committed
 samples uploaded over HTTP and processed by the service's real worker and pipeline
 (tests/ui/workspace.py). Tests using it are marked `@pytest.mark.slow`.
 `ui` (per test): a fresh service of its own in-process (TestClient, no models), with its keys.

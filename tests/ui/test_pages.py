@@ -24,7 +24,8 @@ def external_ids(html: str) -> set[str]:
     return set(re.findall(r'<div class="sub">([^<]+)</div>', html))
 
 
-ALL = {"ui-call01", "ui-call02", "ui-call03", "ui-call04", "ui-failed", "ui-queued", "ui-blocked"}
+DONE = {"ui-call01", "ui-call02", "ui-call03", "ui-call04", "ui-call05"}
+ALL = DONE | {"ui-failed", "ui-queued", "ui-blocked"}
 OP_2 = frozenset({"ui-call02", "ui-call04"})
 
 
@@ -46,8 +47,8 @@ FILTERS = [
     ("status=failed", {"ui-failed"}),
     ("status=queued", {"ui-queued"}),
     ("status=consent_blocked", {"ui-blocked"}),
-    ("status=done", {"ui-call01", "ui-call02", "ui-call03", "ui-call04"}),
-    ("operator=op-1", {"ui-call01", "ui-call03"}),
+    ("status=done", DONE),
+    ("operator=op-1", {"ui-call01", "ui-call03", "ui-call05"}),
     ("operator=op-1&status=failed", set()),
     ("date_from=2026-11-11&date_to=2026-11-12", {"ui-call02", "ui-call03"}),  # Japan dates, both inclusive
     ("date_from=2026-11-20", {"ui-failed", "ui-queued", "ui-blocked"}),

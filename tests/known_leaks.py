@@ -1,0 +1,45 @@
+"""The scripted PII items the engine leaks today (issue 11), shared by every time-based leak check.
+
+Keyed by (sample id, PII index in sample_audio/calls.json, check), the check being `text` (a
+word heard over the item survives in what was stored or shown), `redacted_audio` (the redacted
+copy is not silent or toned over it) or `raw_audio` (card data still audible in the retained
+recording). tests/service/test_leaks_by_time.py marks exactly these cases `xfail(strict=True)`,
+so each turns into a failure, and its entry must go, once the engine stops leaking it; the UI
+crawl marks them too, not strictly (`leak_marks`).
+Measured 2026-12-02 on the 2-core development machine (Whisper base int8, greedy, seed 7). The
+text entries once listed for call01's and call04's birth dates, call02's operator and call03's
+caller were the particle next to the item (は, が, です, 生) counted at the span's edge; the
+0.1 s word guard of tests/leaks.py stopped that, and they pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+ISSUE_11 = "issue 11: the engine leaks this item (misheard, not redacted)"
+KNOWN_LEAKS: dict[tuple[str, int, str], str] = {
+    key: ISSUE_11 for key in [
+        ("call01", 0, "text"), ("call01", 0, "redacted_audio"),            # operator's name 田中
+        ("call02", 0, "redacted_audio"),                                    # operator's name 鈴木
+        ("call02", 5, "text"), ("call02", 5, "redacted_audio"), ("call02", 5, "raw_audio"),  # expiry
+        ("call02", 6, "text"), ("call02", 6, "redacted_audio"), ("call02", 6, "raw_audio"),  # CVV
+        ("call03", 0, "text"), ("call03", 0, "redacted_audio"),            # operator's name 山本
+        ("call03", 3, "redacted_audio"),                                    # 1978年11月3日
+        ("call03", 5, "redacted_audio"),                                    # the address
+        ("call04", 2, "redacted_audio"),                                    # 平成2年2月14日
+        ("call05", 0, "text"), ("call05", 0, "redacted_audio"),            # operator's name 村井
+        ("call05", 4, "redacted_audio"),  # the read-back account: its last 0.2 s audible (-41 dBFS)
+        ("call05", 5, "text"), ("call05", 5, "redacted_audio"),            # TAKUMI NOGUCHI, spelled
+        ("call05", 6, "text"), ("call05", 6, "redacted_audio"),            # the e-mail, spelled out
+        ("call05", 8, "text"), ("call05", 8, "redacted_audio"),            # the address read back
+    ]
+}
+
+
+def leak_marks(sample_id: str, index: int, check: str, *, strict: bool = True) -> list:
+    """The xfail mark for a known leak, else no marks. `strict=False` only where a check sees the
+    item through another processing run than tests/service/test_leaks_by_time.py, which holds
+    them strictly: Whisper's temperature fallback samples, so a fragile item (call02's CVV) can
+    come out either way in a second run."""
+    reason = KNOWN_LEAKS.get((sample_id, index, check))
+    return [pytest.mark.xfail(strict=strict, reason=reason)] if reason else []
