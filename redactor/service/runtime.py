@@ -79,7 +79,7 @@ class ServiceRuntime:
         self.worker: EmbeddedWorker | None = None
         self.queue = SqlJobQueue(db, max_attempts=settings.job_max_attempts,
                                  backoff_seconds=settings.job_retry_backoff_seconds,
-                                 on_enqueue=self._wake_worker)
+                                 lease_seconds=settings.job_lease_seconds, on_enqueue=self._wake_worker)
         self.metrics = ServiceMetrics(job_counts=self.queue.counts_by_state)
         self.pipeline: CallPipeline | None = None
         self.model_error: str | None = None  # a code when loading the models failed
