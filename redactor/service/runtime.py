@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from redactor import audit
 from redactor.blobstore import open_blob_store
 from redactor.config import Settings
 from redactor.identity import CallerHasher
-from redactor.jobs.queue import SqlJobQueue
+from redactor.jobs.queue import SqlJobQueue, worker_identity
 from redactor.jobs.worker import EmbeddedWorker
 from redactor.key_material import KeyMaterial, KeyName
 from redactor.private_files import private_dir
@@ -34,6 +35,7 @@ from redactor.service.pipeline import CallPipeline
 from redactor.service.scheduler import PeriodicScheduler
 from redactor.service.work_dir import private_work_dir, sweep_work_dir
 from redactor.store.db import Database, open_database, prepare_sqlite_file
+from redactor.store.scheduled_runs import claim_run
 
 if TYPE_CHECKING:  # the models' modules are heavy: imported only where the models load
     from redactor.service.redacted_audio_step import RedactedAudioStep
@@ -86,8 +88,10 @@ class ServiceRuntime:
         self._models_ready = threading.Event()
         self._loader: threading.Thread | None = None
         self._closed = threading.Event()
-        # Periodic tasks run from server start (start_scheduler), whether or not the models load.
-        self.scheduler = PeriodicScheduler()
+        # Periodic tasks run from server start (start_scheduler), whether or not the models load;
+        # each interval's run happens once across every process on the database.
+        self.identity = worker_identity()
+        self.scheduler = PeriodicScheduler(claim=self._claim_periodic_run)
         self.scheduler.add("retention-purge", settings.purge_interval_seconds,
                            retention_purge_task(self.db, self.blobs, self.queue))
         self.scheduler.add("provision-ledger-purge", settings.purge_interval_seconds,
@@ -181,12 +185,16 @@ class ServiceRuntime:
             run()
 
     def start_scheduler(self) -> None:
-        """Start the periodic tasks (the retention purge runs now, then every interval).
+        """Start the periodic tasks (the retention purge runs now unless another process ran it in
+        this interval, then once per interval across the processes).
 
         Independent of the models and the worker: retention never waits for model loading.
         """
         self.scheduler.start()
         logger.info("retention purge scheduled every %d s", self.settings.purge_interval_seconds)
+
+    def _claim_periodic_run(self, task: str, slot_start: datetime) -> bool:
+        return claim_run(db=self.db, task=task, slot_start=slot_start, claimed_by=self.identity)
 
     def _wake_worker(self) -> None:
         if self.worker is not None:
