@@ -33,7 +33,7 @@ from redactor.retention.schedule import retention_purge_task
 from redactor.service.metrics import ServiceMetrics
 from redactor.service.pipeline import CallPipeline
 from redactor.service.scheduler import PeriodicScheduler
-from redactor.service.work_dir import private_work_dir, sweep_work_dir
+from redactor.service.work_dir import ProcessFolder, private_work_dir, sweep_work_dir
 from redactor.store.db import Database, open_database, prepare_sqlite_file
 from redactor.store.scheduled_runs import claim_run
 
@@ -75,9 +75,14 @@ class ServiceRuntime:
         self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir, key=keys.load(KeyName.AUDIO))
         self.caller_hasher = CallerHasher(keys.load(KeyName.CALLER))
         # Plaintext audio while it is handled (0600 files), in memory where the host allows: decrypted
-        # for the job being processed, and (in incoming/) uploads being received, before encryption.
-        self.work_dir = settings.work_dir or private_work_dir(data_dir)
+        # for the job being processed, and (in incoming/) uploads being received, before encryption;
+        # in a folder of this process's own (see ProcessFolder), removed at close.
+        self.work_root = settings.work_dir or private_work_dir(data_dir)
+        private_dir(self.work_root, what="temporary folder")
+        self._own_folder = ProcessFolder(self.work_root)
+        self.work_dir = self._own_folder.path
         self.incoming_dir = self.work_dir / "incoming"
+        private_dir(self.incoming_dir, what="temporary folder")
         self.worker: EmbeddedWorker | None = None
         self.queue = SqlJobQueue(db, max_attempts=settings.job_max_attempts,
                                  backoff_seconds=settings.job_retry_backoff_seconds,
@@ -102,9 +107,9 @@ class ServiceRuntime:
         """Create the data dir (0700, or tighten it), load keys, migrate the database (in cluster
         mode: check that `redactor db upgrade` has migrated it, and that every key is configured).
 
-        Commands (`redactor keys`, `redactor purge`) open the runtime while a server may be
-        running on the same data dir, so this does not touch temp files; the server calls
-        `sweep_leftovers()` at start.
+        Commands (`redactor keys`, `redactor purge`) open the runtime while servers and workers may
+        be running on the same data dir, so this does not touch temp files; servers and workers
+        call `sweep_leftovers()` at start.
         """
         private_dir(Path(settings.data_dir), what="data directory")
         keys = KeyMaterial.from_settings(settings)
@@ -122,8 +127,6 @@ class ServiceRuntime:
             db.dispose()
             raise
         runtime = cls(settings, db, keys)
-        for folder in (runtime.work_dir, runtime.incoming_dir):
-            private_dir(folder, what="temporary folder")
         with db.session() as session:
             if audit.ensure_keyed(session):
                 session.commit()
@@ -132,10 +135,12 @@ class ServiceRuntime:
     def sweep_leftovers(self) -> int:
         """Remove plaintext uploads, decrypted job audio, partial and orphan blobs left by a crash.
 
-        Only the (single) server calls this at start, before it accepts uploads or runs jobs.
+        Servers and workers call this at start, before they accept uploads or run jobs. It takes
+        only what processes that are gone left: the folders of processes still running (their
+        uploads and job audio), blob writes in progress and blobs not yet committed stay.
         """
         self.keys.warn_if_beside(Path(self.settings.data_dir))
-        leftovers = sweep_work_dir(self.work_dir)
+        leftovers = sweep_work_dir(self.work_root)
         leftovers += self.blobs.sweep_temp_files()
         # Blobs a killed process put but never recorded: the same sweep (and age grace) as the
         # purge's, so a blob a concurrent command has just written is never taken.
@@ -207,4 +212,5 @@ class ServiceRuntime:
         self.scheduler.stop()
         if self.worker is not None:
             self.worker.stop()
+        self._own_folder.remove()
         self.db.dispose()
