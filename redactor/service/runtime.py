@@ -90,6 +90,7 @@ class ServiceRuntime:
         self.metrics = ServiceMetrics(job_counts=self.queue.counts_by_state)
         self.pipeline: CallPipeline | None = None
         self.model_error: str | None = None  # a code when loading the models failed
+        self.runs_jobs = False  # start_worker was called: this process is (also) a worker
         self._models_ready = threading.Event()
         self._loader: threading.Thread | None = None
         self._closed = threading.Event()
@@ -168,6 +169,8 @@ class ServiceRuntime:
 
     def start_worker(self, *, background: bool = True) -> None:
         """Load the models (in a thread unless `background` is False), then start the worker."""
+        self.runs_jobs = True
+
         def run() -> None:
             try:
                 self.load_models()
@@ -178,16 +181,20 @@ class ServiceRuntime:
                 return
             if self._closed.is_set():
                 return
-            self.worker = EmbeddedWorker(self.queue, self.pipeline,
-                                         concurrency=self.settings.worker_concurrency)
-            self.worker.start()
-            logger.info("worker started (%d thread(s))", self.settings.worker_concurrency)
+            self.run_jobs()
 
         if background:
             self._loader = threading.Thread(target=run, name="redactor-model-loader", daemon=True)
             self._loader.start()
         else:
             run()
+
+    def run_jobs(self) -> None:
+        """Start the worker's threads on the pipeline built by `load_models` / `use_processing`."""
+        self.runs_jobs = True
+        self.worker = EmbeddedWorker(self.queue, self.pipeline, concurrency=self.settings.worker_concurrency)
+        self.worker.start()
+        logger.info("worker started (%d thread(s))", self.settings.worker_concurrency)
 
     def start_scheduler(self) -> None:
         """Start the periodic tasks (the retention purge runs now unless another process ran it in
@@ -205,12 +212,13 @@ class ServiceRuntime:
         if self.worker is not None:
             self.worker.wake()
 
-    def close(self) -> None:
-        """Stop the periodic tasks and the worker (current jobs finish or are re-queued at the next
-        start); close the DB."""
+    def close(self, *, drain_seconds: float = 30.0) -> None:
+        """Stop the periodic tasks and the worker (current jobs get `drain_seconds` to finish; one
+        still running afterwards is taken over by another worker once its lease expires);
+        remove this process's folders; close the DB."""
         self._closed.set()  # a loader still loading (a daemon thread) will not start the worker
         self.scheduler.stop()
         if self.worker is not None:
-            self.worker.stop()
+            self.worker.stop(drain_seconds)
         self._own_folder.remove()
         self.db.dispose()

@@ -41,6 +41,9 @@ def test_the_purge_runs_from_start_and_hourly_although_the_models_failed(service
         assert wait_for(lambda: artifacts_of(runtime, expired) == set()), "the purge did not run at start"
         assert wait_for(lambda: runtime.model_error is not None)
         assert runtime.worker is None and not runtime.models_ready
+        ready = client.get("/readyz")  # a process that should run jobs but cannot: not ready, and says why
+        assert ready.status_code == 503 and ready.json()["checks"]["worker"] == "not_running"
+        assert ready.json()["error"]["code"] == "not_ready"
         later = add_call(runtime, started_at=utcnow() - 400 * DAY)
         assert wait_for(lambda: artifacts_of(runtime, later) == set(), timeout_s=10), "no second run"
         report = client.get("/v1/retention/report", headers={"Authorization": f"Bearer {token}"}).json()
