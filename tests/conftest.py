@@ -43,7 +43,7 @@ def pytest_collection_modifyitems(config, items):
         if on_postgresql and marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
         if not cluster_selected and item.get_closest_marker("cluster") is not None:
-            item.add_marker(pytest.mark.skip(reason="starts PostgreSQL, SeaweedFS and six processes: "
+            item.add_marker(pytest.mark.skip(reason="starts PostgreSQL, SeaweedFS, two API replicas and two workers: "
                                                     "run with -m cluster"))
 
 
