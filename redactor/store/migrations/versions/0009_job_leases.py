@@ -1,8 +1,8 @@
 """Several worker processes on one database: job leases with fencing tokens, one unfinished job
 per call, and periodic runs claimed once per interval.
 
-Revision ID: 0008_job_leases
-Revises: 0007_call_scope
+Revision ID: 0009_job_leases
+Revises: 0008_auth_failures
 Create Date: 2026-12-02
 
 `jobs.claim_token` names the claim a worker holds (a new one at each claim) and
@@ -16,8 +16,8 @@ from alembic import op
 
 from redactor.store.types import UtcDateTime
 
-revision = "0008_job_leases"
-down_revision = "0007_call_scope"
+revision = "0009_job_leases"
+down_revision = "0008_auth_failures"
 branch_labels = None
 depends_on = None
 
