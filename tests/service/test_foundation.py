@@ -158,8 +158,8 @@ def _files_of_a_killed_process(settings) -> list[Path]:
     import sys
 
     env = {**os.environ, "REDACTOR_DATA_DIR": str(settings.data_dir), "REDACTOR_WORK_DIR": str(settings.work_dir)}
-    if settings.database_url:
-        env["REDACTOR_DATABASE_URL"] = settings.database_url
+    if settings.database_url:  # cluster mode: keys only from configuration
+        env.update(REDACTOR_DATABASE_URL=settings.database_url, REDACTOR_KEYS_DIR=str(settings.keys_dir))
     done = subprocess.run([sys.executable, "-c", KILLED_PROCESS], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == -9, done.stderr[-2000:]
     return [Path(line) for line in done.stdout.split()]

@@ -38,8 +38,8 @@ def test_sigterm_lets_the_running_job_finish(service_settings, tmp_path):
     env = {**os.environ, "REDACTOR_DATA_DIR": str(service_settings.data_dir),
            "REDACTOR_WORK_DIR": str(service_settings.work_dir), "STANDIN_REDACT_SECONDS": "2",
            "REDACTOR_WORKER_CONCURRENCY": "1"}
-    if service_settings.database_url:
-        env["REDACTOR_DATABASE_URL"] = service_settings.database_url
+    if service_settings.database_url:  # cluster mode: keys only from configuration
+        env.update(REDACTOR_DATABASE_URL=service_settings.database_url, REDACTOR_KEYS_DIR=str(service_settings.keys_dir))
     log = tmp_path / "worker.log"
     with open(log, "wb") as out:
         worker = subprocess.Popen([sys.executable, str(STANDIN_WORKER)], cwd=REPO_ROOT, env=env, stdout=out,

@@ -1,8 +1,8 @@
 """Several worker processes on one database: job leases with fencing tokens, one unfinished job
 per call, and periodic runs claimed once per interval.
 
-Revision ID: 0009_job_leases
-Revises: 0008_auth_failures
+Revision ID: 0010_job_leases
+Revises: 0009_ui_sessions
 Create Date: 2026-12-02
 
 `jobs.claim_token` names the claim a worker holds (a new one at each claim) and
@@ -16,8 +16,8 @@ from alembic import op
 
 from redactor.store.types import UtcDateTime
 
-revision = "0009_job_leases"
-down_revision = "0008_auth_failures"
+revision = "0010_job_leases"
+down_revision = "0009_ui_sessions"
 branch_labels = None
 depends_on = None
 
