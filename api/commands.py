@@ -1,4 +1,4 @@
-"""`redactor serve`: the API and the embedded worker in one process."""
+"""`redactor serve`: the API and the embedded worker in one process, or the API alone (`--no-worker`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import click
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]), help="Log level.")
-def serve(host: str, port: int, log_level: str) -> None:
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Also run the worker and the periodic purges in this process; --no-worker serves the API "
+                   "alone (an API replica: `redactor worker` processes run the jobs).")
+def serve(host: str, port: int, log_level: str, worker: bool) -> None:
     """Serve the HTTP API and run the worker (data in REDACTOR_DATA_DIR, default ./data)."""
     import logging
 
@@ -32,6 +35,6 @@ def serve(host: str, port: int, log_level: str) -> None:
     if not keys_exist:
         click.echo("redactor: no API key exists yet; create one with "
                    "`redactor keys create --role telephony` (also qa, privacy_manager, admin)", err=True)
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level=log_level)
+    config = uvicorn.Config(create_app(settings, start_worker=worker), host=host, port=port, log_level=log_level)
     access_log.install()  # after uvicorn.Config has configured its loggers
     uvicorn.Server(config).run()

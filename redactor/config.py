@@ -100,12 +100,18 @@ class Settings(BaseSettings):
     )
     worker_concurrency: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1,
-        description="Calls processed at once by the embedded worker; default: one per CPU core, since a "
-                    "second thread barely speeds up one Whisper decode but a second call runs at full speed.",
+        description="Calls processed at once by a worker process (`redactor worker`, or the one inside "
+                    "`redactor serve`); default: one per CPU core, since a second thread barely speeds up one "
+                    "Whisper decode but a second call runs at full speed.",
     )
     job_max_attempts: int = Field(3, ge=1, description="Tries of a job before it fails for good (transient errors).")
     job_retry_backoff_seconds: float = Field(
         5.0, ge=0, description="Wait before the first retry; doubles with each further attempt."
+    )
+    job_lease_seconds: float = Field(
+        60.0, gt=0, description="How long a worker's claim on a job lasts; it is renewed four times per lease "
+                                "while the job runs. A job whose worker died is taken over by another worker "
+                                "(or by the restarted server) once its lease has expired.",
     )
 
     # --- retention ----------------------------------------------------------------------

@@ -36,12 +36,15 @@ def pytest_addoption(parser):
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--database") == "sqlite":
-        return
+    on_postgresql = config.getoption("--database") != "sqlite"
+    cluster_selected = "cluster" in (config.getoption("markexpr") or "")
     for item in items:
         marker = item.get_closest_marker("sqlite_only")
-        if marker is not None:
+        if on_postgresql and marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        if not cluster_selected and item.get_closest_marker("cluster") is not None:
+            item.add_marker(pytest.mark.skip(reason="starts PostgreSQL, SeaweedFS, two API replicas and two workers: "
+                                                    "run with -m cluster"))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,6 +21,7 @@ from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, BlobNotFoundError, 
                                          check_blob_key, is_blob_key, new_blob_key)
 
 _COPY_BUFFER = 1024 * 1024
+STALE_TEMP_SECONDS = 3600  # a temp file untouched this long belongs to a process that is gone
 
 
 class EncryptedFileBlobStore(EnvelopeStore):
@@ -94,13 +96,19 @@ class EncryptedFileBlobStore(EnvelopeStore):
                     if is_blob_key(path.name):
                         yield path.name
 
-    def sweep_temp_files(self) -> int:
-        """Remove temp files a crash left behind; return how many."""
+    def sweep_temp_files(self, *, now: float | None = None) -> int:
+        """Remove temp files a crash left behind (untouched for an hour: another process's write in
+        progress on the same blob folder is never taken); return how many."""
+        cutoff = (time.time() if now is None else now) - STALE_TEMP_SECONDS
         removed = 0
         if self.root.is_dir():
             for path in self.root.glob("*/*.tmp"):
-                path.unlink(missing_ok=True)
-                removed += 1
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        removed += 1
+                except FileNotFoundError:  # renamed into place (or swept) meanwhile
+                    continue
         return removed
 
 

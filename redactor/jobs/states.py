@@ -13,7 +13,7 @@ class JobState(StrEnum):
     FAILED = "failed"
 
 
-# A job holds a worker only in these states; a restart puts them back in the queue.
+# A job holds a worker (and a lease) only in these states; an expired lease puts it back in the queue.
 RUNNING_STATES = frozenset({JobState.TRANSCRIBING, JobState.REDACTING})
 FINAL_STATES = frozenset({JobState.DONE, JobState.FAILED})
 
@@ -46,6 +46,16 @@ class JobCancelledError(RuntimeError):
         self.reason = reason
 
 
+class ClaimLostError(JobCancelledError):
+    """The worker's claim on the job ended: its lease expired and the job went back to the queue
+    (and perhaps to another worker). Everything this worker still had to write is refused."""
+
+    code = "job_claim_lost"
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(job_id, FailureReason.CLAIM_LOST)
+
+
 def check_transition(current: str, new: str) -> None:
     """Raise InvalidTransitionError unless `current -> new` is in the state machine."""
     if JobState(new) not in ALLOWED_TRANSITIONS[JobState(current)]:
@@ -66,3 +76,5 @@ class FailureReason(StrEnum):
     CALL_ERASED = "call_erased"  # the call was deleted (deletion request) while the job ran
     RAW_AUDIO_ERASED = "raw_audio_erased"  # the raw audio the job used was purged meanwhile
     JOB_CANCELLED = "job_cancelled"  # cancelled for a reason it did not record
+    # Not a job's failure: why a worker stopped a job that is no longer its own.
+    CLAIM_LOST = "claim_lost"  # the lease expired and the job was re-queued meanwhile

@@ -1,8 +1,9 @@
-"""The embedded worker: threads inside the API process that run queued jobs.
+"""The worker: threads that run queued jobs, inside `redactor serve` or `redactor worker`.
 
-On start it re-queues every job a crash left in transcribing/redacting, then each of
-`concurrency` threads claims jobs from the `JobQueue` and hands them to the processor (see
-redactor.service.pipeline). The processor raises `JobFailure` for known outcomes; anything else counts
+Each of `concurrency` threads claims jobs from the `JobQueue` and hands them to the processor
+(see redactor.service.pipeline); one more thread renews the lease of every job being worked on,
+four times per lease, so that only a job whose worker died (or lost the database) is taken over
+by another worker (redactor.jobs.queue). The processor raises `JobFailure` for known outcomes; anything else counts
 as a transient internal error and is retried with backoff until the job's attempts run out.
 
 Periodic tasks (the retention purge) do not run here: redactor.service.scheduler runs them from
@@ -41,27 +42,37 @@ class EmbeddedWorker:
         self.processor = processor
         self.concurrency = concurrency
         self.poll_interval_s = poll_interval_s
+        self.heartbeat_interval_s = queue.lease_seconds / 4
         self._stop = threading.Event()
         self._wake = threading.Condition()
         self._threads: list[threading.Thread] = []
+        self._heartbeat: threading.Thread | None = None
+        self._leases_done = threading.Event()  # set once no job thread is left to renew leases for
+        self._held: dict[int, ClaimedJob] = {}  # jobs being worked on, by id: their leases are renewed
+        self._held_lock = threading.Lock()
         self.worker_id = worker_identity()
 
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> None:
-        """Re-queue interrupted jobs, then start the threads (idempotent)."""
+        """Start the threads (idempotent). Jobs a killed worker left running are re-queued by
+        whichever worker claims next once their lease has expired."""
         if self._threads:
             return
         self._stop.clear()
-        self.queue.requeue_interrupted()
+        self._leases_done.clear()
         for index in range(self.concurrency):
             thread = threading.Thread(target=self._run, name=f"redactor-worker-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
+        self._heartbeat = threading.Thread(target=self._renew_leases, name="redactor-worker-leases", daemon=True)
+        self._heartbeat.start()
 
     def stop(self, timeout_s: float = 30.0) -> None:
-        """Ask the threads to finish their current job and wait for them (at most timeout_s).
+        """Claim nothing more, let the threads finish their current job and wait for them (at most
+        timeout_s: the drain on SIGTERM).
 
-        A job still running afterwards is left in its running state; the next start re-queues it.
+        A job still running afterwards keeps its lease until the process exits; another worker
+        takes it over once the lease has expired.
         """
         self._stop.set()
         self.wake()
@@ -69,6 +80,10 @@ class EmbeddedWorker:
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         self._threads = [t for t in self._threads if t.is_alive()]
+        if not self._threads and self._heartbeat is not None:  # else the leases of jobs still running stay renewed
+            self._leases_done.set()
+            self._heartbeat.join(max(0.0, deadline - time.monotonic()))
+            self._heartbeat = None
 
     @property
     def running(self) -> bool:
@@ -94,19 +109,44 @@ class EmbeddedWorker:
                 continue
             self.run_one(job)
 
+    def _renew_leases(self) -> None:
+        while not self._leases_done.wait(self.heartbeat_interval_s):
+            with self._held_lock:
+                held = list(self._held.values())
+            for job in held:
+                try:
+                    renewed = self.queue.renew(job)
+                except Exception as exc:  # noqa: BLE001 - the database may be briefly unreachable: retry
+                    logger.error("renewing the lease of job %d failed (%s); retrying", job.job_id, type(exc).__name__)
+                    continue
+                if not renewed:
+                    logger.warning("job %d (call %s): the claim was lost (lease expired, or the job ended "
+                                   "elsewhere); its results will be refused", job.job_id, job.call_id)
+                    with self._held_lock:
+                        self._held.pop(job.job_id, None)
+
     def run_one(self, job: ClaimedJob) -> None:
-        """Process one claimed job and record its outcome."""
+        """Process one claimed job (its lease renewed meanwhile) and record its outcome."""
+        with self._held_lock:
+            self._held[job.job_id] = job
+        try:
+            self._process(job)
+        finally:
+            with self._held_lock:
+                self._held.pop(job.job_id, None)
+
+    def _process(self, job: ClaimedJob) -> None:
         try:
             self.processor(job)
-        except JobCancelledError as cancelled:  # already final (or erased): nothing to record
+        except JobCancelledError as cancelled:  # already final, erased, or taken over: nothing to record
             logger.info("job %d (call %s) was cancelled while running (%s); stopped, nothing stored",
                         job.job_id, job.call_id, cancelled.reason)
         except JobFailure as failure:
-            state = self.queue.fail(job.job_id, failure.reason, transient=failure.transient)
+            state = self.queue.fail(job, failure.reason, transient=failure.transient)
             logger.warning("job %d (call %s) failed: %s -> %s", job.job_id, job.call_id, failure.reason, state)
         except Exception as exc:
             # The message may quote what the processor was working on (transcript text):
             # log the exception type and the stack only.
-            state = self.queue.fail(job.job_id, FailureReason.INTERNAL_ERROR, transient=True)
+            state = self.queue.fail(job, FailureReason.INTERNAL_ERROR, transient=True)
             logger.error("job %d (call %s) raised %s -> %s\n%s", job.job_id, job.call_id,
                          type(exc).__name__, state, "".join(traceback.format_tb(exc.__traceback__)))

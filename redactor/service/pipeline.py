@@ -33,10 +33,10 @@ from sqlalchemy.orm import Session
 from redactor import audit, consent
 from redactor.blobstore import BlobIntegrityError, BlobNotFoundError, BlobStore
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
-from redactor.jobs.states import RUNNING_STATES, FailureReason, JobCancelledError, JobState
+from redactor.jobs.states import ClaimLostError, FailureReason, JobCancelledError, JobState
 from redactor.jobs.worker import JobFailure
 from redactor.store.db import Database
-from redactor.store.models import Call, Job
+from redactor.store.models import Call
 from redactor.store.transcripts import FindingRecord, TurnRecord, save_transcript
 
 if TYPE_CHECKING:  # the models' modules are heavy: imported only where the models load
@@ -104,7 +104,7 @@ class CallPipeline:
             return
         with self.decrypted_audio(context):
             self.transcribe(context)
-            self.queue.mark(job.job_id, JobState.REDACTING)
+            self.queue.mark(job, JobState.REDACTING)
             self.redact(context)
             for step in self.extra_steps:
                 step(self, context)
@@ -178,7 +178,7 @@ class CallPipeline:
                             language=context.transcript.language, duration=context.transcript.duration,
                             options=_options_of(context),
                             redacted_ranges_json=context.redacted_ranges_json)
-            self.queue.complete(session, context.job.job_id)
+            self.queue.complete(session, context.job)
             audit.record(session, type="call.processed", actor=audit.SYSTEM, call_id=context.call_id,
                          details={"turns": len(turns), "findings": dict(Counter(f.type for f in findings)),
                                   "attempt": context.job.attempt})
@@ -187,11 +187,21 @@ class CallPipeline:
     def ensure_may_store(self, session: Session, context: PipelineContext, *, results: list[str]) -> None:
         """Call first inside every transaction that stores results of `context`.
 
-        If the results may no longer be kept (see `storing_blocker`), fail the job with the
-        reason, audit the discard, commit that, and raise JobCancelledError: the caller's
-        writes never happen, and it deletes any blob it wrote for them.
+        If the job is no longer this worker's (`ClaimLostError`: its lease expired and it went back
+        to the queue, perhaps to another worker), audit the refused write and raise: the job is
+        left to its new claim. If the results may no longer be kept (see `storing_blocker`), fail
+        the job with the reason, audit the discard, commit that, and raise JobCancelledError.
+        Either way the caller's writes never happen, and it deletes any blob it wrote for them.
         """
-        reason = storing_blocker(session, context)
+        try:
+            reason = storing_blocker(session, self.queue, context)
+        except ClaimLostError:
+            audit.record(session, type="job.stale_write_refused", actor=audit.SYSTEM, call_id=context.call_id,
+                         details={"job_id": context.job.job_id, "attempt": context.job.attempt, "results": results})
+            session.commit()
+            if self.metrics is not None:
+                self.metrics.jobs_finished.labels(outcome="claim_lost").inc()
+            raise
         if reason is None:
             return
         self.queue.cancel(session, context.job.job_id, reason)
@@ -203,20 +213,24 @@ class CallPipeline:
         raise JobCancelledError(context.job.job_id, reason)
 
 
-def storing_blocker(session: Session, context: PipelineContext) -> str | None:
+def storing_blocker(session: Session, queue: SqlJobQueue, context: PipelineContext) -> str | None:
     """Why the results of `context` may not be stored now (a FailureReason), or None.
 
     Run inside the writing transaction, so a consent withdrawal, deletion request or purge has
     either committed before (and is seen here) or waits for this transaction and then erases
     what it stored as usual: on SQLite writing sessions hold the write lock (BEGIN IMMEDIATE);
-    elsewhere the call row is locked FOR UPDATE.
+    elsewhere the call row, then the job row, are locked FOR UPDATE. Raises ClaimLostError when
+    the job is no longer held under this worker's claim (fencing: see redactor.jobs.queue).
     """
     call = session.get(Call, context.call_id, with_for_update=True)
-    job = session.get(Job, context.job.job_id)
-    if call is None or job is None:
+    if call is None:
         return FailureReason.CALL_ERASED
-    if job.state not in RUNNING_STATES:  # cancelled (consent withdrawn, purge) meanwhile
-        return job.failure_reason or FailureReason.JOB_CANCELLED
+    try:
+        queue.hold(session, context.job)
+    except ClaimLostError:
+        raise
+    except JobCancelledError as cancelled:  # cancelled (consent withdrawn, purge) or erased meanwhile
+        return cancelled.reason
     if not consent.decide(call.consent_state, consent.get_allowed_states(session)).allowed:
         return FailureReason.CONSENT_NOT_ALLOWED  # e.g. withdrawn while under a legal hold
     if call.audio_blob_key != context.audio_blob_key:  # purged (or replaced) since it was read

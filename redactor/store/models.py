@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from redactor.store.types import UtcDateTime, utcnow
@@ -44,6 +44,7 @@ class CallStatus(StrEnum):
 
 
 IN_PROGRESS_STATUSES = frozenset({CallStatus.QUEUED, CallStatus.TRANSCRIBING, CallStatus.REDACTING})
+UNFINISHED_JOB_STATES_SQL = "state IN ('queued', 'transcribing', 'redacting')"
 
 
 class Call(Base):
@@ -165,6 +166,10 @@ class Job(Base):
     max_attempts: Mapped[int] = mapped_column(Integer)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # Fencing (redactor.jobs.queue): each claim gets a new token; a worker's every write names it,
+    # so a worker whose lease expired (and whose job another worker took) can change nothing.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the lease; renewed while working
     last_error: Mapped[str | None] = mapped_column(String(64))  # a code, never a message
     failure_reason: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -172,7 +177,24 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
-    __table_args__ = (Index("ix_jobs_state_next", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_jobs_state_next", "state", "next_attempt_at"),
+        # At most one unfinished job per call, so two workers never process one call at once.
+        Index("uq_jobs_one_unfinished_per_call", "call_id", unique=True,
+              sqlite_where=text(UNFINISHED_JOB_STATES_SQL), postgresql_where=text(UNFINISHED_JOB_STATES_SQL)),
+    )
+
+
+class ScheduledRun(Base):
+    """One row per periodic task and interval: the process that inserts it runs the task for that
+    interval, every other process finds the row and skips (redactor.service.scheduler)."""
+
+    __tablename__ = "scheduled_runs"
+
+    task: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slot_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ApiKey(Base):

@@ -52,7 +52,7 @@ def add_call(pipeline: CallPipeline, call: dict) -> Call:
 
 def claim(pipeline: CallPipeline) -> ClaimedJob:
     job = pipeline.queue.claim_next("test")
-    pipeline.queue.mark(job.job_id, JobState.REDACTING)
+    pipeline.queue.mark(job, JobState.REDACTING)
     return job
 
 

@@ -38,7 +38,7 @@ def run_job_erasing_midway(runtime, erase) -> list[str]:
     def processor(job):
         erase()
         steps.append("erased")
-        runtime.queue.mark(job.job_id, JobState.REDACTING)  # the pipeline's next move
+        runtime.queue.mark(job, JobState.REDACTING)  # the pipeline's next move
         steps.append("marked")
 
     worker = EmbeddedWorker(runtime.queue, processor)

@@ -41,6 +41,9 @@ def test_the_purge_runs_from_start_and_hourly_although_the_models_failed(service
         assert wait_for(lambda: artifacts_of(runtime, expired) == set()), "the purge did not run at start"
         assert wait_for(lambda: runtime.model_error is not None)
         assert runtime.worker is None and not runtime.models_ready
+        ready = client.get("/readyz")  # a process that should run jobs but cannot: not ready, and says why
+        assert ready.status_code == 503 and ready.json()["checks"]["worker"] == "not_running"
+        assert ready.json()["error"]["code"] == "not_ready"
         later = add_call(runtime, started_at=utcnow() - 400 * DAY)
         assert wait_for(lambda: artifacts_of(runtime, later) == set(), timeout_s=10), "no second run"
         report = client.get("/v1/retention/report", headers={"Authorization": f"Bearer {token}"}).json()
@@ -83,3 +86,36 @@ def _parse(value: str):
     from datetime import datetime
 
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def test_two_processes_run_each_interval_once(runtime):
+    """Two schedulers (as in two workers) on one database: every interval's run happens once."""
+    from redactor.store.scheduled_runs import claim_run
+
+    ran: list[tuple[str, object]] = []  # (process, start of the interval it ran the purge for)
+    lock = threading.Lock()
+
+    def scheduler_of(name):
+        current = {}
+
+        def claim(task, slot):
+            current["slot"] = slot
+            return claim_run(db=runtime.db, task=task, slot_start=slot, claimed_by=name)
+
+        def purge():
+            with lock:
+                ran.append((name, current["slot"]))
+
+        scheduler = PeriodicScheduler(claim=claim)
+        scheduler.add("retention-purge", 0.25, purge)
+        return scheduler
+
+    schedulers = [scheduler_of("worker-a"), scheduler_of("worker-b")]
+    for scheduler in schedulers:
+        scheduler.start()
+    time.sleep(2.0)
+    for scheduler in schedulers:
+        scheduler.stop()
+    slots = [slot for _, slot in ran]
+    assert len(slots) >= 5 and len(set(slots)) == len(slots), ran  # one run per interval, never two
+    assert sum(s.tasks[0].skipped for s in schedulers) >= 5  # the other process found each run taken

@@ -44,7 +44,7 @@ def populated(client, auth, call_metadata):
     pipeline = CallPipeline(db=runtime.db, queue=runtime.queue, blobs=runtime.blobs, transcriber=None,
                             call_redactor=None, work_dir=runtime.work_dir)
     job = runtime.queue.claim_next("test")
-    runtime.queue.mark(job.job_id, JobState.REDACTING)
+    runtime.queue.mark(job, JobState.REDACTING)
     with runtime.db.read_session() as session:
         call = session.get(Call, job.call_id)
     transcript, redacted = script_results(sample)

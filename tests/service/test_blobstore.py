@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import stat
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,7 +179,8 @@ def test_local_temp_files_are_swept(tmp_path):
     leftover = store.root / "ab" / ("ab" + "0" * 30 + ".1234.tmp")
     leftover.parent.mkdir(parents=True, exist_ok=True)
     leftover.write_bytes(b"partial")
-    assert store.sweep_temp_files() == 1 and not leftover.exists()
+    assert store.sweep_temp_files() == 0  # a write in progress (another process's) is left alone
+    assert store.sweep_temp_files(now=time.time() + 2 * 3600) == 1 and not leftover.exists()
 
 
 # --- S3 only --------------------------------------------------------------------------------

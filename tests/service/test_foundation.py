@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -138,19 +140,42 @@ def test_readers_are_not_blocked_by_a_writer(runtime):
         assert reader.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
 
 
-def test_leftovers_are_swept_by_the_server_start_only(service_settings):
+KILLED_PROCESS = """
+import os, signal, sys
+from redactor.config import Settings
+from redactor.service.runtime import ServiceRuntime
+runtime = ServiceRuntime.open(Settings())
+for path in (runtime.incoming_dir / "upload-dead", runtime.work_dir / "job-1-dead.audio"):
+    path.write_bytes(b"plaintext")
+    print(path, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _files_of_a_killed_process(settings) -> list[Path]:
+    """Plaintext a process killed with SIGKILL left in its folders (it could not clean up)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REDACTOR_DATA_DIR": str(settings.data_dir), "REDACTOR_WORK_DIR": str(settings.work_dir)}
+    if settings.database_url:  # cluster mode: keys only from configuration
+        env.update(REDACTOR_DATABASE_URL=settings.database_url, REDACTOR_KEYS_DIR=str(settings.keys_dir))
+    done = subprocess.run([sys.executable, "-c", KILLED_PROCESS], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, done.stderr[-2000:]
+    return [Path(line) for line in done.stdout.split()]
+
+
+def test_a_start_sweeps_what_dead_processes_left_and_nothing_of_live_ones(service_settings):
     from fastapi.testclient import TestClient
 
     from api.main import create_app
     from redactor.service.runtime import ServiceRuntime
 
     import io
+    import time
     import uuid
 
     from redactor.store.models import Call
-
-    import os
-    import time
 
     runtime = ServiceRuntime.open(service_settings)
     orphan = runtime.blobs.put(io.BytesIO(b"encrypted, then the process died before the commit"))
@@ -163,17 +188,29 @@ def test_leftovers_are_swept_by_the_server_start_only(service_settings):
                          operator_id="op", direction="inbound", channels="mono", consent_state="granted",
                          status="queued", audio_blob_key=kept.key))
         session.commit()
-    leftovers = [runtime.incoming_dir / "upload-dead", runtime.work_dir / "job-1-dead.audio",
-                 runtime.blobs.root / "ab" / ("ab" + "0" * 30 + ".dead.tmp"), runtime.blobs.path_of(orphan.key)]
-    for path in leftovers[:3]:
+    dead_blob_write, live_blob_write = (runtime.blobs.root / "ab" / ("ab" + "0" * 30 + f".{name}.tmp")
+                                        for name in ("dead", "live"))
+    for path in (dead_blob_write, live_blob_write):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"plaintext")
+        path.write_bytes(b"ciphertext")
+    os.utime(dead_blob_write, (two_hours_ago, two_hours_ago))
     runtime.close()
-    ServiceRuntime.open(service_settings).close()  # a command (keys, purge) next to a running server
-    assert all(path.exists() for path in leftovers)
-    with TestClient(create_app(service_settings, start_worker=False)) as client:
-        assert not any(path.exists() for path in leftovers)
-        assert sorted(client.app.state.runtime.blobs.keys()) == sorted([kept.key, just_written.key])
+    dead = _files_of_a_killed_process(service_settings) + [dead_blob_write, runtime.blobs.path_of(orphan.key)]
+    assert len(dead) == 4
+    live_process = ServiceRuntime.open(service_settings)  # a worker or API replica, running
+    live = [live_process.incoming_dir / "upload-live", live_process.work_dir / "job-2-live.audio"]
+    for path in live:
+        path.write_bytes(b"plaintext being worked on")
+    try:
+        ServiceRuntime.open(service_settings).close()  # a command (keys, purge) sweeps nothing
+        assert all(path.exists() for path in dead)
+        with TestClient(create_app(service_settings, start_worker=False)) as client:
+            assert not any(path.exists() for path in dead)
+            assert all(path.exists() for path in live + [live_blob_write])
+            assert sorted(client.app.state.runtime.blobs.keys()) == sorted([kept.key, just_written.key])
+    finally:
+        live_process.close()
+    assert not live_process.incoming_dir.exists() and not live_process.work_dir.exists()  # removed at its end
 
 
 def test_every_session_runs_with_synchronous_full(runtime):

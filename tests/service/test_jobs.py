@@ -1,4 +1,4 @@
-"""The job state machine, the SQL queue (claim, retry with backoff, crash re-queue) and the worker.
+"""The job state machine, the SQL queue (claim, retry with backoff, lease expiry) and the worker.
 
 The worker is driven with small processors written here: the worker's contract is to run
 whatever processor it is given, and the real pipeline is covered end to end in test_e2e.py.
@@ -78,14 +78,14 @@ def test_claim_mark_complete_mirrors_the_call_status(runtime):
     assert claimed.call_id == call_id and claimed.attempt == 1
     assert queue.claim_next("w2") is None  # nobody else gets it
     assert call_status(runtime, call_id) == ("transcribing", None)
-    queue.mark(claimed.job_id, JobState.REDACTING)
+    queue.mark(claimed, JobState.REDACTING)
     assert call_status(runtime, call_id) == ("redacting", None)
     with runtime.db.session() as session:
-        queue.complete(session, claimed.job_id)
+        queue.complete(session, claimed)
         session.commit()
     assert job_of(runtime, call_id).state == "done" and call_status(runtime, call_id)[0] == "done"
     with pytest.raises(InvalidTransitionError):
-        queue.mark(claimed.job_id, JobState.REDACTING)
+        queue.mark(claimed, JobState.REDACTING)
 
 
 def test_transient_failures_back_off_then_fail(runtime):
@@ -95,14 +95,14 @@ def test_transient_failures_back_off_then_fail(runtime):
     for attempt, delay in ((1, 10), (2, 20)):
         claimed = queue.claim_next("w")
         assert claimed.attempt == attempt
-        assert queue.fail(claimed.job_id, "internal_error", transient=True) == JobState.QUEUED
+        assert queue.fail(claimed, "internal_error", transient=True) == JobState.QUEUED
         assert queue.claim_next("w") is None  # not due yet
         clock.now += timedelta(seconds=delay - 1)
         assert queue.claim_next("w") is None
         clock.now += timedelta(seconds=1)
     claimed = queue.claim_next("w")
     assert claimed.attempt == 3
-    assert queue.fail(claimed.job_id, "internal_error", transient=True) == JobState.FAILED
+    assert queue.fail(claimed, "internal_error", transient=True) == JobState.FAILED
     assert call_status(runtime, call_id) == ("failed", "attempts_exhausted")
 
 
@@ -110,23 +110,29 @@ def test_permanent_failure_keeps_its_reason(runtime):
     queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0)
     call_id = add_call(runtime, queue)
     claimed = queue.claim_next("w")
-    assert queue.fail(claimed.job_id, "audio_unreadable", transient=False) == JobState.FAILED
+    assert queue.fail(claimed, "audio_unreadable", transient=False) == JobState.FAILED
     assert call_status(runtime, call_id) == ("failed", "audio_unreadable")
     assert job_of(runtime, call_id).failure_reason == "audio_unreadable"
 
 
-def test_jobs_left_running_by_a_crash_are_requeued(runtime):
-    queue = SqlJobQueue(runtime.db, max_attempts=2, backoff_seconds=0)
+def test_jobs_whose_lease_expired_are_requeued_by_the_next_claim(runtime):
+    clock = Clock()
+    queue = SqlJobQueue(runtime.db, max_attempts=2, backoff_seconds=0, lease_seconds=60, now=clock)
     first, second = add_call(runtime, queue), add_call(runtime, queue)
     a = queue.claim_next("dead-worker")
-    queue.mark(a.job_id, JobState.REDACTING)
+    queue.mark(a, JobState.REDACTING)
     queue.claim_next("dead-worker")
-    assert queue.requeue_interrupted() == 2
+    clock.now += timedelta(seconds=60)
+    assert queue.recover_expired() == 0  # a lease lasts its full length
+    clock.now += timedelta(seconds=1)
+    assert queue.recover_expired() == 2
     assert {call_status(runtime, c)[0] for c in (first, second)} == {"queued"}
-    # An attempt that died again on its last allowed attempt fails instead of looping forever.
+    # An attempt that died again on its last allowed attempt fails instead of looping forever;
+    # the claim itself recovers expired leases (no separate sweeper to run).
     for _ in range(2):
         queue.claim_next("w")
-    assert queue.requeue_interrupted() == 2
+    clock.now += timedelta(seconds=61)
+    assert queue.claim_next("w") is None
     assert call_status(runtime, first) == ("failed", "interrupted_too_often")
 
 
@@ -144,9 +150,9 @@ def test_worker_runs_jobs_retries_and_records_failures(runtime):
             raise JobFailure("audio_unreadable", transient=False)
         if job.call_id == crashing:
             raise RuntimeError("伊藤雅美 090-3821-4467")  # must not reach the logs
-        queue.mark(job.job_id, JobState.REDACTING)
+        queue.mark(job, JobState.REDACTING)
         with runtime.db.session() as session:
-            queue.complete(session, job.job_id)
+            queue.complete(session, job)
             session.commit()
         if {ok, flaky} <= {c for c in seen if call_status(runtime, c)[0] == "done"}:
             done.set()
@@ -180,16 +186,16 @@ def test_worker_logs_no_exception_message(runtime, caplog):
     assert "ValueError" in caplog.text and "伊藤" not in caplog.text and "4467" not in caplog.text
 
 
-def test_worker_start_requeues_interrupted_jobs(runtime):
-    queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0)
+def test_a_worker_takes_over_a_job_whose_lease_expired(runtime):
+    queue = SqlJobQueue(runtime.db, max_attempts=3, backoff_seconds=0, lease_seconds=0.2)
     call_id = add_call(runtime, queue)
-    queue.claim_next("crashed")
+    queue.claim_next("killed")  # never renewed: its worker is gone
     finished = threading.Event()
 
     def processor(job):
-        queue.mark(job.job_id, JobState.REDACTING)
+        queue.mark(job, JobState.REDACTING)
         with runtime.db.session() as session:
-            queue.complete(session, job.job_id)
+            queue.complete(session, job)
             session.commit()
         finished.set()
 
@@ -224,9 +230,9 @@ def test_a_job_cancelled_or_erased_while_claimed(runtime, interrupt, reason):
     claimed = queue.claim_next("w")
     interrupt(runtime, claimed.job_id)
     with pytest.raises(JobCancelledError) as cancelled:
-        queue.mark(claimed.job_id, JobState.REDACTING)
+        queue.mark(claimed, JobState.REDACTING)
     assert cancelled.value.reason == reason
-    assert queue.fail(claimed.job_id, "internal_error", transient=True) == JobState.FAILED
+    assert queue.fail(claimed, "internal_error", transient=True) == JobState.FAILED
     with runtime.db.session() as session:
         assert queue.cancel(session, claimed.job_id, "call_erased") is False  # already final or gone
         session.commit()
@@ -258,6 +264,6 @@ def test_cancel_fails_a_running_job_with_its_reason(runtime):
         session.commit()
     assert call_status(runtime, call_id) == ("failed", "raw_audio_erased")
     assert (job_of(runtime, call_id).state, job_of(runtime, call_id).failure_reason) == ("failed", "raw_audio_erased")
-    worker = EmbeddedWorker(queue, lambda job: queue.mark(job.job_id, JobState.REDACTING))
+    worker = EmbeddedWorker(queue, lambda job: queue.mark(job, JobState.REDACTING))
     worker.run_one(claimed)  # a worker still holding it stops quietly; the reason stays
     assert call_status(runtime, call_id) == ("failed", "raw_audio_erased")

@@ -77,10 +77,32 @@ def test_a_prepared_work_folder_is_refused(tmp_path):
 def test_the_default_work_dir_is_in_memory(tmp_path):
     runtime = ServiceRuntime.open(Settings(data_dir=tmp_path / "data"))
     try:
-        assert str(runtime.work_dir).startswith("/dev/shm/redactor-") and mode(runtime.work_dir) == 0o700
+        assert str(runtime.work_root).startswith("/dev/shm/redactor-") and mode(runtime.work_root) == 0o700
+        assert runtime.work_dir.parent == runtime.work_root and mode(runtime.work_dir) == 0o700  # this process's
         # Uploads being received are plaintext too: in the same folder, never in the data dir.
         assert runtime.incoming_dir.parent == runtime.work_dir and mode(runtime.incoming_dir) == 0o700
     finally:
         runtime.close()
-        runtime.incoming_dir.rmdir()
-        runtime.work_dir.rmdir()
+        runtime.work_root.rmdir()
+
+
+def test_a_sweep_keeps_folders_of_live_processes_and_ones_being_created(tmp_path):
+    """A live process's folder is locked (kept); loose files of the old single-folder layout and
+    a creation interrupted long ago go. (The folder of a SIGKILLed process: test_foundation.py.)"""
+    import time
+
+    from redactor.service.work_dir import CREATING_PREFIX, ProcessFolder, sweep_work_dir
+
+    live = ProcessFolder(tmp_path)
+    (live.path / "upload-1").write_bytes(b"plaintext being received")
+    (tmp_path / "upload-from-an-old-version").write_bytes(b"plaintext")
+    being_created = tmp_path / f"{CREATING_PREFIX}p1-00000000"
+    being_created.mkdir()
+    abandoned_creation = tmp_path / f"{CREATING_PREFIX}p2-00000000"
+    abandoned_creation.mkdir()
+    os.utime(abandoned_creation, (time.time() - 7200, time.time() - 7200))
+    assert sweep_work_dir(tmp_path) == 1
+    assert (live.path / "upload-1").exists() and being_created.exists() and not abandoned_creation.exists()
+    assert not (tmp_path / "upload-from-an-old-version").exists()
+    live.remove()
+    assert not live.path.exists()

@@ -106,7 +106,7 @@ def test_results_of_an_erased_call_are_discarded(runtime, erasure, when, reason)
         runtime.queue.enqueue(session, call_id)
         session.commit()
     job = runtime.queue.claim_next("test-worker")
-    runtime.queue.mark(job.job_id, JobState.REDACTING)
+    runtime.queue.mark(job, JobState.REDACTING)
     transcript, redacted = script_results(sample)
     context = PipelineContext(job=job, call_id=call_id, channels=sample["channels"], audio_blob_key=raw.key,
                               audio_sha256=raw.sha256, transcript=transcript, redacted=redacted)
@@ -157,9 +157,9 @@ def test_a_running_job_is_cancelled_by_withdrawal_and_stays_failed(runtime):
         job = runtime.queue.claim_next("w")
         erasure(runtime, call_id)
         with pytest.raises(JobCancelledError) as cancelled:
-            runtime.queue.mark(job.job_id, JobState.REDACTING)
+            runtime.queue.mark(job, JobState.REDACTING)
         assert cancelled.value.reason == reason
-        assert runtime.queue.fail(job.job_id, "internal_error", transient=True) == JobState.FAILED
+        assert runtime.queue.fail(job, "internal_error", transient=True) == JobState.FAILED
         with runtime.db.read_session() as session:
             row = session.get(Job, job.job_id)
         assert row is None if reason == "call_erased" else (row.state, row.failure_reason) == ("failed", reason)

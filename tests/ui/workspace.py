@@ -239,7 +239,7 @@ def populate(base_url: str, app, samples: list[dict]) -> Workspace:
         workspace.call_ids["failed"] = upload(client, telephony, failing, first)
         job = runtime.queue.claim_next("ui-tests")
         assert job is not None and job.call_id == workspace.call_ids["failed"]
-        runtime.queue.fail(job.job_id, "audio_integrity", transient=False)
+        runtime.queue.fail(job, "audio_integrity", transient=False)
         queued = metadata("ui-queued", started_at="2026-11-21T11:00:00+09:00", operator_id="op-3",
                           channels=samples[0]["channels"])
         workspace.call_ids["queued"] = upload(client, telephony, queued, first)
