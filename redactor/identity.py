@@ -14,15 +14,9 @@ import hmac
 
 import phonenumbers
 
-from redactor.errors import InvalidValueError
+from redactor.errors import CallerNumberError
 
 DEFAULT_REGION = "JP"
-
-
-class CallerNumberError(InvalidValueError):
-    """The caller number cannot be a phone number. The message never repeats the number."""
-
-    code = "caller_number_invalid"
 
 
 def normalize_number(raw: str, region: str = DEFAULT_REGION) -> str:

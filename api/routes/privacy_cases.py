@@ -19,7 +19,8 @@ from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
 from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, ErrorBody
 from redactor.api_keys import Role
-from redactor.identity import CallerHasher, CallerNumberError
+from redactor.errors import CallerNumberError
+from redactor.identity import CallerHasher
 from redactor.privacy_cases import cases, fulfilment
 from redactor.privacy_cases.corrections import MetadataChange, MetadataField
 from redactor.privacy_cases.states import (AgentAuthorityMethod, AgentRelationship, CaseState, CaseType,

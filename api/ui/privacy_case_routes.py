@@ -29,8 +29,7 @@ from api.ui.privacy_routes import checked_form, forbidden, ui_actor
 from api.ui.web import UiUser, UiUserDep, render
 from redactor import audit
 from redactor.api_keys import Role, authenticate
-from redactor.errors import RefusedError
-from redactor.identity import CallerNumberError
+from redactor.errors import CallerNumberError, RefusedError
 from redactor.privacy_cases import cases, fulfilment, provisions
 from redactor.privacy_cases.corrections import MetadataChange, MetadataField
 from redactor.privacy_cases.states import (AgentAuthorityMethod, AgentRelationship, CaseState, CaseType, Channel,
