@@ -48,3 +48,10 @@ class CallerHasher:
         """Hex HMAC-SHA256 of the E.164 form of `raw`; raises CallerNumberError."""
         e164 = normalize_number(raw, region)
         return hmac.new(self._key, e164.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def hash_field(self, raw: str, field: str) -> str:
+        """hash_number for a request's field: the refusal names `field` (never the number)."""
+        try:
+            return self.hash_number(raw)
+        except CallerNumberError as error:
+            raise CallerNumberError(f"{field}: {error}") from None
