@@ -24,8 +24,8 @@ from redactor.pii.digit_runs import digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_SPECS
 from redactor.pii.lexicon.chars import CLOSING_MARKS, is_kanji
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS
+from redactor.pii.lexicon.spelling import LETTER_NAMES
 from redactor.pii.numerals import NUMERAL_UNITS
-from redactor.pii.recognizers.base import LETTER_NAMES
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
