@@ -27,6 +27,16 @@ class InvalidValueError(RefusedError, ValueError):
         super().__init__(422, type(self).code, message)
 
 
+# --- the service -------------------------------------------------------------------------------
+
+class SchemaNotCurrentError(RefusedError):
+    """The database's schema is not the one this code was written for (cluster mode: not migrated;
+    redactor.store.db)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, "schema_not_current", message)
+
+
 # --- calls ---------------------------------------------------------------------------------------
 
 class IntakeError(RefusedError):
