@@ -6,7 +6,8 @@ Speech recognition garbles numbers, and a leak costs more than a redacted count,
 - in a caller's answer to a number question (or continuing a long number from an earlier answer),
   runs of `fail_closed_min_digits`+ digits go, digit groups a few garbled characters apart are
   one run and homophone kanji glued to it go with it (午後8 = ごご8 = 558, 2位 = 2 + い);
-- a bare number right after any request (「735です」) answers it, even when the cue was lost;
+- a bare number right after any request (「735です」) answers it, even when the cue was lost, and
+  goes whole, filler and copula with it;
 - recognition drops digits (the CVV 735 comes back as 「75です」), so a bare number answer, a
   number named in the answer (「裏の番号は75」) and any digits a caller says in a card dialogue
   (expiry 「29-8月です」) go whatever their length; in a card dialogue 年 and 月 are the expiry's,
@@ -71,7 +72,14 @@ class NumberAnswers(CallRule):
         if not self.config.enabled:
             return
         for turn in call.turns:
-            for run in self.runs(turn.text, turn.context, call.conf):
+            runs = self.runs(turn.text, turn.context, call.conf)
+            context = turn.context
+            if runs and not context.is_operator and (context.expects_number or context.after_request) \
+                    and _fillers_only(turn.text, runs):
+                # An answer that is the number and fillers goes whole: they say nothing, and
+                # recognition's word times drift across them (「75」 stamped early, 「です」 over 735).
+                runs = [NumberRun(0, len(turn.text), runs[0].entity_type)]
+            for run in runs:
                 spans.add_uncovered(turn.index, run.entity_type, run.start, run.end)
 
     def runs(self, text: str, context: TurnContext, conf: CallContextConfig) -> list[NumberRun]:
@@ -93,8 +101,9 @@ class NumberAnswers(CallRule):
         for start, end in digit_runs(text, conf, bridge=True, lo=lo):
             if start >= hi:
                 break
-            if followed_by_unit(text, end, conf) and not (card and text[end:end + 1] in _EXPIRY_UNITS) \
-                    and not self._too_long_for_a_count(text[start:end]):
+            if card and text.startswith(_EXPIRY_UNITS, end):
+                end += 1  # 「29-8月」: the month is the expiry's too
+            elif followed_by_unit(text, end, conf) and not self._too_long_for_a_count(text[start:end]):
                 # 「080、4629、3178、1991年」: only the last group is a count or date; the groups before stay a number
                 end = _drop_last_group(text, start, end)
                 if end is None:
@@ -145,6 +154,16 @@ def _bare_number(text: str, conf: CallContextConfig) -> bool:
     for filler in _NOT_THE_NUMBER:
         rest = rest.replace(filler, "")
     return any(ch.isdigit() for ch in text) and len(rest) <= _BARE_REST_MAX
+
+
+def _fillers_only(text: str, runs: list[NumberRun]) -> bool:
+    """Nothing but fillers, particles and です is left of the turn without the runs."""
+    rest = text
+    for run in sorted(runs, key=lambda r: r.start, reverse=True):
+        rest = rest[:run.start] + rest[run.end:]
+    for filler in _NOT_THE_NUMBER:
+        rest = rest.replace(filler, "")
+    return rest == ""
 
 
 def _drop_last_group(text: str, start: int, end: int) -> int | None:

@@ -7,7 +7,7 @@ from redactor.pii.dialogue import plan_turn_contexts
 from redactor.pii.normalize import normalize
 from redactor.pii.rules.number_answers import NumberAnswers
 
-from ..helpers import last_turn_context
+from ..helpers import last_turn_context, rule_effect
 
 CONF = load_config().call_context
 NUMBER_ANSWERS = NumberAnswers()
@@ -103,11 +103,11 @@ CARD_NUMBER = ("operator", "お支払いのカード番号をお願いいたし�
     ([("operator", "会員番号をお願いします。"), ("caller", "あ、番号は、えっと、62だったかな")], ["62"]),
     # in a card dialogue any digits the caller says go, 年 and 月 included (the expiry, one digit lost)
     ([CARD_NUMBER, ("caller", "5300 2211 0847 1936"), ("operator", "ありがとうございます。期限をお願いします。"),
-      ("caller", "31-4月です")], ["31-4"]),
+      ("caller", "31-4月です")], ["31-4月"]),
     ([CARD_NUMBER, ("caller", "5300 2211 0847 1936"), ("operator", "続いて、裏面の数字をお願いします"),
       ("caller", "はい、それが、8です")], ["8"]),
     ([CARD_NUMBER, ("caller", "はい、ちょっと待ってください"), ("operator", "はい"),
-      ("caller", "あ、期限は2030年の7月です")], ["2030", "7"]),
+      ("caller", "あ、期限は2030年の7月です")], ["2030年", "7月"]),
     # digits joined by dots, ellipses and hesitations are one number
     ([("operator", "口座番号をお願いします。"), ("caller", "普通の4.17703です")], ["4.17703"]),
     ([("operator", "お電話番号をお願いします。"), ("caller", "0...7...0、えっと、2291、3304")], ["0...7...0、えっと、2291、3304"]),
@@ -133,3 +133,17 @@ def test_garbled_answer_is_typed_by_the_question():
     context = plan_turn_contexts(["operator", "caller"], ["お電話番号をお願いします。", "x"], CONF)[1]
     text = "080、午後1 2位、903 4"  # 9 digits heard of 11: still the phone number asked for
     assert [r.entity_type for r in NUMBER_ANSWERS.runs(text, context, CONF)] == ["PHONE_NUMBER"]
+
+
+@pytest.mark.parametrize("turns, added", [
+    # a bare number answer goes whole: recognition stamps 「です」 over where the digits were said
+    ([("operator", "セキュリティコードをお願いします。"), ("caller", "はい、41です。")], {(1, "はい、41です。", "CARD_CVV")}),
+    ([("operator", "カードリメンのアレを、お願いいたします。"), ("caller", "えっと、7 3 5です")],
+     {(1, "えっと、7 3 5です", "CUSTOMER_ID")}),
+    # a longer answer loses its digits only; a count answering a number question stays
+    ([("operator", "会員番号をお願いします。"), ("caller", "会員番号は4 4 7 1 9で、去年入会しました")],
+     {(1, "4 4 7 1 9", "CUSTOMER_ID")}),
+    ([("operator", "会員番号をお願いします。"), ("caller", "3回目です")], set()),
+])
+def test_a_bare_answer_goes_whole(turns, added):
+    assert rule_effect(NUMBER_ANSWERS, turns, config=load_config()) == (added, set())
