@@ -29,6 +29,9 @@ from redactor.service.runtime import ServiceRuntime
 from redactor.store.models import AuditEvent, Call
 
 CHUNK = 1024
+# On PostgreSQL the service runs in cluster mode, where keys come from the configuration only: the
+# command never makes one there (test_in_cluster_mode_the_operator_installs_the_keys).
+MAKES_THE_KEY = pytest.mark.sqlite_only("the command makes the new audio key only outside cluster mode")
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -116,6 +119,7 @@ def audit_types(runtime) -> list[str]:
                                     .order_by(AuditEvent.seq)).scalars())
 
 
+@MAKES_THE_KEY
 def test_rotation_reencrypts_v1_and_old_key_blobs_with_a_new_key(runtime):
     blobs = stored_calls(runtime)
     old_id = audio_key_id(runtime.keys.load("audio"))
@@ -141,6 +145,7 @@ def test_rotation_reencrypts_v1_and_old_key_blobs_with_a_new_key(runtime):
     assert_all_readable(runtime.blobs, blobs)
 
 
+@MAKES_THE_KEY
 def test_a_rotation_killed_between_its_steps_resumes(runtime, monkeypatch):
     blobs = stored_calls(runtime)
     store_type = type(runtime.blobs)
@@ -176,6 +181,7 @@ def test_a_rotation_killed_between_its_steps_resumes(runtime, monkeypatch):
                                     "audio_key.rotation_finished"]
 
 
+@MAKES_THE_KEY
 def test_a_process_killed_between_retiring_and_replacing_the_key_loses_nothing(runtime, monkeypatch):
     """`retire_audio_key` first writes the retired copy, then replaces audio.key: a kill between
     the two leaves the old key current (and a copy of it), and the next run rotates normally."""
@@ -199,6 +205,7 @@ def test_a_process_killed_between_retiring_and_replacing_the_key_loses_nothing(r
     assert_all_readable(runtime.blobs, blobs)
 
 
+@MAKES_THE_KEY
 def test_reads_and_uploads_go_on_during_a_rotation(runtime, settings):
     """Another process (its keyring loaded before the rotation) reads every blob at every step, and
     its uploads during the rotation are sealed with the new key as soon as the key file changes."""
@@ -226,6 +233,7 @@ def test_reads_and_uploads_go_on_during_a_rotation(runtime, settings):
         other.close()
 
 
+@MAKES_THE_KEY
 def test_a_blob_erased_during_its_reencryption_is_not_brought_back(runtime, monkeypatch):
     blobs = stored_calls(runtime, count=2)
     victim = next(iter(blobs))
@@ -247,6 +255,7 @@ def test_a_blob_erased_during_its_reencryption_is_not_brought_back(runtime, monk
     assert not runtime.blobs.exists(victim)
 
 
+@MAKES_THE_KEY
 def test_a_missing_retired_key_is_named_and_stops_the_rotation(runtime, settings):
     blobs = stored_calls(runtime, count=2)
     old_id, _ = runtime.keys.retire_audio_key()
@@ -268,6 +277,7 @@ def test_a_missing_retired_key_is_named_and_stops_the_rotation(runtime, settings
     assert f"{old_id}\t1\tNOT INSTALLED" in rotate("--status").output
 
 
+@MAKES_THE_KEY
 def test_a_retired_key_file_holding_another_key_is_refused_by_name(runtime):
     old_id, _ = runtime.keys.retire_audio_key()
     path = runtime.keys.retired_audio_key_file(old_id)
@@ -294,3 +304,23 @@ def test_audio_key_id_prints_the_name_a_retired_key_file_takes():
     assert result.exit_code == 0 and result.output.strip() == audio_key_id(key)
     refused = CliRunner().invoke(keys_command, ["audio-key-id"], input="not a key\n")
     assert refused.exit_code == 2 and "not base64" in refused.output
+
+
+def test_in_cluster_mode_the_operator_installs_the_keys(runtime, settings):
+    """README's cluster procedure: both keys installed in the keys folder, the new one made current
+    by the operator; the command makes no key and re-encrypts everything with the new one."""
+    if not settings.cluster_mode:
+        pytest.skip("cluster mode needs a database server: run with --database=postgresql")
+    blobs = stored_calls(runtime)
+    old, new = runtime.keys.load("audio"), os.urandom(32)
+    for path, key in ((runtime.keys.retired_audio_key_file(audio_key_id(old)), old),
+                      (runtime.keys.key_file("audio"), new)):
+        path.write_text(base64.b64encode(key).decode() + "\n")
+        path.chmod(0o600)
+
+    result = rotate()
+
+    assert result.exit_code == 0, result.output
+    assert "new audio key" not in result.output and runtime.keys.load("audio") == new
+    assert blobs_by_key(runtime.blobs) == {audio_key_id(new): 4}
+    assert_all_readable(runtime.blobs, blobs)
