@@ -10,7 +10,10 @@ with 422 when its body is malformed. `GuardRequests` runs first, for every route
   temp file. Streamed uploads (`POST /v1/calls`) are bounded by `REDACTOR_MAX_UPLOAD_BYTES`
   in api/uploads.py, which writes the audio to disk as it arrives.
 - Every request under /v1/ must carry a valid API key before its route runs (401 otherwise);
-  the route's `RoleGuard` then checks the key's role (403).
+  the route's `RoleGuard` then checks the key's role (403). Then a NUL character in its path gets
+  422 `request_invalid` (`redactor.values`: PostgreSQL cannot store or compare one), for every
+  path parameter at once; query parameters are typed `redactor.values.Text`, JSON bodies
+  `api.schemas.RequestBody`.
 - Every response that does not say how it may be cached gets `Cache-Control: no-store`: API
   responses carry call data, key-bound answers and errors, none of which a cache should keep.
 """
@@ -25,6 +28,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ApiError, error_response
+from redactor.values import refuse_nul
 
 API_PREFIX = "/v1/"
 # (method, path) of routes that stream their body themselves, under their own limit.
@@ -76,6 +80,11 @@ class GuardRequests:
                 request.state.principal = await run_in_threadpool(self.authenticate, request)
             except ApiError as error:
                 await error_response(error.status, error.code, error.message, error.headers)(scope, receive, send)
+                return
+            try:
+                refuse_nul(scope["path"])
+            except ValueError as error:
+                await error_response(422, "request_invalid", f"path: {error}")(scope, receive, send)
                 return
         try:
             await self.app(scope, receive, send)

@@ -4,9 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from redactor.store.models import Call, CallStatus
+from redactor.values import refuse_nul
+
+
+class RequestBody(BaseModel):
+    """The base of every JSON request body: unknown fields are refused, and so is a NUL character
+    in any string of it, however nested (`redactor.values`: PostgreSQL cannot store one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_character(cls, value: Any) -> Any:
+        _refuse_nul_within(value)
+        return value
+
+
+def _refuse_nul_within(value: Any) -> None:
+    if isinstance(value, str):
+        refuse_nul(value)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _refuse_nul_within(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul_within(key)
+            _refuse_nul_within(item)
 
 
 class ErrorDetail(BaseModel):
@@ -128,7 +156,7 @@ class ConsentPolicyOut(BaseModel):
     allowed_states: list[str]
 
 
-class ConsentPolicyIn(BaseModel):
+class ConsentPolicyIn(RequestBody):
     allowed_states: list[str]
 
 
@@ -140,7 +168,7 @@ class ApiKeyOut(BaseModel):
     revoked_at: datetime | None
 
 
-class ApiKeyCreateIn(BaseModel):
+class ApiKeyCreateIn(RequestBody):
     role: str
     label: str | None = Field(None, max_length=200)
 

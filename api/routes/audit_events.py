@@ -14,6 +14,7 @@ from api.schemas import ERROR_RESPONSES
 from redactor import audit
 from redactor.api_keys import Role
 from redactor.store.models import AuditEvent
+from redactor.values import MAX_ROW_ID, Text
 
 router = APIRouter(prefix="/v1/audit-events", tags=["audit"])
 
@@ -45,9 +46,9 @@ class AuditVerification(BaseModel):
             dependencies=[require_roles(Role.PRIVACY_MANAGER, Role.ADMIN)])
 def read_audit_events(
     session: ReadSessionDep,
-    type: Annotated[str | None, Query(max_length=64, description="Only events of this type.")] = None,
-    call_id: Annotated[str | None, Query(max_length=36)] = None,
-    after_seq: Annotated[int, Query(ge=0, le=2**63 - 1, description="next_after_seq of the previous page.")] = 0,
+    type: Annotated[Text | None, Query(max_length=64, description="Only events of this type.")] = None,
+    call_id: Annotated[Text | None, Query(max_length=36)] = None,
+    after_seq: Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="next_after_seq of the previous page.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ):
     """Events oldest first (by seq), filtered; each with its hash and the previous event's hash."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -19,6 +18,7 @@ from redactor.service.intake import CallMetadata, accept_call, consent_allows, f
 from redactor.store.calls import CallFilter, list_calls
 from redactor.store.models import CallStatus
 from redactor.store.transcripts import entity_type_counts, entity_types_of
+from redactor.values import Instant, Text
 
 router = APIRouter(prefix="/v1/calls", tags=["calls"])
 
@@ -111,10 +111,10 @@ def read_call(call: CallDep, session: ReadSessionDep):
 def read_calls(
     session: ReadSessionDep,
     status: Annotated[CallStatus | None, Query(description="Only calls in this state.")] = None,
-    operator_id: Annotated[str | None, Query(max_length=100)] = None,
-    started_from: Annotated[datetime | None, Query(description="Inclusive, ISO 8601 with zone.")] = None,
-    started_to: Annotated[datetime | None, Query(description="Exclusive, ISO 8601 with zone.")] = None,
-    entity_type: Annotated[str | None, Query(max_length=40, description="Calls where this type was redacted.")] = None,
+    operator_id: Annotated[Text | None, Query(max_length=100)] = None,
+    started_from: Annotated[Instant | None, Query(description="Inclusive, ISO 8601 with zone.")] = None,
+    started_to: Annotated[Instant | None, Query(description="Exclusive, ISO 8601 with zone.")] = None,
+    entity_type: Annotated[Text | None, Query(max_length=40, description="Calls where this type was redacted.")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page.")] = None,
 ):

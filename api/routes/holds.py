@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, SessionDep, require_roles
-from api.schemas import ERROR_RESPONSES
+from api.schemas import ERROR_RESPONSES, RequestBody
 from redactor.api_keys import Role
 from redactor.retention.holds import list_holds, place_hold, release_hold
 from redactor.store.types import utcnow
@@ -16,9 +16,7 @@ from redactor.store.types import utcnow
 router = APIRouter(tags=["legal holds"])
 
 
-class HoldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class HoldIn(RequestBody):
     reason: str = Field(..., min_length=1, max_length=200,
                         description="Why (e.g. a case number). Kept with the hold; the audit log keeps its hash.")
 

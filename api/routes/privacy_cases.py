@@ -12,11 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
-from api.schemas import ERROR_RESPONSES, ErrorBody
+from api.schemas import ERROR_RESPONSES, ErrorBody, RequestBody
 from redactor.api_keys import Role
 from redactor.privacy_cases import cases, fulfilment, steps
 from redactor.privacy_cases.corrections import MetadataChange, MetadataField
@@ -27,20 +27,19 @@ from redactor.privacy_cases.steps import CaseStep, StepInput, take_step
 from redactor.privacy_requests.records import VerificationMethod
 from redactor.store.privacy_cases import PrivacyCase
 from redactor.store.types import utcnow
+from redactor.values import Day, Instant
 
 router = APIRouter(prefix="/v1/privacy-cases", tags=["privacy cases"],
                    dependencies=[require_roles(Role.PRIVACY_MANAGER)], responses={409: {"model": ErrorBody}, **ERROR_RESPONSES})
 
 
-class CaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CaseIn(RequestBody):
     type: CaseType
     channel: Channel
     requester: Requester = Requester.PERSON
     agent_relationship: AgentRelationship | None = None
     caller_number: str = Field(..., min_length=1, max_length=40, description="Hashed at once; never stored.")
-    received_at: datetime | None = Field(None, description="When the request arrived; default now.")
+    received_at: Instant | None = Field(None, description="When the request arrived (with zone); default now.")
 
 
 class TimelineStepOut(BaseModel):
@@ -139,9 +138,7 @@ def erase_case(case_id: str, runtime: RuntimeDep, principal: PrincipalDep):
     return Response(status_code=204)
 
 
-class NoticeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class NoticeIn(RequestBody):
     via: NoticeMethod
 
 
@@ -151,9 +148,7 @@ def form_sent(case_id: str, body: NoticeIn, runtime: RuntimeDep, principal: Prin
     return _take_step(runtime, case_id, CaseStep.FORM_SENT, StepInput(via=body.via), principal)
 
 
-class IdentityIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class IdentityIn(RequestBody):
     method: VerificationMethod
     note: str | None = Field(None, max_length=200, description="How it was checked, without personal data.")
     agent_authority_method: AgentAuthorityMethod | None = Field(None, description="Agents only: how authority was checked.")
@@ -167,9 +162,7 @@ def identity_verified(case_id: str, body: IdentityIn, runtime: RuntimeDep, princ
                       principal)
 
 
-class FeeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FeeIn(RequestBody):
     amount_yen: int = Field(..., ge=0, le=1_000_000)
     method: FeeMethod
 
@@ -181,9 +174,7 @@ def fee_received(case_id: str, body: FeeIn, runtime: RuntimeDep, principal: Prin
                       principal)
 
 
-class WithholdIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class WithholdIn(RequestBody):
     reason: WithholdReason
     explanation: str = Field(..., min_length=1, max_length=cases.MAX_EXPLANATION)
 
@@ -195,9 +186,7 @@ def withheld(case_id: str, body: WithholdIn, runtime: RuntimeDep, principal: Pri
                       principal)
 
 
-class RejectIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class RejectIn(RequestBody):
     reason: RejectReason
     explanation: str | None = Field(None, max_length=cases.MAX_EXPLANATION)
 
@@ -209,20 +198,16 @@ def rejected(case_id: str, body: RejectIn, runtime: RuntimeDep, principal: Princ
                       principal)
 
 
-class MetadataChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class MetadataChangeIn(RequestBody):
     field: MetadataField
     call_id: str | None = Field(None, max_length=36, description="call_caller: the call.")
     caller_number: str | None = Field(None, min_length=1, max_length=40,
                                       description="call_caller: the number the call belongs to (hashed); "
                                                   "null detaches it.")
-    ended_on: date | None = Field(None, description="contract_end: the date; null removes it.")
+    ended_on: Day | None = Field(None, description="contract_end: the date; null removes it.")
 
 
-class FulfilmentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FulfilmentIn(RequestBody):
     changes: list[MetadataChangeIn] = Field(default_factory=list, max_length=100,
                                             description="Correction and addition cases: what to change.")
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
 from api.routes.privacy_cases import package_response
-from api.schemas import ERROR_RESPONSES
+from api.schemas import ERROR_RESPONSES, RequestBody
 from redactor.api_keys import Role
 from redactor.privacy_cases import fulfilment
 from redactor.privacy_cases.requests import FeePaid, open_verified_case
@@ -25,9 +25,7 @@ from redactor.store.types import utcnow
 router = APIRouter(prefix="/v1/privacy-requests", tags=["privacy requests"])
 
 
-class IdentityVerification(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class IdentityVerification(RequestBody):
     method: VerificationMethod
     note: str | None = Field(None, max_length=200,
                              description="How it was checked, without personal data (e.g. 'callback + DOB match'). "
@@ -35,16 +33,12 @@ class IdentityVerification(BaseModel):
                                          "a deletion request keeps none.")
 
 
-class FeeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class FeeIn(RequestBody):
     amount_yen: int = Field(..., ge=0, le=1_000_000)
     method: FeeMethod
 
 
-class PrivacyRequestIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PrivacyRequestIn(RequestBody):
     type: RequestType
     caller_number: str = Field(..., min_length=1, max_length=40, description="Hashed to find the calls; never stored.")
     identity_verification: IdentityVerification

@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, SessionDep, get_existing_call, require_roles
-from api.schemas import ERROR_RESPONSES
+from api.schemas import ERROR_RESPONSES, RequestBody
 from redactor.api_keys import Role
 from redactor.consent import ConsentState
 from redactor.retention import policy as retention_policy
@@ -19,6 +19,7 @@ from redactor.retention.contract_ends import record_contract_end
 from redactor.retention.purge import purge_expired_artifacts
 from redactor.retention.report import retention_report
 from redactor.store.types import utcnow
+from redactor.values import Day, Instant
 
 router = APIRouter(tags=["retention"])
 
@@ -112,11 +113,9 @@ def read_retention_report(session: ReadSessionDep):
     return RetentionReportOut.model_validate(report, from_attributes=True)
 
 
-class ContractEndIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ContractEndIn(RequestBody):
     caller_number: str = Field(..., min_length=1, max_length=40, description="Hashed, never stored.")
-    ended_on: date = Field(..., description="The last day of the contract (YYYY-MM-DD).")
+    ended_on: Day = Field(..., description="The last day of the contract (YYYY-MM-DD).")
 
 
 class ContractEndOut(BaseModel):
@@ -137,12 +136,10 @@ def post_contract_end(body: ContractEndIn, session: SessionDep, runtime: Runtime
     return ContractEndOut(ended_on=recorded.ended_on)
 
 
-class ConsentChangeIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ConsentChangeIn(RequestBody):
     state: ConsentState
     method: str | None = Field(None, max_length=64, description="How the change was obtained (IVR, verbal, ...).")
-    recorded_at: AwareDatetime | None = None
+    recorded_at: Instant | None = None
 
 
 class ConsentChangeOut(BaseModel):

@@ -10,28 +10,25 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
-from api.schemas import ERROR_RESPONSES, ErrorBody
+from api.schemas import ERROR_RESPONSES, ErrorBody, RequestBody
 from redactor.api_keys import Role
 from redactor.privacy_cases import provisions
 from redactor.privacy_cases.provisions import DataCategory, LegalBasis
 from redactor.store.privacy_cases import ThirdPartyProvision
 from redactor.store.types import utcnow
+from redactor.values import MAX_ROW_ID, Day
 
-# Row ids are 64-bit integers: a larger one cannot be bound (SQLite raises OverflowError).
-MAX_ROW_ID = 2**63 - 1
 ContractorId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 router = APIRouter(prefix="/v1/third-party-provisions", tags=["third-party provisions"],
                    dependencies=[require_roles(Role.PRIVACY_MANAGER)], responses={409: {"model": ErrorBody}, **ERROR_RESPONSES})
 
 
-class ContractorIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ContractorIn(RequestBody):
     name: str = Field(..., min_length=1, max_length=200)
     purpose: str = Field(..., min_length=1, max_length=200, description="What is outsourced to it.")
-    contract_start: date
-    contract_end: date | None = None
+    contract_start: Day
+    contract_end: Day | None = None
 
 
 class ContractorOut(BaseModel):
@@ -48,16 +45,12 @@ class ContractorList(BaseModel):
     contractors: list[ContractorOut]
 
 
-class ContractEndIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    contract_end: date
+class ContractEndIn(RequestBody):
+    contract_end: Day
 
 
-class ProvisionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    provided_on: date
+class ProvisionIn(RequestBody):
+    provided_on: Day
     recipient: str = Field(..., min_length=1, max_length=200)
     legal_basis: LegalBasis
     basis_reference: str | None = Field(None, max_length=200,
@@ -137,8 +130,8 @@ def record_provision(body: ProvisionIn, runtime: RuntimeDep, principal: Principa
 
 
 @router.get("", response_model=ProvisionList)
-def list_provisions(session: ReadSessionDep, runtime: RuntimeDep, provided_from: date | None = None,
-                    provided_to: date | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 200):
+def list_provisions(session: ReadSessionDep, runtime: RuntimeDep, provided_from: Day | None = None,
+                    provided_to: Day | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 200):
     """The ledger, newest first (`provided_to` inclusive)."""
     rows = provisions.list_provisions(session, provided_from=provided_from, provided_to=provided_to, limit=limit)
     return ProvisionList(retention_days=runtime.settings.third_party_record_retention_days,
@@ -147,7 +140,7 @@ def list_provisions(session: ReadSessionDep, runtime: RuntimeDep, provided_from:
 
 @router.get("/export.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {}}, "description": "The whole ledger (or the period) as CSV."}})
-def export_provisions(session: ReadSessionDep, provided_from: date | None = None, provided_to: date | None = None):
+def export_provisions(session: ReadSessionDep, provided_from: Day | None = None, provided_to: Day | None = None):
     """The ledger as CSV (UTF-8 with BOM, for spreadsheets); callers appear only as keyed hashes."""
     return csv_response(provisions.ledger_csv(
         provisions.list_provisions(session, provided_from=provided_from, provided_to=provided_to),

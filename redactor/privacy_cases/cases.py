@@ -38,8 +38,11 @@ def _code(enum: type, value: str | None, field: str, *, required: bool = True) -
                                f"{field} must be one of {', '.join(e.value for e in enum)}") from None
 
 
-def get_case(session: Session, case_id: str) -> PrivacyCase:
-    case = session.get(PrivacyCase, case_id)
+def get_case(session: Session, case_id: str, *, lock: bool = False) -> PrivacyCase:
+    """The case; with `lock`, its row locked until the transaction ends (every step reads the
+    state, then writes the next one: on PostgreSQL a second step on the case waits, then sees
+    the first one's state; SQLite's writing sessions hold the database's one write lock)."""
+    case = session.get(PrivacyCase, case_id, with_for_update=True if lock else None, populate_existing=lock)
     if case is None:
         raise PrivacyCaseError(404, "case_not_found", f"no privacy case {case_id}; list them with GET /v1/privacy-cases")
     return case
@@ -80,7 +83,7 @@ def open_case(session: Session, *, type: str, channel: str, requester: str, agen
 
 def send_form(session: Session, *, case_id: str, via: str, actor: audit.Actor, now: datetime) -> PrivacyCase:
     """The application form was sent to the requester."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     via = _code(NoticeMethod, via, "via")
     _step(session, case, Action.SEND_FORM, actor=actor, now=now, details={"via": via})
     case.form_sent_at, case.form_sent_via, case.form_sent_by_key_id = now, via, actor.key_id
@@ -90,7 +93,7 @@ def send_form(session: Session, *, case_id: str, via: str, actor: audit.Actor, n
 def verify_identity(session: Session, *, case_id: str, method: str, note: str | None,
                     agent_authority_method: str | None, actor: audit.Actor, now: datetime) -> PrivacyCase:
     """The requester's identity (and an agent's authority) was verified."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     method = _code(VerificationMethod, method, "method")
     authority = _code(AgentAuthorityMethod, agent_authority_method, "agent_authority_method", required=False)
     if case.requester == Requester.AGENT and authority is None:
@@ -110,7 +113,7 @@ def verify_identity(session: Session, *, case_id: str, method: str, note: str | 
 def record_fee(session: Session, *, case_id: str, amount_yen: int, method: str, fee_yen: int,
                actor: audit.Actor, now: datetime) -> PrivacyCase:
     """The fee was received; less than the policy's `fee_yen` is refused."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     method = _code(FeeMethod, method, "method")
     check(Action.RECORD_FEE, state=case.state, type=case.type)
     if amount_yen < fee_yen:
@@ -134,7 +137,7 @@ def _explanation(text: str | None) -> str | None:
 def withhold(session: Session, *, case_id: str, reason: str, explanation: str | None, actor: audit.Actor,
              now: datetime) -> PrivacyCase:
     """Disclosure (or notification of purpose) is withheld for one of the policy's reasons."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     reason = _code(WithholdReason, reason, "reason")
     explanation = _explanation(explanation)
     if explanation is None:
@@ -148,7 +151,7 @@ def withhold(session: Session, *, case_id: str, reason: str, explanation: str | 
 def reject(session: Session, *, case_id: str, reason: str, explanation: str | None, actor: audit.Actor,
            now: datetime) -> PrivacyCase:
     """The request is rejected (identity or authority not verified, fee not paid, ...)."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     reason = _code(RejectReason, reason, "reason")
     _step(session, case, Action.REJECT, actor=actor, now=now, details={"reason": reason})
     _decided(case, reason=reason, explanation=_explanation(explanation), actor=actor, now=now)
@@ -158,7 +161,7 @@ def reject(session: Session, *, case_id: str, reason: str, explanation: str | No
 def fulfil(session: Session, *, case_id: str, outcome: dict[str, Any], privacy_request_id: str | None,
            actor: audit.Actor, now: datetime) -> PrivacyCase:
     """Mark the case fulfilled with what was done (ids and counts; see redactor.privacy_cases.fulfilment)."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     _step(session, case, Action.FULFIL, actor=actor, now=now,
           details={"privacy_request_id": privacy_request_id, **outcome})
     _decided(case, reason=None, explanation=None, actor=actor, now=now)
@@ -175,11 +178,18 @@ def _decided(case: PrivacyCase, *, reason: str | None, explanation: str | None, 
 
 def notify(session: Session, *, case_id: str, via: str, actor: audit.Actor, now: datetime) -> PrivacyCase:
     """The requester was told the outcome (and, when withheld or rejected, the reason)."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     via = _code(NoticeMethod, via, "via")
     _step(session, case, Action.NOTIFY, actor=actor, now=now, details={"via": via})
     case.notified_at, case.notified_via, case.notified_by_key_id = now, via, actor.key_id
     return case
+
+
+def lock_cases_of_caller(session: Session, *, caller_hash: str) -> None:
+    """Lock every case of the caller, in id order (the lock order among cases), before a step that
+    changes several of them (`forget_caller`): two such steps at once wait instead of deadlocking."""
+    session.execute(select(PrivacyCase.id).where(PrivacyCase.caller_hash == caller_hash)
+                    .order_by(PrivacyCase.id).with_for_update())
 
 
 def forget_caller(session: Session, *, caller_hash: str) -> int:
@@ -191,7 +201,7 @@ def forget_caller(session: Session, *, caller_hash: str) -> int:
 
 def erase_case(session: Session, *, case_id: str, actor: audit.Actor, now: datetime) -> None:
     """Delete a closed case's record (its explanation with it); the audit trail of its steps stays."""
-    case = get_case(session, case_id)
+    case = get_case(session, case_id, lock=True)
     if case.state != CaseState.NOTIFIED:
         raise PrivacyCaseError(409, "case_open", f"case {case_id} is {case.state}; only a case whose requester "
                                "was notified can be erased")

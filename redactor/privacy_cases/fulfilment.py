@@ -77,8 +77,11 @@ def fulfil(*, db: Database, blobs: BlobStore, queue: JobQueue, case_id: str, cha
     elif case.type == CaseType.STOP_OF_USE:
         outcome = _stop_use(db, blobs, queue, case.caller_hash, actor=actor, now=now)
     with db.session() as session:
+        if case.type == CaseType.DELETION:  # all the caller's cases change below: locked first, in order
+            cases.lock_cases_of_caller(session, caller_hash=case.caller_hash)
         if case.type in (CaseType.CORRECTION, CaseType.ADDITION):
-            outcome = apply_changes(session, cases.get_case(session, case_id), changes, actor=actor, now=now)
+            outcome = apply_changes(session, cases.get_case(session, case_id, lock=True), changes, actor=actor,
+                                    now=now)
         fulfilled = cases.fulfil(session, case_id=case_id, outcome=outcome, privacy_request_id=request_id,
                                  actor=actor, now=now)
         if case.type == CaseType.DELETION:

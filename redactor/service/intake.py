@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 
 from redactor import audit, consent
@@ -30,6 +30,7 @@ from redactor.errors import CallerNumberError, IntakeError
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call_by_external_id
 from redactor.store.models import Call, CallStatus
+from redactor.values import Instant, Text
 
 logger = logging.getLogger(__name__)
 
@@ -38,8 +39,8 @@ class ConsentMetadata(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state: ConsentState
-    method: str | None = Field(None, max_length=64, description="How consent was obtained (IVR, verbal, ...).")
-    recorded_at: AwareDatetime | None = None
+    method: Text | None = Field(None, max_length=64, description="How consent was obtained (IVR, verbal, ...).")
+    recorded_at: Instant | None = None
 
 
 class CallMetadata(BaseModel):
@@ -49,9 +50,9 @@ class CallMetadata(BaseModel):
 
     external_id: str = Field(..., min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$",
                              description="The telephony call id; the idempotency key.")
-    started_at: AwareDatetime = Field(..., description="ISO 8601 with a time zone.")
-    operator_id: str = Field(..., min_length=1, max_length=100)
-    caller_number: str | None = Field(None, max_length=40, description="Hashed, never stored.")
+    started_at: Instant = Field(..., description="ISO 8601 with a time zone.")
+    operator_id: Text = Field(..., min_length=1, max_length=100)
+    caller_number: Text | None = Field(None, max_length=40, description="Hashed, never stored.")
     direction: Literal["inbound", "outbound"]
     channels: Literal["mono", "stereo_operator_left", "stereo_operator_right"]
     consent: ConsentMetadata

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from redactor.errors import CursorError
 from redactor.store.models import Call, Finding
+from redactor.values import bounded_instant, refuse_nul
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ def _decode_cursor(cursor: str) -> tuple[datetime, str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         started, call_id = json.loads(base64.urlsafe_b64decode(padded))
         after = datetime.fromisoformat(started)
+        call_id = refuse_nul(str(call_id))
+        if after.tzinfo is not None:
+            bounded_instant(after)
     except (ValueError, TypeError, RecursionError, binascii.Error):
         raise CursorError("cursor is not one this service returned; pass next_cursor unchanged") from None
     if after.tzinfo is None:  # the cursors we hand out always carry the zone of started_at

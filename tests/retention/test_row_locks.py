@@ -121,3 +121,26 @@ def test_two_first_saves_of_a_policy_both_succeed_in_order(runtime, background):
             AuditEvent.type == "consent_policy.changed").order_by(AuditEvent.seq)).scalars()]
     # The second change audits the first one's value as the value it replaced.
     assert [(c["old_allowed"], c["new_allowed"]) for c in changes][1] == (["granted"], ["granted", "notice_given"])
+
+
+def test_two_steps_on_one_privacy_case_at_once_move_it_once(runtime, background):
+    from redactor.privacy_cases import cases
+    from redactor.privacy_cases.states import CaseTransitionError
+
+    with runtime.db.session() as session:
+        case_id = cases.open_case(session, type="disclosure", channel="post", requester="person",
+                                  agent_relationship=None, caller_hash="c" * 64, received_at=T0, actor=ACTOR,
+                                  now=T0).id
+        session.commit()
+    with runtime.db.session() as first:
+        cases.send_form(first, case_id=case_id, via="post", actor=ACTOR, now=T0)
+        second = background.submit(in_own_session(runtime, lambda session: cases.send_form(
+            session, case_id=case_id, via="email", actor=ACTOR, now=T0)))
+        assert_waits(second)
+        first.commit()
+    with pytest.raises(CaseTransitionError):
+        second.result(timeout=30)
+    with runtime.db.read_session() as session:
+        moves = session.scalar(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.type == "privacy_case.form_sent"))
+        assert moves == 1 and cases.get_case(session, case_id).form_sent_via == "post"

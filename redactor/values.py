@@ -1,0 +1,51 @@
+"""Values the service accepts from outside, bounded so that every backend can store them.
+
+SQLite stores almost anything; PostgreSQL refuses a NUL character in text, a 64-bit number in
+an `Integer` column (int4) and times its driver cannot turn back into Python's (years outside
+1 to 9999 once converted to UTC, which a year-1 time east of Greenwich already is). A value
+past these bounds names nothing the service holds, so it is refused where it comes in (422 with
+the field's name and the fix), the same way on both backends, instead of failing in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime
+
+# Integer columns (row ids, the audit sequence) are 32-bit on PostgreSQL.
+MAX_ROW_ID = 2**31 - 1
+# No call, request, contract or provision of this service lies outside these years; the upper
+# bound leaves room for retention limits (at most 100 years) added to any accepted time.
+FIRST_YEAR, LAST_YEAR = 1900, 8999
+
+
+def refuse_nul(value: str) -> str:
+    """`value`, unless it holds a NUL character (no text the service stores has one)."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (U+0000), which no text here may hold; remove it")
+    return value
+
+
+def bounded_instant(value: datetime) -> datetime:
+    """`value` (time-zone aware), if its UTC form lies within FIRST_YEAR..LAST_YEAR."""
+    try:
+        year = value.astimezone(timezone.utc).year
+    except OverflowError:  # year 1 east of UTC, year 9999 west of it: no year at all in UTC
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"must lie between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+def bounded_day(value: date) -> date:
+    """`value`, if it lies within FIRST_YEAR..LAST_YEAR."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must lie between the years {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(refuse_nul)]
+Instant = Annotated[AwareDatetime, AfterValidator(bounded_instant)]
+Day = Annotated[date, AfterValidator(bounded_day)]
