@@ -3,8 +3,11 @@
 The database under the service fixtures is SQLite unless the suite runs with
 `--database=postgresql` (or REDACTOR_TEST_DATABASE=postgresql): then every test that opens the
 service gets its own PostgreSQL database, cloned from a template migrated once per session, on a
-server scripts/postgres-server starts. Tests that can only hold on SQLite are marked
-`sqlite_only("why")` and skipped there.
+server scripts/postgres-server starts, and the service runs in cluster mode. Tests that can only
+hold on SQLite are marked `sqlite_only("why")` and skipped there. Likewise the blob store is
+local files unless `--blob-store=s3` (REDACTOR_TEST_BLOB_STORE=s3): then each test gets its own
+prefix in the bucket of a SeaweedFS server scripts/s3-server starts; tests that read local blob
+files are marked `local_blobs_only("why")`. scripts/test runs the fast tests both ways.
 
 Three scales, as in datasette's tests: `runtime` (the service's storage, keys and queue, no
 HTTP), `client` (the real app in-process with a real SQLite DB and blob store in a temp dir,
@@ -28,20 +31,29 @@ ROLES = ("telephony", "qa", "privacy_manager", "admin")
 
 
 DATABASES = ("sqlite", "postgresql")
+BLOB_STORES = ("local", "s3")
 
 
 def pytest_addoption(parser):
     parser.addoption("--database", choices=DATABASES, default=os.environ.get("REDACTOR_TEST_DATABASE", "sqlite"),
                      help="the database under the service fixtures (default: $REDACTOR_TEST_DATABASE or sqlite)")
+    parser.addoption("--blob-store", choices=BLOB_STORES,
+                     default=os.environ.get("REDACTOR_TEST_BLOB_STORE", "local"),
+                     help="the blob store under the service fixtures (default: $REDACTOR_TEST_BLOB_STORE or local)")
 
 
 def pytest_collection_modifyitems(config, items):
-    on_postgresql = config.getoption("--database") != "sqlite"
+    skipped = []  # (marker, what it means) of the embedded defaults this run replaces
+    if config.getoption("--database") != "sqlite":
+        skipped.append(("sqlite_only", "SQLite only"))
+    if config.getoption("--blob-store") != "local":
+        skipped.append(("local_blobs_only", "local blob files only"))
     cluster_selected = "cluster" in (config.getoption("markexpr") or "")
     for item in items:
-        marker = item.get_closest_marker("sqlite_only")
-        if on_postgresql and marker is not None:
-            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+        for name, meaning in skipped:
+            marker = item.get_closest_marker(name)
+            if marker is not None:
+                item.add_marker(pytest.mark.skip(reason=f"{meaning}: {marker.args[0]}"))
         if not cluster_selected and item.get_closest_marker("cluster") is not None:
             item.add_marker(pytest.mark.skip(reason="starts PostgreSQL, SeaweedFS, two API replicas and two workers: "
                                                     "run with -m cluster"))
@@ -89,8 +101,31 @@ def database_url(request) -> Iterator[str | None]:
     drop_database(server, url)
 
 
+@pytest.fixture(scope="session")
+def s3_environment(request) -> Iterator[dict[str, str]]:
+    """Under --blob-store=s3, the AWS_* settings of the session's S3 server, set in the environment
+    for the whole session (boto3 reads them there); else nothing."""
+    if request.config.getoption("--blob-store") == "local":
+        yield {}
+        return
+    from servers import environment
+
+    settings = request.getfixturevalue("s3_server")
+    with environment({name: value for name, value in settings.items() if name.startswith("AWS_")}):
+        yield settings
+
+
 @pytest.fixture
-def service_settings(tmp_path: Path, database_url):
+def blob_store_url(s3_environment) -> str | None:
+    """The service's blob store for this test: None (local files in its data dir) or a fresh
+    prefix in the S3 server's bucket."""
+    if not s3_environment:
+        return None
+    return f"{s3_environment['REDACTOR_BLOB_STORE_URL']}test-{uuid.uuid4().hex}/"
+
+
+@pytest.fixture
+def service_settings(tmp_path: Path, database_url, blob_store_url):
     """Settings for a fresh service in a temp data dir (small upload limit for 413 tests).
 
     On PostgreSQL the service runs in cluster mode, which never creates keys: the test's keys are
@@ -102,8 +137,8 @@ def service_settings(tmp_path: Path, database_url):
     if database_url is not None:
         keys_dir = tmp_path / "keys"
         create_key_files(keys_dir)
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, max_upload_bytes=2 * 1024 * 1024,
-                    job_retry_backoff_seconds=0, keys_dir=keys_dir,
+    return Settings(data_dir=tmp_path / "data", database_url=database_url, blob_store_url=blob_store_url,
+                    max_upload_bytes=2 * 1024 * 1024, job_retry_backoff_seconds=0, keys_dir=keys_dir,
                     work_dir=tmp_path / "work")  # not /dev/shm: a test's folder goes with its tmp_path
 
 

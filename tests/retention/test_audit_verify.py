@@ -162,9 +162,9 @@ def test_anchors_catch_a_cut_tail(chain, tmp_path):
     assert cut.exit_code == 1 and "anchor seq 6: no such event" in cut.output
 
 
-def test_verify_refuses_to_guess_a_missing_audit_key(chain, tmp_path, monkeypatch):
-    monkeypatch.setenv("REDACTOR_KEYS_DIR", str(tmp_path / "elsewhere"))
-    result = verify(chain)
+def test_verify_refuses_to_guess_a_missing_audit_key(chain, tmp_path):
+    env = {**command_environment(chain), "REDACTOR_KEYS_DIR": str(tmp_path / "elsewhere")}
+    result = CliRunner().invoke(audit_group, ["verify", "--data-dir", str(chain.settings.data_dir)], env=env)
     assert result.exit_code == 2 and "no audit key" in result.output
     assert not (tmp_path / "elsewhere").exists()
 

@@ -18,6 +18,9 @@ from redactor.retention.purge import purge_expired_artifacts
 
 from .helpers import DAY, MARKER_TEXT, T0, add_call
 
+pytestmark = pytest.mark.sqlite_only("SQLite's secure_delete and FTS5 merge; README, PostgreSQL, says what "
+                                     "stays where after an erasure there")
+
 CALLER = "090-5555-0123"
 ERASED, KEPT = "ZQXJ7W削除", "保持PLMK"
 ERASED_CALLS = 20  # enough freed pages that later writes cannot happen to overwrite them all

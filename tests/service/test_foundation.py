@@ -166,6 +166,7 @@ def _files_of_a_killed_process(settings) -> list[Path]:
     return [Path(line) for line in done.stdout.split()]
 
 
+@pytest.mark.local_blobs_only("backdates blob files past the orphan sweep's grace period; S3 sets an object's time itself")
 def test_a_start_sweeps_what_dead_processes_left_and_nothing_of_live_ones(service_settings):
     from fastapi.testclient import TestClient
 
@@ -214,6 +215,7 @@ def test_a_start_sweeps_what_dead_processes_left_and_nothing_of_live_ones(servic
     assert not live_process.incoming_dir.exists() and not live_process.work_dir.exists()  # removed at its end
 
 
+@pytest.mark.sqlite_only("SQLite's synchronous pragma")
 def test_every_session_runs_with_synchronous_full(runtime):
     """A 202 must survive a power cut: read back inside the sessions the service really uses."""
     with runtime.db.session() as writer:
@@ -222,6 +224,7 @@ def test_every_session_runs_with_synchronous_full(runtime):
         assert reader.execute(text("PRAGMA synchronous")).scalar() == 2
 
 
+@pytest.mark.sqlite_only("SQLite's BEGIN IMMEDIATE; PostgreSQL's row locks: tests/retention/test_row_locks.py")
 def test_a_writing_session_takes_the_write_lock_at_its_first_statement(runtime):
     """BEGIN IMMEDIATE: a second writer waits at its first statement, even a read.
 

@@ -34,6 +34,8 @@ def test_keys_dir_outside_the_data_dir_holds_every_key(tmp_path, caplog):
     assert "keys_beside_data" not in caplog.text
 
 
+@pytest.mark.sqlite_only("only the embedded default keeps keys in <data_dir>/keys; in cluster mode they are "
+                         "configured (the fixture's lie outside the data dir)")
 def test_keys_inside_the_data_dir_are_warned_about_at_start(runtime, caplog):
     with caplog.at_level(logging.WARNING, logger="redactor.key_material"):
         runtime.sweep_leftovers()
