@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator
 
 # Integer columns (row ids, the audit sequence) are 32-bit on PostgreSQL.
 MAX_ROW_ID = 2**31 - 1
@@ -29,7 +29,9 @@ def refuse_nul(value: str) -> str:
 
 
 def bounded_instant(value: datetime) -> datetime:
-    """`value` (time-zone aware), if its UTC form lies within FIRST_YEAR..LAST_YEAR."""
+    """`value`, if it has a time zone and its UTC form lies within FIRST_YEAR..LAST_YEAR."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("needs a time zone, e.g. 2026-11-27T09:00:00+09:00")
     try:
         year = value.astimezone(timezone.utc).year
     except OverflowError:  # year 1 east of UTC, year 9999 west of it: no year at all in UTC
@@ -47,5 +49,5 @@ def bounded_day(value: date) -> date:
 
 
 Text = Annotated[str, AfterValidator(refuse_nul)]
-Instant = Annotated[AwareDatetime, AfterValidator(bounded_instant)]
+Instant = Annotated[datetime, AfterValidator(bounded_instant)]
 Day = Annotated[date, AfterValidator(bounded_day)]

@@ -119,9 +119,6 @@ def read_calls(
     cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page.")] = None,
 ):
     """Calls newest first, filtered; follow `next_cursor` for the next page."""
-    for name, value in (("started_from", started_from), ("started_to", started_to)):
-        if value is not None and value.tzinfo is None:
-            raise ApiError(422, "request_invalid", f"{name} needs a time zone, e.g. 2026-11-27T09:00:00+09:00")
     filters = CallFilter(status=status, operator_id=operator_id, started_from=started_from,
                          started_to=started_to, entity_type=entity_type)
     page = list_calls(session=session, filters=filters, limit=limit, cursor=cursor)
