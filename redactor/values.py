@@ -1,10 +1,11 @@
 """Values the service accepts from outside, bounded so that every backend can store them.
 
-SQLite stores almost anything; PostgreSQL refuses a NUL character in text, a 64-bit number in
-an `Integer` column (int4) and times its driver cannot turn back into Python's (years outside
-1 to 9999 once converted to UTC, which a year-1 time east of Greenwich already is). A value
-past these bounds names nothing the service holds, so it is refused where it comes in (422 with
-the field's name and the fix), the same way on both backends, instead of failing in the database.
+SQLite stores almost anything; PostgreSQL refuses a NUL character in text and a 64-bit number in
+an `Integer` column (int4), and a time whose UTC form leaves Python's years 1 to 9999 (a year-1
+time east of Greenwich already does) fails in the driver or in Python. A value past these bounds
+names nothing the service holds, so it is refused where it comes in (422 with the field's name
+and the fix), the same way on both backends, instead of failing in the database. (The service's
+PostgreSQL sessions run in UTC, `redactor.store.db`, so what is stored reads back.)
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pydantic import AfterValidator
 
 # Integer columns (row ids, the audit sequence) are 32-bit on PostgreSQL.
 MAX_ROW_ID = 2**31 - 1
-# No call, request, contract or provision of this service lies outside these years; the upper
-# bound leaves room for retention limits (at most 100 years) added to any accepted time.
-FIRST_YEAR, LAST_YEAR = 1900, 8999
+# No call, request, contract or provision of this service lies before 1900; 9999-12-31 is a
+# contract end that never comes (deadline arithmetic saturates there, redactor.retention).
+FIRST_YEAR, LAST_YEAR = 1900, 9999
 
 
 def refuse_nul(value: str) -> str:

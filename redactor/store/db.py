@@ -104,7 +104,9 @@ def open_database(url: str, *, audit_key: bytes | None = None) -> Database:
         )
         _configure_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        # Times are stored and read in UTC whatever the server's TimeZone: psycopg turns a
+        # timestamptz into the session's zone, where 9999-12-31T23:00Z would be year 10000.
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"})
     read_engine = engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
     info = {AUDIT_KEY_INFO: audit_key}
     return Database(
