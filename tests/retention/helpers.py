@@ -22,9 +22,10 @@ MARKER_TEXT = "お問い合わせ番号はマーカー{n}です。お名前は<P
 
 def command_environment(runtime) -> dict[str, str | None]:
     """The settings a command run beside `runtime` needs (CliRunner's `env`: None unsets): its
-    database (None: SQLite in its data dir) and, in cluster mode, the keys folder it was given."""
+    database (None: SQLite in its data dir), its blob store (None: local files in its data dir)
+    and, in cluster mode, the keys folder it was given."""
     settings = runtime.settings
-    env = {"REDACTOR_DATABASE_URL": settings.database_url}
+    env = {"REDACTOR_DATABASE_URL": settings.database_url, "REDACTOR_BLOB_STORE_URL": settings.blob_store_url}
     if settings.keys_dir is not None:
         env["REDACTOR_KEYS_DIR"] = str(settings.keys_dir)
     return env

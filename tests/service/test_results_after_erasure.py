@@ -87,6 +87,7 @@ CASES = [
 
 
 @pytest.mark.parametrize("erasure,when,reason", CASES, ids=[f"{c[0].__name__}-{c[1]}" for c in CASES])
+@pytest.mark.local_blobs_only("watches the local blob store's writes to erase the call between two of them")
 def test_results_of_an_erased_call_are_discarded(runtime, erasure, when, reason):
     sample = sample_with_card_data()
     call_id = "call-erased-midway"
