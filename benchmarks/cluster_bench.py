@@ -1,6 +1,8 @@
-"""Cluster benchmark: calls/minute with 1 and 2 `redactor worker` processes on this machine.
+"""Cluster benchmark: calls/minute with 1 and 2 `redactor worker` processes on this machine, and
+the latency of GET /v1/calls and GET /v1/search with 100,000 calls in PostgreSQL.
 
     .venv/bin/python benchmarks/cluster_bench.py [--calls 8] [--workers 1 --workers 2]
+                                                 [--search-calls 100000] [--requests 300]
 
 Starts PostgreSQL and SeaweedFS with the project's scripts (as the cluster test does), then for
 each worker count: a fresh migrated database, one API replica (`redactor serve --no-worker`) and
@@ -8,6 +10,13 @@ that many `redactor worker` processes with the real models, sharing the machine'
 (`REDACTOR_WORKER_CONCURRENCY` = cores / workers, one CPU thread per decode). Once every worker
 has loaded its models, --calls sample calls are uploaded at once; the figure is calls/minute from
 the first upload until all are done. Figures depend on what else runs on the machine.
+
+Search part (--search-calls, 0 skips it): a fresh database gets that many processed calls, each
+with a redacted transcript of six turns drawn from call-center phrases (the trigram index holds
+them all), bulk-inserted; one API replica then answers --requests requests of each kind, timed
+from the client: the call list (first page, entity filter, operator filter, a deep cursor, a date
+range) and search (phrases of 3 or more characters, common and rare, and a 2-character query,
+which has no trigram and scans). Target: p95 under 50 ms.
 """
 
 from __future__ import annotations
@@ -15,7 +24,9 @@ from __future__ import annotations
 import base64
 import json
 import os
+import random
 import re
+import statistics
 import signal
 import socket
 import subprocess
@@ -24,7 +35,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import click
@@ -38,6 +49,7 @@ from servers import create_database, drop_database, environment, script_server  
 
 from redactor.api_keys import create_key  # noqa: E402
 from redactor.store.db import open_database  # noqa: E402
+from redactor.store.models import Call, Finding, Transcript, TranscriptTurn  # noqa: E402
 
 READY_TIMEOUT_S = 600
 
@@ -82,16 +94,15 @@ def upload(url: str, headers: dict, sample: dict, external_id: str) -> str:
     return response.json()["id"]
 
 
-def run_throughput(*, postgres: str, s3: dict[str, str], workers: int, calls: int, folder: Path) -> float:
-    """calls/minute with `workers` worker processes; prints the details."""
-    samples = json.loads((REPO_ROOT / "sample_audio" / "calls.json").read_text(encoding="utf-8"))["calls"]
+def new_deployment(postgres: str, s3: dict[str, str]) -> tuple[str, dict[str, str], dict[str, dict]]:
+    """A fresh migrated database with keys of its own: its URL, the nodes' environment, and the
+    Authorization headers of a telephony and a qa key."""
     database_url = create_database(postgres, f"bench_{uuid.uuid4().hex}")
     db = open_database(database_url)
     db.upgrade()
     db.dispose()
     keys = {name: base64.b64encode(os.urandom(32)).decode() for name in ("AUDIO", "CALLER_HASH", "PSEUDONYM", "AUDIT")}
-    concurrency = max(1, (os.cpu_count() or 1) // workers)
-    env = {**os.environ, **s3, "REDACTOR_DATABASE_URL": database_url, "REDACTOR_WORKER_CONCURRENCY": str(concurrency),
+    env = {**os.environ, **s3, "REDACTOR_DATABASE_URL": database_url,
            **{f"REDACTOR_{name}_KEY": value for name, value in keys.items()}}
     db = open_database(database_url, audit_key=base64.b64decode(keys["AUDIT"]))
     with db.session() as session:
@@ -99,6 +110,15 @@ def run_throughput(*, postgres: str, s3: dict[str, str], workers: int, calls: in
                    for role in ("telephony", "qa")}
         session.commit()
     db.dispose()
+    return database_url, env, headers
+
+
+def run_throughput(*, postgres: str, s3: dict[str, str], workers: int, calls: int, folder: Path) -> float:
+    """calls/minute with `workers` worker processes; prints the details."""
+    samples = json.loads((REPO_ROOT / "sample_audio" / "calls.json").read_text(encoding="utf-8"))["calls"]
+    database_url, env, headers = new_deployment(postgres, s3)
+    concurrency = max(1, (os.cpu_count() or 1) // workers)
+    env["REDACTOR_WORKER_CONCURRENCY"] = str(concurrency)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     processes = [start([sys.executable, "-m", "redactor", "serve", "--no-worker", "--port", str(port),
@@ -145,18 +165,133 @@ def run_throughput(*, postgres: str, s3: dict[str, str], workers: int, calls: in
         drop_database(postgres, database_url)
 
 
+# Redacted turns as the service stores them: call-center phrases with PII replaced by type tags.
+PHRASES = ["お電話ありがとうございます。", "住所変更の手続きをお願いしたいのですが。", "ご本人様確認のため、お名前をお願いします。",
+           "<PERSON>様ですね。", "お電話番号は<PHONE_NUMBER>でよろしいでしょうか。", "解約の手続きについてお伺いします。",
+           "カード番号は<CREDIT_CARD>ですね。", "少々お待ちください。", "請求書の送付先を変更したいです。",
+           "ご契約内容を確認いたします。", "ご住所は<LOCATION>でお間違いないですか。", "ありがとうございました。"]
+ENTITY_TYPES = ["PERSON", "PHONE_NUMBER", "CREDIT_CARD", "LOCATION"]
+SEARCHES = ["住所変更", "解約の手続き", "請求書の送付先", "ご契約内容", "カード番号", "お待ち"]
+RARE = "配送日時の再調整"  # in one call in a thousand
+CHUNK = 5_000
+
+
+def seed_calls(database_url: str, count: int) -> None:
+    """`count` processed calls with six redacted turns and their findings each, bulk-inserted."""
+    rng = random.Random(7)
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    db = open_database(database_url)
+    try:
+        for first in range(0, count, CHUNK):
+            calls, transcripts, turns, findings = [], [], [], []
+            for i in range(first, min(first + CHUNK, count)):
+                call_id = str(uuid.uuid4())
+                calls.append({"id": call_id, "external_id": f"seed-{i}", "started_at": start + timedelta(minutes=5 * i),
+                              "operator_id": f"op-{rng.randrange(40)}", "direction": "inbound", "channels": "mono",
+                              "consent_state": "granted", "status": "done", "created_at": start, "updated_at": start})
+                transcripts.append({"call_id": call_id, "language": "ja", "duration": 180.0, "options_json": "{}",
+                                    "created_at": start})
+                texts = rng.sample(PHRASES, 6)
+                if i % 1000 == 0:
+                    texts[3] = f"{RARE}をお願いします。"
+                for idx, text in enumerate(texts):
+                    turns.append({"call_id": call_id, "idx": idx, "speaker": "caller" if idx % 2 else "operator",
+                                  "start": 10.0 * idx, "end": 10.0 * idx + 8, "text": text})
+                    for entity_type in ENTITY_TYPES:
+                        if f"<{entity_type}>" in text:
+                            findings.append({"call_id": call_id, "turn": idx, "type": entity_type,
+                                             "start": text.index("<"), "end": text.index(">") + 1, "score": 1.0})
+            with db.session() as session:
+                session.execute(Call.__table__.insert(), calls)
+                session.execute(Transcript.__table__.insert(), transcripts)
+                session.execute(TranscriptTurn.__table__.insert(), turns)
+                session.execute(Finding.__table__.insert(), findings)
+                session.commit()
+        with db.engine.connect() as connection:  # fresh planner statistics, as autovacuum would give
+            connection.exec_driver_sql("COMMIT")
+            connection.exec_driver_sql("ANALYZE")
+    finally:
+        db.dispose()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def timed(client: httpx.Client, path: str, shapes: list[dict], requests: int) -> list[float]:
+    timings = []
+    for i in range(requests):
+        began = time.perf_counter()
+        response = client.get(path, params=shapes[i % len(shapes)])
+        timings.append((time.perf_counter() - began) * 1000)
+        response.raise_for_status()
+    return timings
+
+
+def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, folder: Path) -> dict[str, float]:
+    """p95 (ms) of the call list and of search with `calls` calls in the database; prints the details."""
+    database_url, env, headers = new_deployment(postgres, s3)
+    began = time.monotonic()
+    seed_calls(database_url, calls)
+    click.echo(f"search: {calls} calls ({6 * calls} redacted turns) seeded in {time.monotonic() - began:.0f} s")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    replica = start([sys.executable, "-m", "redactor", "serve", "--no-worker", "--port", str(port),
+                     "--log-level", "warning"], {**env, "REDACTOR_DATA_DIR": str(folder / "api-search")},
+                    folder / "api-search.log")
+    try:
+        wait_for(lambda: api_ready(url), "the API replica", [replica])
+        p95 = {}
+        with httpx.Client(base_url=url, headers=headers["qa"], timeout=30) as client:
+            cursor = None
+            for _ in range(20):  # a cursor 20 pages deep
+                page = client.get("/v1/calls", params={"limit": 50, **({"cursor": cursor} if cursor else {})})
+                cursor = page.json()["next_cursor"]
+            kinds = {
+                "GET /v1/calls": ("/v1/calls", [
+                    {"limit": 50}, {"limit": 50, "entity_type": "CREDIT_CARD"}, {"limit": 50, "operator_id": "op-3"},
+                    {"limit": 50, "cursor": cursor}, {"limit": 50, "started_from": "2025-03-01T00:00:00+00:00"}]),
+                "GET /v1/search (3+ characters)": ("/v1/search", [{"q": q} for q in SEARCHES + [RARE]]),
+                "GET /v1/search (2 characters, no trigram)": ("/v1/search", [{"q": "解約"}]),
+            }
+            for kind, (path, shapes) in kinds.items():
+                timed(client, path, shapes, len(shapes))  # warm: plans and the page cache
+                timings = timed(client, path, shapes, requests)
+                p95[kind] = percentile(timings, 0.95)
+                click.echo(f"  {kind}: {requests} requests, p50 {statistics.median(timings):.1f} ms, "
+                           f"p95 {p95[kind]:.1f} ms, max {max(timings):.1f} ms (target p95 < 50 ms)")
+        return p95
+    finally:
+        replica.send_signal(signal.SIGTERM)
+        try:
+            replica.wait(60)
+        except subprocess.TimeoutExpired:
+            replica.kill()
+        drop_database(postgres, database_url)
+
+
 @click.command()
 @click.option("--calls", default=8, show_default=True, help="Sample calls uploaded at once per run.")
-@click.option("--workers", "worker_counts", multiple=True, type=click.IntRange(min=1), default=(1, 2),
-              show_default=True, help="Worker process counts to measure (repeat the option).")
-def main(calls: int, worker_counts: tuple[int, ...]) -> None:
-    """Measure calls/minute with 1 and 2 worker processes on PostgreSQL + SeaweedFS."""
+@click.option("--workers", "worker_counts", multiple=True, type=click.IntRange(min=0), default=(1, 2),
+              show_default=True, help="Worker process counts to measure (repeat the option; 0 skips this part).")
+@click.option("--search-calls", default=100_000, show_default=True, type=click.IntRange(min=0),
+              help="Calls in the database for the latency part (0 skips it).")
+@click.option("--requests", "request_count", default=300, show_default=True, type=click.IntRange(min=1),
+              help="Requests timed per kind in the latency part.")
+def main(calls: int, worker_counts: tuple[int, ...], search_calls: int, request_count: int) -> None:
+    """Measure calls/minute with 1 and 2 worker processes on PostgreSQL + SeaweedFS, then the
+    latency of the call list and search with --search-calls calls in the database."""
     click.echo(f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} at start")
     with tempfile.TemporaryDirectory(prefix="redactor-cluster-bench-") as temp, \
             script_server("postgres-server") as postgres, script_server("s3-server") as s3, environment(s3):
         rates = {count: run_throughput(postgres=postgres["REDACTOR_DATABASE_URL"], s3=s3, workers=count,
-                                       calls=calls, folder=Path(temp)) for count in worker_counts}
-    click.echo("calls/minute: " + ", ".join(f"{count} worker(s) {rate:.1f}" for count, rate in rates.items()))
+                                       calls=calls, folder=Path(temp)) for count in worker_counts if count}
+        if search_calls:
+            run_search(postgres=postgres["REDACTOR_DATABASE_URL"], s3=s3, calls=search_calls,
+                       requests=request_count, folder=Path(temp))
+    if rates:
+        click.echo("calls/minute: " + ", ".join(f"{count} worker(s) {rate:.1f}" for count, rate in rates.items()))
 
 
 if __name__ == "__main__":
