@@ -124,6 +124,7 @@ def test_deletion_leaves_nothing_of_the_caller(client, auth, three_calls, sample
         dumped = json.dumps([event.details, event.type])
         assert caller_hash not in dumped and not any(p in event.details for p in pii)
     assert request.type == "deletion" and request.calls_found == 3 and request.verification_method == "callback"
+    assert request.caller_hash is None and request.calls_held == 0  # names no caller; says what stayed
     assert_consistent(runtime)
 
     listed = client.get("/v1/privacy-requests", headers=auth("privacy_manager")).json()["requests"]
@@ -167,6 +168,8 @@ def test_deletion_keeps_calls_under_a_legal_hold(client, auth, three_calls):
     assert body["calls_erased"] == 2 and body["held_call_ids"] == [ids[1]]
     with runtime.db.read_session() as session:
         assert [c.id for c in session.execute(select(Call)).scalars() if c.id in ids] == [ids[1]]
+        request = session.get(PrivacyRequest, body["request_id"])
+        assert (request.calls_found, request.calls_held) == (3, 1)
     assert_consistent(runtime)
 
 
