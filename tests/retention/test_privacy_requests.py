@@ -159,8 +159,13 @@ def test_deletion_erases_the_callers_verification_notes(client, auth, three_call
 
 
 def test_deletion_keeps_calls_under_a_legal_hold(client, auth, three_calls):
+    """The held call stays whole, its hold and job rows too; an erased call's released hold (its
+    reason is free text) goes with it; no other call's rows are touched."""
     runtime = client.app.state.runtime
-    ids, _ = three_calls
+    ids, other = three_calls
+    assert client.post(f"/v1/calls/{ids[0]}/hold", headers=auth("privacy_manager"),
+                       json={"reason": "complaint 2026-12"}).status_code == 201
+    assert client.delete(f"/v1/calls/{ids[0]}/hold", headers=auth("privacy_manager")).status_code == 200
     assert client.post(f"/v1/calls/{ids[1]}/hold", headers=auth("privacy_manager"),
                        json={"reason": "litigation 2026-77"}).status_code == 201
     body = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
@@ -170,6 +175,8 @@ def test_deletion_keeps_calls_under_a_legal_hold(client, auth, three_calls):
         assert [c.id for c in session.execute(select(Call)).scalars() if c.id in ids] == [ids[1]]
         request = session.get(PrivacyRequest, body["request_id"])
         assert (request.calls_found, request.calls_held) == (3, 1)
+        assert session.execute(select(LegalHold.call_id)).scalars().all() == [ids[1]]
+        assert sorted(session.execute(select(Job.call_id)).scalars()) == sorted([ids[1], other])
     assert_consistent(runtime)
 
 
