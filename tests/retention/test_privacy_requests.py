@@ -119,6 +119,7 @@ def test_deletion_leaves_nothing_of_the_caller(client, auth, three_calls, sample
         events = session.execute(select(AuditEvent).where(AuditEvent.call_id.in_(ids))).scalars().all()
         deleted = [e for e in events if e.type == "call.deleted"]
         assert len(deleted) == 3
+        assert [json.loads(e.details) for e in deleted] == [{"reason": "deletion_request", "request_id": body["request_id"]}] * 3
         request = session.execute(select(PrivacyRequest)).scalar_one()
     for event in events:
         dumped = json.dumps([event.details, event.type])
