@@ -120,6 +120,8 @@ def test_deletion_leaves_nothing_of_the_caller(client, auth, three_calls, sample
         deleted = [e for e in events if e.type == "call.deleted"]
         assert len(deleted) == 3
         assert [json.loads(e.details) for e in deleted] == [{"reason": "deletion_request", "request_id": body["request_id"]}] * 3
+        purged = {(e.call_id, json.loads(e.details)["artifact"]) for e in events if e.type == "artifact.purged"}
+        assert {(call_id, "redacted_transcript") for call_id in ids} <= purged  # each erasure audited per call
         request = session.execute(select(PrivacyRequest)).scalar_one()
     for event in events:
         dumped = json.dumps([event.details, event.type])
