@@ -1,5 +1,6 @@
 """`redactor redact-text` and `redactor eval` through click's runner (the real engine)."""
 
+import base64
 import json
 import re
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from redactor.pii.anonymize import pseudonym
 from redactor.pii.commands import evaluate, parse_call_line, redact_text, InputLineError
 
 from .helpers import OWN_CALLS
@@ -97,3 +99,17 @@ def test_redact_text_prints_no_transcript_text_on_stderr():
     assert [p for p in pii if p in proc.stdout] == []
     assert [p for p in pii + ["ご案内"] if p in proc.stderr] == []
     assert not re.search(r"[ぁ-ゖァ-ヺ\u4e00-\u9fff]", proc.stderr), "stderr holds Japanese text"
+
+
+@pytest.mark.slow
+def test_redact_text_pseudonymizes_with_the_services_key(tmp_path, monkeypatch):
+    """A config with a pseudonym operator takes the service's pseudonym key (REDACTOR_PSEUDONYM_KEY),
+    so the CLI's tokens are the ones stored transcripts carry."""
+    key = bytes(range(32))
+    monkeypatch.setenv("REDACTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("REDACTOR_PSEUDONYM_KEY", base64.b64encode(key).decode())
+    config = tmp_path / "pii.yaml"
+    config.write_text("operators: {default: {type: tag}, PHONE_NUMBER: {type: pseudonym}}", encoding="utf-8")
+    result = CliRunner().invoke(redact_text, ["--config", str(config)], input=GOOD)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["turns"][0]["text"] == f"携帯は{pseudonym(key, 'PHONE_NUMBER', '090-1234-5678')}です"

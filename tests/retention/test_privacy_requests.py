@@ -119,11 +119,15 @@ def test_deletion_leaves_nothing_of_the_caller(client, auth, three_calls, sample
         events = session.execute(select(AuditEvent).where(AuditEvent.call_id.in_(ids))).scalars().all()
         deleted = [e for e in events if e.type == "call.deleted"]
         assert len(deleted) == 3
+        assert [json.loads(e.details) for e in deleted] == [{"reason": "deletion_request", "request_id": body["request_id"]}] * 3
+        purged = {(e.call_id, json.loads(e.details)["artifact"]) for e in events if e.type == "artifact.purged"}
+        assert {(call_id, "redacted_transcript") for call_id in ids} <= purged  # each erasure audited per call
         request = session.execute(select(PrivacyRequest)).scalar_one()
     for event in events:
         dumped = json.dumps([event.details, event.type])
         assert caller_hash not in dumped and not any(p in event.details for p in pii)
     assert request.type == "deletion" and request.calls_found == 3 and request.verification_method == "callback"
+    assert request.caller_hash is None and request.calls_held == 0  # names no caller; says what stayed
     assert_consistent(runtime)
 
     listed = client.get("/v1/privacy-requests", headers=auth("privacy_manager")).json()["requests"]
@@ -158,8 +162,13 @@ def test_deletion_erases_the_callers_verification_notes(client, auth, three_call
 
 
 def test_deletion_keeps_calls_under_a_legal_hold(client, auth, three_calls):
+    """The held call stays whole, its hold and job rows too; an erased call's released hold (its
+    reason is free text) goes with it; no other call's rows are touched."""
     runtime = client.app.state.runtime
-    ids, _ = three_calls
+    ids, other = three_calls
+    assert client.post(f"/v1/calls/{ids[0]}/hold", headers=auth("privacy_manager"),
+                       json={"reason": "complaint 2026-12"}).status_code == 201
+    assert client.delete(f"/v1/calls/{ids[0]}/hold", headers=auth("privacy_manager")).status_code == 200
     assert client.post(f"/v1/calls/{ids[1]}/hold", headers=auth("privacy_manager"),
                        json={"reason": "litigation 2026-77"}).status_code == 201
     body = client.post("/v1/privacy-requests", headers=auth("privacy_manager"),
@@ -167,6 +176,10 @@ def test_deletion_keeps_calls_under_a_legal_hold(client, auth, three_calls):
     assert body["calls_erased"] == 2 and body["held_call_ids"] == [ids[1]]
     with runtime.db.read_session() as session:
         assert [c.id for c in session.execute(select(Call)).scalars() if c.id in ids] == [ids[1]]
+        request = session.get(PrivacyRequest, body["request_id"])
+        assert (request.calls_found, request.calls_held) == (3, 1)
+        assert session.execute(select(LegalHold.call_id)).scalars().all() == [ids[1]]
+        assert sorted(session.execute(select(Job.call_id)).scalars()) == sorted([ids[1], other])
     assert_consistent(runtime)
 
 
