@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.errors import InvalidValueError, RefusedError
+from redactor.errors import LastAdminKeyError, UnknownRoleError
 from redactor.store.models import ApiKey, Call
 from redactor.store.types import utcnow
 
@@ -39,14 +39,6 @@ ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 # Keys of these roles can read raw recordings: minting one is flagged in the audit log and listed
 # on the privacy page.
 RAW_AUDIO_ROLES = frozenset({Role.PRIVACY_MANAGER.value})
-
-
-class UnknownRoleError(InvalidValueError):
-    code = "role_unknown"
-
-
-class LastAdminKeyError(RefusedError):
-    """Revoking the only active admin key would leave nobody to manage keys over the API."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.errors import InvalidValueError
+from redactor.errors import ConsentPolicyError
 from redactor.store.models import ConsentPolicy
 from redactor.store.single_row import get_single_row, lock_single_row, save_single_row
 
@@ -29,10 +29,6 @@ class ConsentState(StrEnum):
 
 CONSENT_STATES: tuple[str, ...] = tuple(state.value for state in ConsentState)
 DEFAULT_ALLOWED: frozenset[str] = frozenset({ConsentState.GRANTED, ConsentState.NOTICE_GIVEN})
-
-
-class ConsentPolicyError(InvalidValueError):
-    code = "consent_policy_invalid"
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,9 @@ import hmac
 
 import phonenumbers
 
-from redactor.errors import InvalidValueError
+from redactor.errors import CallerNumberError
 
 DEFAULT_REGION = "JP"
-
-
-class CallerNumberError(InvalidValueError):
-    """The caller number cannot be a phone number. The message never repeats the number."""
-
-    code = "caller_number_invalid"
 
 
 def normalize_number(raw: str, region: str = DEFAULT_REGION) -> str:
@@ -54,3 +48,10 @@ class CallerHasher:
         """Hex HMAC-SHA256 of the E.164 form of `raw`; raises CallerNumberError."""
         e164 = normalize_number(raw, region)
         return hmac.new(self._key, e164.encode("ascii"), hashlib.sha256).hexdigest()
+
+    def hash_field(self, raw: str, field: str) -> str:
+        """hash_number for a request's field: the refusal names `field` (never the number)."""
+        try:
+            return self.hash_number(raw)
+        except CallerNumberError as error:
+            raise CallerNumberError(f"{field}: {error}") from None

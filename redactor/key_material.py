@@ -19,6 +19,10 @@ Setting both 1 and 2 for one key is refused (one source per key). Key files must
 one in the keys folder that group or others may read is refused (it may have been copied), a
 mounted secret others may write is refused, and one they may read is warned about.
 
+The audio key can be rotated (`redactor keys rotate-audio`, README): the key it replaces is kept,
+retired, as `<keys_dir>/audio.<key id>.key` (`AudioKeyFiles` loads the current key and every
+retired one into the keyring the blob stores open blobs with, by the key id each blob records).
+
 Keys under the data directory travel with every copy of it, so a stolen backup decrypts all the
 audio it holds; the server warns at start (`keys_beside_data`) and README says how to keep them
 apart. Losing the audio key makes every stored recording unreadable, losing the caller key makes
@@ -31,19 +35,23 @@ import base64
 import binascii
 import logging
 import os
+import re
 import secrets
 import stat
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from pydantic import SecretStr
 
+from redactor.blobstore.envelope import AudioKeyring, audio_key_id
 from redactor.private_files import open_to_others, private_dir
 
 logger = logging.getLogger(__name__)
 
 KEY_BYTES = 32
+_KEY_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 class KeyName(StrEnum):
@@ -104,7 +112,7 @@ class KeyMaterial:
         name = KeyName(name)
         value_field, file_field = SETTING_FIELDS[name]
         if self.values[name] is not None:
-            return _decode(self.values[name].get_secret_value(), f"REDACTOR_{value_field.upper()}")
+            return decode_key(self.values[name].get_secret_value(), f"REDACTOR_{value_field.upper()}")
         if self.files[name] is not None:
             return _read_secret_file(Path(self.files[name]), f"REDACTOR_{file_field.upper()}")
         sources = (f"REDACTOR_{file_field.upper()} (a mounted secret), REDACTOR_{value_field.upper()}, or "
@@ -122,11 +130,7 @@ class KeyMaterial:
         if not path.exists():
             private_dir(self.keys_dir, what="keys folder")
             _create_key_file(path)
-        if open_to_others(path):
-            raise KeyMaterialError(f"key file {path} is readable by group or others (mode "
-                                   f"{stat.S_IMODE(path.stat().st_mode):04o}); it may have been copied: "
-                                   f"consider the key exposed, then `chmod 600 {path}`")
-        return _decode(path.read_text(encoding="ascii").strip(), str(path))
+        return _read_key_file(path)
 
     def load_all(self) -> dict[KeyName, bytes]:
         """Every key, so that a node missing one refuses at start rather than at first use."""
@@ -136,6 +140,68 @@ class KeyMaterial:
         if self.keys_dir is None:
             raise KeyNotConfiguredError("no keys folder: set REDACTOR_KEYS_DIR")
         return self.keys_dir / f"{KeyName(name)}.key"
+
+    @property
+    def makes_audio_keys(self) -> bool:
+        """Whether a new audio key may be made here: the key is `<keys_dir>/audio.key`, not a
+        configured value or secret file, and not in cluster mode (where every node must get the
+        same key from configuration)."""
+        return (self.values[KeyName.AUDIO] is None and self.files[KeyName.AUDIO] is None
+                and self.keys_dir is not None and self.create_missing)
+
+    def retired_audio_key_file(self, key_id: str) -> Path:
+        if self.keys_dir is None:
+            raise KeyNotConfiguredError("no keys folder for retired audio keys: set REDACTOR_KEYS_DIR")
+        return self.keys_dir / f"audio.{key_id}.key"
+
+    def audio_keyring(self, *, create: bool = True) -> AudioKeyring:
+        """The current audio key and every retired one in `<keys_dir>/audio.<key id>.key`."""
+        current = self.load(KeyName.AUDIO, create=create)
+        retired = [key for key in self._retired_audio_keys() if key != current]
+        return AudioKeyring(current=current, retired=tuple(retired))
+
+    def _retired_audio_keys(self) -> list[bytes]:
+        keys = []
+        if self.keys_dir is None or not self.keys_dir.is_dir():
+            return keys
+        for path in sorted(self.keys_dir.glob("audio.*.key")):
+            named = path.name[len("audio."):-len(".key")]
+            if not _KEY_ID.match(named):
+                continue
+            key = _read_key_file(path)
+            if audio_key_id(key) != named:
+                raise KeyMaterialError(f"{path} holds audio key {audio_key_id(key)}, not {named}: rename it to "
+                                       f"audio.{audio_key_id(key)}.key, or put the retired key {named} there")
+            keys.append(key)
+        return keys
+
+    def audio_key_stamp(self) -> tuple[int, int] | None:
+        """Changes whenever the current audio key's file does (None when the key is a configured value)."""
+        if self.values[KeyName.AUDIO] is not None or (self.files[KeyName.AUDIO] is None and self.keys_dir is None):
+            return None
+        path = self.files[KeyName.AUDIO] or self.key_file(KeyName.AUDIO)
+        try:
+            info = Path(path).stat()
+        except FileNotFoundError:
+            return None
+        return info.st_ino, info.st_mtime_ns
+
+    def retire_audio_key(self) -> tuple[str, str]:
+        """Make a new current audio key, keeping the one it replaces as a retired key file; return
+        (retired id, new id). Only where `makes_audio_keys`: a configured key (value or `*_FILE`, or
+        any key in cluster mode) is rotated in the configuration (README). Crash-safe: the retired
+        copy is written (fsynced) before the current file is replaced, and a rerun finds it."""
+        if not self.makes_audio_keys:
+            raise KeyMaterialError("the audio key comes from the configuration (REDACTOR_AUDIO_KEY, REDACTOR_AUDIO_KEY_FILE "
+                                   "or cluster mode): install the new key there and both keys as <keys_dir>/audio.<key "
+                                   "id>.key on every node, then run `redactor keys rotate-audio` (README: rotating the "
+                                   "audio key)")
+        old = self.load(KeyName.AUDIO, create=False)
+        old_id = audio_key_id(old)
+        _write_key_file(self.retired_audio_key_file(old_id), old, replace=False)
+        new = secrets.token_bytes(KEY_BYTES)
+        _write_key_file(self.key_file(KeyName.AUDIO), new, replace=True)
+        return old_id, audio_key_id(new)
 
     def files_beside(self, data_dir: Path) -> list[Path]:
         """Key files in use that lie inside `data_dir` (a copy of the data would carry them)."""
@@ -167,10 +233,11 @@ def _read_secret_file(path: Path, source: str) -> bytes:
     if mode & (stat.S_IRGRP | stat.S_IROTH):
         logger.warning("key file %s (%s) is readable by group or others (mode %04o); mount it 0400 or 0600",
                        path, source, stat.S_IMODE(mode))
-    return _decode(text.strip(), f"{source} ({path})")
+    return decode_key(text.strip(), f"{source} ({path})")
 
 
-def _decode(value: str, source: str) -> bytes:
+def decode_key(value: str, source: str) -> bytes:
+    """The 32 bytes of a base64 key; KeyMaterialError naming `source` (never the value) otherwise."""
     try:
         key = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -197,21 +264,65 @@ def create_key_files(keys_dir: Path) -> list[Path]:
     return created
 
 
+def _read_key_file(path: Path) -> bytes:
+    if open_to_others(path):
+        raise KeyMaterialError(f"key file {path} is readable by group or others (mode "
+                               f"{stat.S_IMODE(path.stat().st_mode):04o}); it may have been copied: "
+                               f"consider the key exposed, then `chmod 600 {path}`")
+    return decode_key(path.read_text(encoding="ascii").strip(), str(path))
+
+
 def _create_key_file(path: Path) -> None:
     """The only place a key is created (a deployment that must never create one refuses here)."""
-    encoded = base64.b64encode(secrets.token_bytes(KEY_BYTES))
+    _write_key_file(path, secrets.token_bytes(KEY_BYTES), replace=False)
+
+
+def _write_key_file(path: Path, key: bytes, *, replace: bool) -> None:
+    """Write `key` to `path` (0600, fsynced, atomic): replacing what is there, or else only if absent."""
     # Unique per call, not per process: two threads of one process may create the same key.
     temp = path.with_suffix(f".tmp{os.getpid()}-{secrets.token_hex(8)}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, encoded + b"\n")
+        os.write(fd, base64.b64encode(key) + b"\n")
         os.fsync(fd)
     finally:
         os.close(fd)
     try:
-        # link() fails if another process created the key first; then theirs wins.
-        os.link(temp, path)
+        if replace:
+            os.replace(temp, path)
+        else:
+            # link() fails if another process created the key first; then theirs wins.
+            os.link(temp, path)
     except FileExistsError:
         pass
     finally:
-        temp.unlink()
+        temp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class AudioKeyFiles:
+    """The audio keyring of a `KeyMaterial` as the blob stores' `KeySource`: loaded once, and again
+    when the current key's file changes (checked at every seal: one stat) or a blob names a key
+    not loaded yet, so a running service follows `redactor keys rotate-audio` without a restart."""
+
+    def __init__(self, material: KeyMaterial, *, create: bool = True) -> None:
+        self._material, self._create = material, create
+        self._lock = threading.Lock()
+        self._stamp = material.audio_key_stamp()
+        self._ring = material.audio_keyring(create=create)
+
+    def keyring(self, *, reload: bool = False) -> AudioKeyring:
+        stamp = self._material.audio_key_stamp()
+        with self._lock:
+            if reload or stamp != self._stamp:
+                self._ring = self._material.audio_keyring(create=self._create)
+                self._stamp = self._material.audio_key_stamp()
+            return self._ring

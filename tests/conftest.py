@@ -160,10 +160,11 @@ def auth(api_keys) -> Callable[[str], dict[str, str]]:
 def s3_server() -> Iterator[dict[str, str]]:
     """A SeaweedFS S3 server for this test session (scripts/s3-server): the AWS_* settings that
     reach it, and REDACTOR_BLOB_STORE_URL naming its bucket."""
-    from servers import ServerUnavailable, script_server
+    from servers import ServerUnavailable, script_server, wait_for_bucket
 
     try:
         with script_server("s3-server") as settings:
+            wait_for_bucket(settings)
             yield settings
     except ServerUnavailable as exc:
         pytest.skip(str(exc))

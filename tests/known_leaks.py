@@ -28,7 +28,6 @@ KNOWN_LEAKS: dict[tuple[str, int, str], str] = {
         ("call03", 5, "redacted_audio"),                                    # the address
         ("call04", 2, "redacted_audio"),                                    # 平成2年2月14日
         ("call05", 0, "text"), ("call05", 0, "redacted_audio"),            # operator's name 村井
-        ("call05", 4, "redacted_audio"),  # the read-back account: its last 0.2 s audible (-41 dBFS)
         ("call05", 5, "text"), ("call05", 5, "redacted_audio"),            # TAKUMI NOGUCHI, spelled
         ("call05", 6, "text"), ("call05", 6, "redacted_audio"),            # the e-mail, spelled out
         ("call05", 8, "text"), ("call05", 8, "redacted_audio"),            # the address read back

@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +55,27 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def wait_for_bucket(values: dict[str, str], timeout_s: float = 60) -> None:
+    """Wait until the bucket of REDACTOR_BLOB_STORE_URL exists: scripts/s3-server's readiness probe
+    (an unsigned request answered 403) can pass a moment before weed has created the bucket, and
+    the first test of a busy session then met NoSuchBucket."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    bucket = values["REDACTOR_BLOB_STORE_URL"].removeprefix("s3://").split("/", 1)[0]
+    with environment(values):
+        client = boto3.session.Session().client("s3")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            client.head_bucket(Bucket=bucket)
+            return
+        except ClientError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def create_database(server_url: str, name: str, *, template: str | None = None) -> str:

@@ -16,29 +16,20 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
-from api.errors import ApiError
 from api.schemas import ERROR_RESPONSES, ErrorBody
 from redactor.api_keys import Role
-from redactor.identity import CallerHasher, CallerNumberError
-from redactor.privacy_cases import cases, fulfilment
+from redactor.privacy_cases import cases, fulfilment, steps
 from redactor.privacy_cases.corrections import MetadataChange, MetadataField
 from redactor.privacy_cases.states import (AgentAuthorityMethod, AgentRelationship, CaseState, CaseType,
                                            Channel, FeeMethod, NoticeMethod, RejectReason, Requester,
                                            WithholdReason, allowed_actions)
+from redactor.privacy_cases.steps import CaseStep, StepInput, take_step
 from redactor.privacy_requests.records import VerificationMethod
 from redactor.store.privacy_cases import PrivacyCase
 from redactor.store.types import utcnow
 
 router = APIRouter(prefix="/v1/privacy-cases", tags=["privacy cases"],
                    dependencies=[require_roles(Role.PRIVACY_MANAGER)], responses={409: {"model": ErrorBody}, **ERROR_RESPONSES})
-
-
-def hash_caller(hasher: CallerHasher, number: str, field: str = "caller_number") -> str:
-    """The keyed hash of a caller number from a request body; 422 naming the field, never the value."""
-    try:
-        return hasher.hash_number(number)
-    except CallerNumberError as error:
-        raise ApiError(422, error.code, f"{field}: {error}") from None
 
 
 class CaseIn(BaseModel):
@@ -104,22 +95,23 @@ def case_out(case: PrivacyCase, target_days: int) -> CaseOut:
                    privacy_request_id=case.privacy_request_id)
 
 
-def _run_step(runtime, step, **arguments) -> CaseOut:
-    """Run one case step in a writing session, commit, and answer the case as it is now."""
-    with runtime.db.session() as session:
-        case = step(session, now=utcnow(), **arguments)
-        session.commit()
-        return case_out(case, runtime.settings.privacy_case_target_days)
+def _take_step(runtime, case_id: str, step: CaseStep, values: StepInput, principal) -> CaseOut:
+    """Take one step of the case (redactor.privacy_cases.steps) and answer the case as it is now."""
+    case = take_step(step, values, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue,
+                     fee_yen=runtime.settings.privacy_request_fee_yen, case_id=case_id, actor=principal.actor,
+                     now=utcnow())
+    return case_out(case, runtime.settings.privacy_case_target_days)
 
 
 @router.post("", response_model=CaseOut, status_code=201)
 def open_case(body: CaseIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Open a case for a request as it arrived (state `received`)."""
-    caller_hash = hash_caller(runtime.caller_hasher, body.caller_number)
-    return _run_step(runtime, lambda session, now: cases.open_case(
-        session, type=body.type, channel=body.channel, requester=body.requester,
-        agent_relationship=body.agent_relationship, caller_hash=caller_hash, received_at=body.received_at or now,
-        actor=principal.actor, now=now))
+    caller_hash = runtime.caller_hasher.hash_field(body.caller_number, "caller_number")
+    now = utcnow()
+    case = steps.open_case(runtime.db, type=body.type, channel=body.channel, requester=body.requester,
+                           agent_relationship=body.agent_relationship, caller_hash=caller_hash,
+                           received_at=body.received_at or now, actor=principal.actor, now=now)
+    return case_out(case, runtime.settings.privacy_case_target_days)
 
 
 @router.get("", response_model=CaseList)
@@ -156,7 +148,7 @@ class NoticeIn(BaseModel):
 @router.post("/{case_id}/form-sent", response_model=CaseOut)
 def form_sent(case_id: str, body: NoticeIn, runtime: RuntimeDep, principal: PrincipalDep):
     """The application form went to the requester."""
-    return _run_step(runtime, cases.send_form, case_id=case_id, via=body.via, actor=principal.actor)
+    return _take_step(runtime, case_id, CaseStep.FORM_SENT, StepInput(via=body.via), principal)
 
 
 class IdentityIn(BaseModel):
@@ -170,8 +162,9 @@ class IdentityIn(BaseModel):
 @router.post("/{case_id}/identity-verification", response_model=CaseOut)
 def identity_verified(case_id: str, body: IdentityIn, runtime: RuntimeDep, principal: PrincipalDep):
     """The requester's identity (and an agent's authority) was verified."""
-    return _run_step(runtime, cases.verify_identity, case_id=case_id, method=body.method, note=body.note,
-                     agent_authority_method=body.agent_authority_method, actor=principal.actor)
+    return _take_step(runtime, case_id, CaseStep.IDENTITY_VERIFICATION,
+                      StepInput(method=body.method, note=body.note, agent_authority_method=body.agent_authority_method),
+                      principal)
 
 
 class FeeIn(BaseModel):
@@ -184,8 +177,8 @@ class FeeIn(BaseModel):
 @router.post("/{case_id}/fee", response_model=CaseOut)
 def fee_received(case_id: str, body: FeeIn, runtime: RuntimeDep, principal: PrincipalDep):
     """The fee of a disclosure or purpose-notification request was received."""
-    return _run_step(runtime, cases.record_fee, case_id=case_id, amount_yen=body.amount_yen, method=body.method,
-                     fee_yen=runtime.settings.privacy_request_fee_yen, actor=principal.actor)
+    return _take_step(runtime, case_id, CaseStep.FEE, StepInput(amount_yen=body.amount_yen, method=body.method),
+                      principal)
 
 
 class WithholdIn(BaseModel):
@@ -198,8 +191,8 @@ class WithholdIn(BaseModel):
 @router.post("/{case_id}/withholding", response_model=CaseOut)
 def withheld(case_id: str, body: WithholdIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Disclosure is withheld for one of the policy's reasons (the explanation stays in the case)."""
-    return _run_step(runtime, cases.withhold, case_id=case_id, reason=body.reason, explanation=body.explanation,
-                     actor=principal.actor)
+    return _take_step(runtime, case_id, CaseStep.WITHHOLDING, StepInput(reason=body.reason, explanation=body.explanation),
+                      principal)
 
 
 class RejectIn(BaseModel):
@@ -212,8 +205,8 @@ class RejectIn(BaseModel):
 @router.post("/{case_id}/rejection", response_model=CaseOut)
 def rejected(case_id: str, body: RejectIn, runtime: RuntimeDep, principal: PrincipalDep):
     """The request is rejected."""
-    return _run_step(runtime, cases.reject, case_id=case_id, reason=body.reason, explanation=body.explanation,
-                     actor=principal.actor)
+    return _take_step(runtime, case_id, CaseStep.REJECTION, StepInput(reason=body.reason, explanation=body.explanation),
+                      principal)
 
 
 class MetadataChangeIn(BaseModel):
@@ -238,12 +231,11 @@ class FulfilmentIn(BaseModel):
 async def fulfilled(case_id: str, body: FulfilmentIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Fulfil a deletion, stop-of-use, correction, addition or purpose-notification case."""
     changes = [MetadataChange(field=c.field, call_id=c.call_id, ended_on=c.ended_on,
-                              caller_hash=(hash_caller(runtime.caller_hasher, c.caller_number, f"changes[{n}].caller_number")
+                              caller_hash=(runtime.caller_hasher.hash_field(c.caller_number, f"changes[{n}].caller_number")
                                            if c.caller_number else None))
                for n, c in enumerate(body.changes)]
-    case = await run_in_threadpool(fulfilment.fulfil, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue,
-                                   case_id=case_id, changes=changes, actor=principal.actor, now=utcnow())
-    return case_out(case, runtime.settings.privacy_case_target_days)
+    return await run_in_threadpool(_take_step, runtime, case_id, CaseStep.FULFILMENT, StepInput(changes=changes),
+                                   principal)
 
 
 @router.post("/{case_id}/disclosure-package", response_class=FileResponse,
@@ -267,6 +259,6 @@ def package_response(package) -> FileResponse:
 @router.post("/{case_id}/notification", response_model=CaseOut)
 def notified(case_id: str, body: NoticeIn, runtime: RuntimeDep, principal: PrincipalDep):
     """The requester was told the outcome (and the reason, when withheld or rejected)."""
-    return _run_step(runtime, cases.notify, case_id=case_id, via=body.via, actor=principal.actor)
+    return _take_step(runtime, case_id, CaseStep.NOTIFICATION, StepInput(via=body.via), principal)
 
 

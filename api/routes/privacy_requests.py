@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
-from api.routes.privacy_cases import hash_caller, package_response
+from api.routes.privacy_cases import package_response
 from api.schemas import ERROR_RESPONSES
 from redactor.api_keys import Role
 from redactor.privacy_cases import fulfilment
@@ -102,7 +102,7 @@ async def post_privacy_request(body: PrivacyRequestIn, runtime: RuntimeDep, prin
     received (disclosure), fulfilled. The case then waits for the requester to be notified
     (POST /v1/privacy-cases/{id}/notification).
     """
-    caller_hash = hash_caller(runtime.caller_hasher, body.caller_number)
+    caller_hash = runtime.caller_hasher.hash_field(body.caller_number, "caller_number")
     now = utcnow()
     fee = FeePaid(amount_yen=body.fee.amount_yen, method=body.fee.method.value) if body.fee else None
     case = await run_in_threadpool(

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import PrincipalDep, ReadSessionDep, RuntimeDep, require_roles
-from api.routes.privacy_cases import hash_caller
 from api.schemas import ERROR_RESPONSES, ErrorBody
 from redactor.api_keys import Role
 from redactor.privacy_cases import provisions
@@ -125,7 +124,7 @@ def end_contract(contractor_id: ContractorId, body: ContractEndIn, runtime: Runt
 @router.post("", response_model=ProvisionOut, status_code=201)
 def record_provision(body: ProvisionIn, runtime: RuntimeDep, principal: PrincipalDep):
     """Record a provision; one on the consent basis is refused for a caller without recording consent."""
-    caller_hash = hash_caller(runtime.caller_hasher, body.caller_number) if body.caller_number else None
+    caller_hash = runtime.caller_hasher.hash_field(body.caller_number, "caller_number") if body.caller_number else None
     with runtime.db.session() as session:
         row = provisions.record_provision(
             session, provided_on=body.provided_on, recipient=body.recipient, legal_basis=body.legal_basis,

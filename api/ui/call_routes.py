@@ -17,10 +17,10 @@ from api.ui import queries
 from api.ui.i18n import ENTITY_TYPES
 from api.ui.web import UiUserDep, render, url_with
 from redactor.audio_redaction.records import get_redacted_audio, stored_ranges
+from redactor.errors import CursorError, SearchQueryError
 from redactor.retention.holds import active_hold
-from redactor.store.calls import CursorError, get_call, list_calls
+from redactor.store.calls import get_call, list_calls
 from redactor.store.models import IN_PROGRESS_STATUSES
-from redactor.store.search import SearchQueryError
 from redactor.store.transcripts import entity_type_counts
 from redactor.store.transcripts import get_transcript
 

@@ -12,9 +12,7 @@ re-renders the page with the error and a 4xx status.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -30,12 +28,12 @@ from api.ui.web import UiUser, UiUserDep, render
 from redactor import audit
 from redactor.api_keys import Role, authenticate
 from redactor.errors import RefusedError
-from redactor.identity import CallerNumberError
-from redactor.privacy_cases import cases, fulfilment, provisions
+from redactor.privacy_cases import cases, fulfilment, provisions, steps
 from redactor.privacy_cases.corrections import MetadataChange, MetadataField
 from redactor.privacy_cases.states import (AgentAuthorityMethod, AgentRelationship, CaseState, CaseType, Channel,
                                            FeeMethod, NoticeMethod, RejectReason, Requester, WithholdReason,
                                            allowed_actions)
+from redactor.privacy_cases.steps import CaseStep, StepInput, take_step
 from redactor.privacy_requests.records import VerificationMethod
 from redactor.store.types import utcnow
 
@@ -75,10 +73,7 @@ def _date(form: FormData, name: str) -> date | None:
 
 def _caller_hash(runtime, form: FormData, name: str = "caller_number") -> str | None:
     number = _text(form, name)
-    try:
-        return runtime.caller_hasher.hash_number(number) if number else None
-    except CallerNumberError as error:
-        raise FormError(f"{name}: {error}") from None
+    return runtime.caller_hasher.hash_field(number, name) if number else None
 
 
 # --- the case list -------------------------------------------------------------------------
@@ -117,12 +112,10 @@ async def open_case(request: Request, user: UiUserDep, runtime: RuntimeDep):
         # A date given on paper is the day it arrived, Japan time; today means now.
         received_at = (now if received_on is None or received_on == now.astimezone(JST).date()
                        else datetime.combine(received_on, time(9), JST))
-        with runtime.db.session() as session:
-            case = cases.open_case(session, type=str(form.get("type")), channel=str(form.get("channel")),
-                                   requester=str(form.get("requester") or Requester.PERSON),
-                                   agent_relationship=_text(form, "agent_relationship"), caller_hash=caller_hash,
-                                   received_at=received_at, actor=ui_actor(user), now=now)
-            session.commit()
+        case = steps.open_case(runtime.db, type=str(form.get("type")), channel=str(form.get("channel")),
+                               requester=str(form.get("requester") or Requester.PERSON),
+                               agent_relationship=_text(form, "agent_relationship"), caller_hash=caller_hash,
+                               received_at=received_at, actor=ui_actor(user), now=now)
     except RefusedError as error:
         return _list_page(request, user, runtime, status_code=error.status, error=error.message)
     return RedirectResponse(f"/ui/privacy/cases/{case.id}", status_code=303)
@@ -155,41 +148,18 @@ def case_page(case_id: str, request: Request, user: UiUserDep, runtime: RuntimeD
     return _case_page(request, user, runtime, case_id)
 
 
-def _session_step(runtime, step: Callable[..., Any], **arguments: Any) -> None:
-    with runtime.db.session() as session:
-        step(session, now=utcnow(), **arguments)
-        session.commit()
-
-
-def _step_runner(runtime, user: UiUser, case_id: str, step: str, form: FormData) -> Callable[[], Any]:
-    """The function that runs `step` of the case with the form's values."""
-    actor = ui_actor(user)
-    common = {"case_id": case_id, "actor": actor}
-    if step == "form-sent":
-        return lambda: _session_step(runtime, cases.send_form, via=str(form.get("via")), **common)
-    if step == "identity-verification":
-        return lambda: _session_step(runtime, cases.verify_identity, method=str(form.get("method")),
-                                     note=_text(form, "note"), agent_authority_method=_text(form, "agent_authority_method"),
-                                     **common)
-    if step == "fee":
+def _step_input(runtime, step: str, form: FormData) -> StepInput:
+    """The form of `step` as the step's input (redactor.privacy_cases.steps)."""
+    if step == CaseStep.FEE:
         amount = _text(form, "amount_yen") or ""
         if not amount.isdigit() or len(amount) > 7:
             raise FormError("amount_yen: give the amount received in yen (digits)")
-        return lambda: _session_step(runtime, cases.record_fee, amount_yen=int(amount), method=str(form.get("method")),
-                                     fee_yen=runtime.settings.privacy_request_fee_yen, **common)
-    if step == "withholding":
-        return lambda: _session_step(runtime, cases.withhold, reason=str(form.get("reason")),
-                                     explanation=_text(form, "explanation"), **common)
-    if step == "rejection":
-        return lambda: _session_step(runtime, cases.reject, reason=str(form.get("reason")),
-                                     explanation=_text(form, "explanation"), **common)
-    if step == "notification":
-        return lambda: _session_step(runtime, cases.notify, via=str(form.get("via")), **common)
-    if step == "fulfilment":
-        changes = _changes(runtime, form)
-        return lambda: fulfilment.fulfil(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, changes=changes,
-                                         now=utcnow(), **common)
-    raise FormError(f"no step {step}")
+        return StepInput(amount_yen=int(amount), method=_text(form, "method"))
+    if step == CaseStep.FULFILMENT:
+        return StepInput(changes=_changes(runtime, form))
+    return StepInput(via=_text(form, "via"), method=_text(form, "method"), note=_text(form, "note"),
+                     agent_authority_method=_text(form, "agent_authority_method"), reason=_text(form, "reason"),
+                     explanation=_text(form, "explanation"))
 
 
 def _changes(runtime, form: FormData) -> list[MetadataChange]:
@@ -214,7 +184,10 @@ async def case_step(case_id: str, step: str, request: Request, user: UiUserDep, 
     try:
         if step == "package":
             return await _package(request, user, runtime, case_id, form)
-        await run_in_threadpool(_step_runner(runtime, user, case_id, step, form))
+        values = _step_input(runtime, step, form)
+        await run_in_threadpool(take_step, step, values, db=runtime.db, blobs=runtime.blobs, queue=runtime.queue,
+                                fee_yen=runtime.settings.privacy_request_fee_yen, case_id=case_id,
+                                actor=ui_actor(user), now=utcnow())
     except RefusedError as error:
         return _case_page(request, user, runtime, case_id, status_code=error.status, error=error.message)
     return RedirectResponse(f"/ui/privacy/cases/{case_id}?saved={step}", status_code=303)

@@ -23,9 +23,10 @@ from api.ui.access import access_overview
 from api.ui.web import CsrfError, UiUser, UiUserDep, check_csrf, render
 from redactor import audit, consent
 from redactor.api_keys import Principal
+from redactor.errors import HoldError, RetentionPolicyError
 from redactor.privacy_requests.records import list_requests
-from redactor.retention.holds import HoldError, list_holds, place_hold, release_hold
-from redactor.retention.policy import ARTIFACTS, RetentionPolicyError, get_policy, iso_duration, parse_policy, set_policy
+from redactor.retention.holds import list_holds, place_hold, release_hold
+from redactor.retention.policy import ARTIFACTS, get_policy, iso_duration, parse_policy, set_policy
 from redactor.retention.report import AGE_BUCKETS, retention_report
 from redactor.store.models import AuditEvent
 from redactor.store.types import utcnow

@@ -3,7 +3,7 @@ envelope of `redactor.blobstore.envelope` (the embedded default).
 
 Writes go to a temp file in the same folder, are fsynced, renamed into place and the folder is
 fsynced: a crash leaves either the whole blob or nothing (plus a `*.tmp` file `sweep_temp_files`
-removes).
+removes). A re-encryption (`reseal`) writes the same way, over the blob it replaces.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from redactor.blobstore.base import EnvelopeStore
-from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, BlobNotFoundError, BlobRef, Envelope,
-                                         check_blob_key, is_blob_key, new_blob_key)
+from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, AudioKeyring, BlobNotFoundError, BlobRef, Envelope,
+                                         KeySource, SealedStream, check_blob_key, is_blob_key, new_blob_key)
 
 _COPY_BUFFER = 1024 * 1024
 STALE_TEMP_SECONDS = 3600  # a temp file untouched this long belongs to a process that is gone
@@ -27,9 +27,10 @@ STALE_TEMP_SECONDS = 3600  # a temp file untouched this long belongs to a proces
 class EncryptedFileBlobStore(EnvelopeStore):
     """Blobs as AES-256-GCM chunked files under `root` (see the module docstring)."""
 
-    def __init__(self, root: Path, key: bytes, chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
+    def __init__(self, root: Path, keys: KeySource | AudioKeyring | bytes,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
         self.root = Path(root)
-        self._envelope = Envelope(key, chunk_size)
+        self._envelope = Envelope(keys, chunk_size)
         self.chunk_size = chunk_size
 
     def path_of(self, key: str) -> Path:
@@ -42,14 +43,9 @@ class EncryptedFileBlobStore(EnvelopeStore):
         key = new_blob_key()
         final_path = self.path_of(key)
         final_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp_path = final_path.with_name(f"{key}.{secrets.token_hex(4)}.tmp")
         sealed = self._envelope.seal(key, stream)
-        fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        temp_path = self._write_aside(final_path, sealed)
         try:
-            with os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(sealed, out, _COPY_BUFFER)
-                out.flush()
-                os.fsync(out.fileno())
             os.replace(temp_path, final_path)
             _fsync_dir(final_path.parent)
         except BaseException:
@@ -57,15 +53,44 @@ class EncryptedFileBlobStore(EnvelopeStore):
             raise
         return sealed.ref
 
+    def _replace_verified(self, key: str, sealed: SealedStream, check: Callable[[BinaryIO], BlobRef]) -> None:
+        final_path = self.path_of(key)
+        temp_path = self._write_aside(final_path, sealed)
+        try:
+            with open(temp_path, "rb") as written:
+                check(written)
+            if not final_path.exists():  # deleted (erased) meanwhile: never bring it back
+                raise BlobNotFoundError(f"no blob {key}")
+            os.replace(temp_path, final_path)
+            _fsync_dir(final_path.parent)
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+
+    def _write_aside(self, final_path: Path, sealed: SealedStream) -> Path:
+        """`sealed` written and fsynced to a temp file beside `final_path` (a `*.tmp` the sweep knows)."""
+        temp_path = final_path.with_name(f"{final_path.name}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(sealed, out, _COPY_BUFFER)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        return temp_path
+
     # --- reading --------------------------------------------------------------------------
     def iter_chunks(self, key: str) -> Iterator[bytes]:
-        path = self.path_of(key)
+        with self._open_stored(key) as stream:
+            yield from self._envelope.open(key, stream)
+
+    def _open_stored(self, key: str) -> BinaryIO:
         try:
-            stream = open(path, "rb")
+            return open(self.path_of(key), "rb")
         except FileNotFoundError:
             raise BlobNotFoundError(f"no blob {key}") from None
-        with stream:
-            yield from self._envelope.open(key, stream)
 
     # --- housekeeping ---------------------------------------------------------------------
     def exists(self, key: str) -> bool:

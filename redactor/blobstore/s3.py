@@ -7,7 +7,8 @@ Bucket requirements (checked by `check_bucket` when the service opens the store)
   erased audio stays readable as an older version, so erasure would be a lie;
 - no object lock or retention rule, and no replication to a bucket that keeps deleted objects;
 - a lifecycle rule that aborts incomplete multipart uploads after a day is recommended
-  (`sweep_temp_files` does the same at start, for uploads a killed process left).
+  (`sweep_temp_files` does the same at start, for uploads a killed process left, and removes the
+  staging copies under `<prefix>reseal/` a killed re-encryption left: ciphertext only).
 
 Credentials, region and endpoint come from boto3's standard configuration (environment such as
 AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_ENDPOINT_URL_S3, shared config files, or an
@@ -16,8 +17,9 @@ instance role), never from redactor's own settings.
 
 from __future__ import annotations
 
+import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
@@ -27,8 +29,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from redactor.blobstore.base import EnvelopeStore
-from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, BlobError, BlobNotFoundError, BlobRef,
-                                         Envelope, check_blob_key, is_blob_key, new_blob_key)
+from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, AudioKeyring, BlobError, BlobNotFoundError, BlobRef,
+                                         Envelope, KeySource, SealedStream, check_blob_key, is_blob_key,
+                                         new_blob_key)
 
 # Multipart parts are buffered in memory (the sealed stream cannot seek): 2 x 8 MiB at a time.
 _TRANSFER = TransferConfig(multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024,
@@ -38,6 +41,8 @@ _CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect
 # A multipart upload older than this was left by a killed process (a 200 MB upload takes seconds).
 STALE_UPLOAD_SECONDS = 24 * 3600
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+# Re-encrypted copies wait here while they are checked (`<prefix>reseal/<key>.<random>`).
+STAGING_FOLDER = "reseal"
 
 
 class BlobStoreSetupError(BlobError):
@@ -59,20 +64,21 @@ def parse_s3_url(url: str) -> tuple[str, str]:
 class S3BlobStore(EnvelopeStore):
     """Blobs as AES-256-GCM envelopes in objects of an S3-compatible bucket (see the module docstring)."""
 
-    def __init__(self, client, bucket: str, prefix: str, key: bytes,
+    def __init__(self, client, bucket: str, prefix: str, keys: KeySource | AudioKeyring | bytes,
                  chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
-        self._envelope = Envelope(key, chunk_size)
+        self._envelope = Envelope(keys, chunk_size)
         self.chunk_size = chunk_size
 
     @classmethod
-    def from_url(cls, url: str, key: bytes, chunk_size: int = DEFAULT_CHUNK_SIZE) -> S3BlobStore:
+    def from_url(cls, url: str, keys: KeySource | AudioKeyring | bytes,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE) -> S3BlobStore:
         """The store at `s3://bucket/prefix/`, with boto3's standard credentials and endpoint."""
         bucket, prefix = parse_s3_url(url)
         # A session of its own: boto3's default session keeps the credentials it first found.
-        return cls(boto3.session.Session().client("s3", config=_CLIENT_CONFIG), bucket, prefix, key, chunk_size)
+        return cls(boto3.session.Session().client("s3", config=_CLIENT_CONFIG), bucket, prefix, keys, chunk_size)
 
     def object_key(self, key: str) -> str:
         check_blob_key(key)
@@ -100,16 +106,37 @@ class S3BlobStore(EnvelopeStore):
         self.client.upload_fileobj(sealed, self.bucket, self.object_key(key), Config=_TRANSFER)
         return sealed.ref
 
+    def _replace_verified(self, key: str, sealed: SealedStream, check: Callable[[BinaryIO], BlobRef]) -> None:
+        # Written aside under a staging name `keys()` never lists, read back, then copied over the
+        # blob server-side: a copy is one atomic write, as a PUT is.
+        staging = f"{self.prefix}{STAGING_FOLDER}/{key}.{secrets.token_hex(4)}"
+        self.client.upload_fileobj(sealed, self.bucket, staging, Config=_TRANSFER)
+        try:
+            with self.client.get_object(Bucket=self.bucket, Key=staging)["Body"] as written:
+                check(written)
+            if self._head(key) is None:  # deleted (erased) meanwhile: never bring it back
+                raise BlobNotFoundError(f"no blob {key}")
+            self.client.copy({"Bucket": self.bucket, "Key": staging}, self.bucket, self.object_key(key),
+                             Config=_TRANSFER)
+        finally:
+            self.client.delete_object(Bucket=self.bucket, Key=staging)
+
     # --- reading --------------------------------------------------------------------------
     def iter_chunks(self, key: str) -> Iterator[bytes]:
+        with self._open_stored(key) as body:
+            yield from self._envelope.open(key, body)
+
+    def _open_stored(self, key: str, **extra) -> BinaryIO:
         try:
-            body = self.client.get_object(Bucket=self.bucket, Key=self.object_key(key))["Body"]
+            return self.client.get_object(Bucket=self.bucket, Key=self.object_key(key), **extra)["Body"]
         except ClientError as exc:
             if _error_code(exc) in _MISSING:
                 raise BlobNotFoundError(f"no blob {key}") from None
             raise
-        with body:
-            yield from self._envelope.open(key, body)
+
+    def _read_head(self, key: str, size: int) -> bytes:
+        with self._open_stored(key, Range=f"bytes=0-{size - 1}") as body:
+            return body.read(size)
 
     # --- housekeeping ---------------------------------------------------------------------
     def _head(self, key: str) -> dict | None:
@@ -142,10 +169,17 @@ class S3BlobStore(EnvelopeStore):
                     yield name
 
     def sweep_temp_files(self, *, now: float | None = None) -> int:
-        """Abort multipart uploads a killed process left (older than a day: another node's upload
-        in progress is never touched); return how many."""
+        """Abort multipart uploads and remove staging copies of re-encryptions a killed process left
+        (older than a day: another node's work in progress is never touched); return how many."""
         cutoff = (time.time() if now is None else now) - STALE_UPLOAD_SECONDS
         aborted = 0
+        staged = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"{self.prefix}{STAGING_FOLDER}/")
+        for page in staged:
+            for item in page.get("Contents", ()):
+                if item["LastModified"].timestamp() < cutoff:
+                    self.client.delete_object(Bucket=self.bucket, Key=item["Key"])
+                    aborted += 1
         pages = self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=self.prefix)
         for page in pages:
             for upload in page.get("Uploads", ()):

@@ -67,6 +67,7 @@ class FailureReason(StrEnum):
 
     AUDIO_MISSING = "audio_missing"  # the encrypted audio is gone (purged or lost)
     AUDIO_INTEGRITY = "audio_integrity"  # the stored audio failed authentication
+    AUDIO_KEY_UNAVAILABLE = "audio_key_unavailable"  # sealed with a (retired) audio key not installed
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"  # transient errors until max attempts
     INTERRUPTED_TOO_OFTEN = "interrupted_too_often"  # the process died during each attempt
     INTERNAL_ERROR = "internal_error"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from redactor.pii.config import CallContextConfig
 from redactor.pii.digit_runs import longest_digit_count
-from redactor.pii.entities import NUMERIC_TYPES
+from redactor.pii.entities import CARD_DATA_TYPES, NUMERIC_TYPES
 from redactor.pii.normalize import NormalizedText
 from redactor.pii.organisations import CallOrganisations, OrganisationFinder
 from redactor.pii.questions import asked_types, asks_for_name, asks_for_number, is_request, request_end
@@ -52,6 +52,11 @@ class TurnContext:
     address_from: int | None = None  # mono: the turn asks for an address and answers it from here on
     name_answer: bool = False  # the caller's first turn after a name question: its answer clause is the name
     name_from: int | None = None  # mono: the turn asks for a name and answers it from here on
+
+    @property
+    def in_card_dialogue(self) -> bool:
+        """Card data is expected: a card number, expiry or security code question is recent."""
+        return not self.expected.isdisjoint(CARD_DATA_TYPES)
 
     @property
     def expects_number(self) -> bool:

@@ -15,6 +15,7 @@ import jaconv
 import kanjize
 
 from redactor.pii.lexicon.chars import is_hiragana, is_kanji, is_katakana
+from redactor.pii.lexicon.speech import FILLERS
 
 
 @dataclass(frozen=True)
@@ -170,11 +171,10 @@ def _scan_run(hira: str, i: int) -> tuple[int, list] | None:
                 current.append((j, j + len(unit), unit, "unit"))
                 j += len(unit)
             continue
-        # Separators between groups: の、, and spaces (ゼロハチゼロ、よんろくにいきゅう).
-        k = j
-        while k < n and hira[k] in "の、, 　":
-            k += 1
-        if current and k > j and k - j <= 3 and _match_token(hira, k):
+        # Separators between groups: の、, spaces, ellipses, hesitations and spoken dots
+        # (ゼロハチゼロ、よんろくにいきゅう, ゼロ…いち、にー, ななな、えっと、いち, いちきゅうにーてんいち).
+        k = _separator_end(hira, j)
+        if current and k > j and _match_token(hira, k):
             groups.append(current)
             current = []
             j = k
@@ -194,6 +194,30 @@ def _scan_run(hira: str, i: int) -> tuple[int, list] | None:
     return tokens[-1][1], groups
 
 
+_SEPARATOR_CHARS = "の、,. 　…・"
+_SEPARATOR_MAX = 3  # separator characters between two groups of one number, on each side of a word
+# Spoken dots between the groups of an IP address or a version (いちきゅうにー てん いちろくはち):
+# kept as they are, so that the address reads 192 てん 168 てん 1 てん 1.
+_SPOKEN_DOTS = ("てん", "どっと", "どっど")
+
+
+def _separator_end(hira: str, j: int) -> int:
+    """End of the separator between two numeral groups starting at j (j itself when there is none):
+    separator characters, and hesitations (「、えっと、」) or spoken dots between them."""
+    k, plain = j, 0
+    while k < len(hira):
+        word = next((w for w in (*FILLERS, *_SPOKEN_DOTS) if hira.startswith(w, k)), None)
+        if word and (k > j or word in _SPOKEN_DOTS):
+            k += len(word)
+            plain = 0
+        elif hira[k] in _SEPARATOR_CHARS and plain < _SEPARATOR_MAX:
+            k += 1
+            plain += 1
+        else:
+            break
+    return k
+
+
 # Digit readings that are also everyday words right after a number (3さん: a person's title).
 _AMBIGUOUS_AFTER_DIGITS = {"さん", "ごう"}  # 3さん (a title), 4ごう室 (号)
 # Kana that may follow a number answer (です, の, と, ね...): anything else continues a word.
@@ -207,9 +231,15 @@ def _glued_to_digits(hira: str, start: int, tokens: list) -> bool:
     after = hira[end] if end < len(hira) else ""
     if after and after not in _PARTICLES and (is_hiragana(after) or (is_katakana(after) and after != "ー")):
         return False  # the reading runs on into a word (3にいち: に+いち misread as にい+ち)
-    touching = (start > 0 and hira[start - 1].isdigit()) or after.isdigit()
-    return touching and all(t[3] == "digit" and len(t[2]) >= 2 and t[2] not in _AMBIGUOUS_AFTER_DIGITS
-                            for t in tokens)
+    digit_before, digit_after = start > 0 and hira[start - 1].isdigit(), after.isdigit()
+    if not (digit_before or digit_after) or any(t[3] != "digit" for t in tokens):
+        return False
+    # The readings touching the digits must be unmistakable (two kana, not 3さん); a one-kana reading
+    # inside (4はちに = 482) is a digit once two-kana readings are at least half of the run.
+    edges = ([tokens[0]] if digit_before else []) + ([tokens[-1]] if digit_after else [])
+    strong = [t for t in tokens if len(t[2]) >= 2]
+    return (all(len(t[2]) >= 2 and t[2] not in _AMBIGUOUS_AFTER_DIGITS for t in edges)
+            and 2 * len(strong) >= len(tokens))
 
 
 def _emit_groups(pieces: list[Piece], hira: str, groups: list) -> list[Piece]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from redactor.pii.config import OrganisationsConfig
 from redactor.pii.operator_intro import NOT_STAFF_WORDS, OperatorIntroFinder
@@ -35,6 +36,7 @@ TagsOf = Callable[[int, int, int], list[str]]  # (turn, start, end) -> Sudachi t
 _ORG_CHARS = r"[^\s、。，,.！？!?「」『』（）()]"
 _KANA_OR_LATIN = re.compile(rf"[{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z0-9]")
 _KANA_ONLY = re.compile(rf"^[{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z0-9・]+$")
+_KANJI_WORD = re.compile(rf"[{KANJI_RANGE}]+")
 _RELATION_CUES = tuple(f"{r}{p}" for r in RELATIONS for p in ("の", "は"))
 # Sudachi tags an organisation name never holds (a particle or verb means the frame ran on past it).
 _NOT_IN_NAMES = ("助詞", "助動詞", "動詞", "形容詞", "副詞", "感動詞", "補助記号")
@@ -61,7 +63,7 @@ class CallOrganisations:
         """
         if not self.conf.enabled:
             return spans
-        firm = _occurrences(line, self.names)
+        firm = _occurrences(line, self.names) + self.company_names(line)
         soft = _occurrences(line, self.stems)
         kept = []
         for span in spans:
@@ -108,6 +110,12 @@ class CallOrganisations:
                for s in self.conf.business_suffixes):
             return True
         return bool(value) and line[:start].endswith(tuple(self.conf.business_prefixes))
+
+    def company_names(self, line: str) -> list[tuple[int, int]]:
+        """Kanji words ending in a kanji business word (「中村建設」「佐藤銀行」「山田商事」): a company
+        named after its founder, never a person, whatever follows (「中村建設さん」). Kanji only:
+        「名義はヤマダ タロウカード」 is a name before a word, not a company."""
+        return [m.span() for m in _company_pattern(tuple(self.conf.business_suffixes)).finditer(line)]
 
     def suffix_attached(self, line: str, start: int, end: int) -> bool:
         """A business suffix follows the span directly: 「ハルカ|電力」「ヒカリ|光」."""
@@ -243,6 +251,13 @@ class OrganisationFinder:
             if suffix is None:
                 return stem
             stem = stem[:-len(suffix)].rstrip(" ・")
+
+
+@lru_cache(maxsize=8)
+def _company_pattern(business_suffixes: tuple[str, ...]) -> re.Pattern:
+    """Kanji, then one or more of the business suffixes written in two kanji or more (建設, 銀行)."""
+    kanji = sorted((s for s in business_suffixes if len(s) >= 2 and _KANJI_WORD.fullmatch(s)), key=len, reverse=True)
+    return re.compile(rf"[{KANJI_RANGE}々ヶ]{{1,6}}?(?:{'|'.join(map(re.escape, kanji)) or '(?!)'})+")
 
 
 def _suffix_fits(suffix: str, before: str) -> bool:

@@ -17,18 +17,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from redactor import audit
+from redactor.errors import PrivacyCaseError
 from redactor.privacy_cases.states import (Action, AgentAuthorityMethod, AgentRelationship, CaseState, CaseType,
                                            Channel, FeeMethod, NoticeMethod, RejectReason, Requester,
                                            WithholdReason, check, due_next)
 from redactor.privacy_requests.records import VerificationMethod
-from redactor.errors import RefusedError
 from redactor.store.privacy_cases import PrivacyCase
 
 MAX_EXPLANATION = 2000
-
-
-class PrivacyCaseError(RefusedError):
-    """A refused case operation (see RefusedError)."""
 
 
 def _code(enum: type, value: str | None, field: str, *, required: bool = True) -> str | None:

@@ -17,11 +17,11 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.privacy_cases.cases import PrivacyCaseError
+from redactor.errors import PrivacyCaseError
 from redactor.privacy_cases.states import CaseType
-from redactor.store.retention_tables import ContractEnd
 from redactor.store.models import Call
 from redactor.store.privacy_cases import PrivacyCase
+from redactor.store.retention_tables import ContractEnd
 
 
 class MetadataField(StrEnum):

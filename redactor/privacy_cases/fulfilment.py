@@ -21,10 +21,10 @@ from pathlib import Path
 
 from redactor import audit
 from redactor.blobstore import BlobStore
-from redactor.jobs.queue import JobQueue
 from redactor.consent import ConsentState
+from redactor.errors import PrivacyCaseError
+from redactor.jobs.queue import JobQueue
 from redactor.privacy_cases import cases
-from redactor.privacy_cases.cases import PrivacyCaseError
 from redactor.privacy_cases.corrections import MetadataChange, apply_changes
 from redactor.privacy_cases.states import Action, CaseState, CaseType, check
 from redactor.privacy_requests.deletion import erase_caller

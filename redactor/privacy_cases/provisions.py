@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from redactor import audit
 from redactor.consent import ConsentState
-from redactor.privacy_cases.cases import PrivacyCaseError
+from redactor.errors import PrivacyCaseError
 from redactor.store.calls import calls_of_caller
 from redactor.store.db import Database
 from redactor.store.models import Call

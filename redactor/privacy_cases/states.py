@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from redactor.errors import RefusedError
+from redactor.errors import CaseTransitionError
 
 
 class CaseType(StrEnum):
@@ -128,13 +128,6 @@ RESULT: dict[Action, CaseState] = {
 OPEN_STATES = frozenset({CaseState.RECEIVED, CaseState.FORM_SENT, CaseState.IDENTITY_VERIFIED,
                          CaseState.FEE_RECEIVED})
 DECIDED_STATES = frozenset({CaseState.FULFILLED, CaseState.WITHHELD, CaseState.REJECTED})
-
-
-class CaseTransitionError(RefusedError):
-    """A step the case's state (or type) does not allow: 409 `case_transition_refused`."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(409, "case_transition_refused", message)
 
 
 def ready_for_decision(state: str, type: str) -> bool:

@@ -29,7 +29,8 @@ from sqlalchemy import select
 
 from redactor import audit
 from redactor.blobstore import BlobError, BlobStore
-from redactor.privacy_requests.records import PrivacyRequestError, RequestType, create_request
+from redactor.errors import PrivacyRequestError
+from redactor.privacy_requests.records import RequestType, create_request
 from redactor.retention.contract_ends import contract_end_of
 from redactor.retention.deadlines import call_deadlines
 from redactor.retention.policy import get_policy

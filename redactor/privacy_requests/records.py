@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.errors import RefusedError
 from redactor.store.retention_tables import PrivacyRequest
 
 
@@ -28,10 +27,6 @@ class VerificationMethod(StrEnum):
     IN_PERSON = "in_person"
     POSTAL = "postal"
     OTHER = "other"
-
-
-class PrivacyRequestError(RefusedError):
-    """A refused privacy request (see RefusedError)."""
 
 
 def create_request(session: Session, *, type: str, caller_hash: str, verification_method: str,

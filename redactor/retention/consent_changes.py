@@ -14,8 +14,8 @@ from datetime import datetime
 
 from redactor import audit, consent
 from redactor.blobstore import BlobStore
+from redactor.errors import ConsentChangeError
 from redactor.jobs.queue import JobQueue
-from redactor.errors import RefusedError
 from redactor.retention import erase
 from redactor.retention.erase import EraseReason
 from redactor.retention.holds import active_hold
@@ -23,10 +23,6 @@ from redactor.retention.purge import artifacts_of, consent_erases
 from redactor.store.calls import lock_call
 from redactor.store.db import Database
 from redactor.store.models import CallStatus
-
-
-class ConsentChangeError(RefusedError):
-    """A refused consent change (see RefusedError)."""
 
 
 @dataclass(frozen=True)

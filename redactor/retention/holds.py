@@ -14,13 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.errors import RefusedError
+from redactor.errors import HoldError
 from redactor.store.calls import lock_call
 from redactor.store.retention_tables import LegalHold
-
-
-class HoldError(RefusedError):
-    """A refused hold operation: HTTP-like status, stable code, message without personal data."""
 
 
 def active_hold(session: Session, call_id: str) -> LegalHold | None:

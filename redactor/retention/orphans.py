@@ -44,6 +44,16 @@ BLOB_KEY_COLUMNS: tuple[InstrumentedAttribute, ...] = (
 )
 
 
+# The columns of blobs in use (a pending deletion's blob is on its way out).
+LIVE_BLOB_KEY_COLUMNS: tuple[InstrumentedAttribute, ...] = (Call.audio_blob_key, RedactedAudio.blob_key)
+
+
+def is_live_blob(session: Session, key: str) -> bool:
+    """Whether a call or a redacted copy uses blob `key` now."""
+    return any(session.execute(select(column).where(column == key).limit(1)).first() is not None
+               for column in LIVE_BLOB_KEY_COLUMNS)
+
+
 def declared_columns() -> set[str]:
     """The declared blob-key columns as `table.column` names."""
     return {f"{c.class_.__tablename__}.{c.key}" for c in BLOB_KEY_COLUMNS}

@@ -30,7 +30,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationI
 from sqlalchemy.orm import Session
 
 from redactor import audit
-from redactor.errors import InvalidValueError
+from redactor.errors import RetentionPolicyError
 from redactor.store.retention_tables import RetentionPolicyRow
 from redactor.store.single_row import get_single_row, lock_single_row, save_single_row
 
@@ -50,10 +50,6 @@ class Artifact(StrEnum):
 
 ARTIFACTS: tuple[str, ...] = tuple(a.value for a in Artifact)
 CountFrom = Literal["call_start", "contract_end"]
-
-
-class RetentionPolicyError(InvalidValueError):
-    code = "retention_policy_invalid"
 
 
 def iso_duration(value: timedelta) -> str:

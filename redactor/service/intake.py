@@ -26,13 +26,12 @@ from sqlalchemy.exc import IntegrityError
 from redactor import audit, consent
 from redactor.blobstore import BlobRef
 from redactor.consent import ConsentState
-from redactor.errors import RefusedError
+from redactor.errors import CallerNumberError, IntakeError
 from redactor.service.runtime import ServiceRuntime
 from redactor.store.calls import get_call_by_external_id
 from redactor.store.models import Call, CallStatus
 
 logger = logging.getLogger(__name__)
-
 
 
 class ConsentMetadata(BaseModel):
@@ -56,10 +55,6 @@ class CallMetadata(BaseModel):
     direction: Literal["inbound", "outbound"]
     channels: Literal["mono", "stereo_operator_left", "stereo_operator_right"]
     consent: ConsentMetadata
-
-
-class IntakeError(RefusedError):
-    """A rejected upload: an HTTP status, a stable code and a message without personal data."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +85,6 @@ def accept_call(runtime: ServiceRuntime, *, metadata: CallMetadata, audio_path: 
 
     caller_hash = None
     if metadata.caller_number:
-        from redactor.identity import CallerNumberError
 
         try:
             caller_hash = runtime.caller_hasher.hash_number(metadata.caller_number)

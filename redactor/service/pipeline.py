@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.orm import Session
 
 from redactor import audit, consent
-from redactor.blobstore import BlobIntegrityError, BlobNotFoundError, BlobStore
+from redactor.blobstore import AudioKeyUnavailableError, BlobIntegrityError, BlobNotFoundError, BlobStore
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
 from redactor.jobs.states import ClaimLostError, FailureReason, JobCancelledError, JobState
 from redactor.jobs.worker import JobFailure
@@ -136,6 +136,8 @@ class CallPipeline:
                 ref = self.blobs.read_to(context.audio_blob_key, path)
             except BlobNotFoundError:
                 raise JobFailure(FailureReason.AUDIO_MISSING, transient=False) from None
+            except AudioKeyUnavailableError:  # not the audio's fault: a retired key to install (README)
+                raise JobFailure(FailureReason.AUDIO_KEY_UNAVAILABLE, transient=False) from None
             except BlobIntegrityError:
                 raise JobFailure(FailureReason.AUDIO_INTEGRITY, transient=False) from None
             if context.audio_sha256 and ref.sha256 != context.audio_sha256:

@@ -25,7 +25,7 @@ from redactor.config import Settings
 from redactor.identity import CallerHasher
 from redactor.jobs.queue import SqlJobQueue, worker_identity
 from redactor.jobs.worker import EmbeddedWorker
-from redactor.key_material import KeyMaterial, KeyName
+from redactor.key_material import AudioKeyFiles, KeyMaterial, KeyName
 from redactor.private_files import private_dir
 from redactor.privacy_cases.provisions import provision_ledger_purge_task
 from redactor.retention.orphans import sweep_orphan_blobs
@@ -72,7 +72,9 @@ class ServiceRuntime:
         self.db = db
         self.keys = keys
         data_dir = Path(settings.data_dir)
-        self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir, key=keys.load(KeyName.AUDIO))
+        # The current audio key and the retired ones, followed as `redactor keys rotate-audio` changes them.
+        self.audio_keys = AudioKeyFiles(keys)
+        self.blobs = open_blob_store(settings.blob_store_url, data_dir=data_dir, keys=self.audio_keys)
         self.caller_hasher = CallerHasher(keys.load(KeyName.CALLER))
         # Plaintext audio while it is handled (0600 files), in memory where the host allows: decrypted
         # for the job being processed, and (in incoming/) uploads being received, before encryption;

@@ -5,8 +5,7 @@
     with db.session() as session: ...; session.commit()
 """
 
-from redactor.store.calls import (CallFilter, CallPage, CursorError, calls_of_caller, get_call,
-                                  get_call_by_external_id, list_calls)
+from redactor.store.calls import (CallFilter, CallPage, calls_of_caller, get_call, get_call_by_external_id, list_calls)
 from redactor.store.db import Database, prepare_sqlite_file, open_database, upgrade_database
 from redactor.store.models import (IN_PROGRESS_STATUSES, ApiKey, AuditEvent, Base, Call, CallStatus, ConsentPolicy,
                                    Finding, Job, Transcript, TranscriptTurn)
@@ -24,7 +23,7 @@ from redactor.store.ui_sessions import UiSession, UiSessionRow, UiSessionStore
 
 __all__ = [
     "ApiKey", "AuditEvent", "AuthFailure", "Base", "Call", "CallFilter", "CallPage", "CallStatus", "ConsentPolicy",
-    "ContractEnd", "CursorError", "Database", "Finding", "FindingRecord", "IN_PROGRESS_STATUSES",
+    "ContractEnd", "Database", "Finding", "FindingRecord", "IN_PROGRESS_STATUSES",
     "Job", "LegalHold", "OutsourcingContractor", "PendingBlobDeletion", "PrivacyCase",
     "PrivacyRequest", "RetentionPolicyRow", "SearchHit", "ThirdPartyProvision", "Transcript",
     "TranscriptTurn", "TurnRecord", "UiSession", "UiSessionRow", "UiSessionStore", "UtcDateTime", "calls_of_caller", "delete_transcript",

@@ -19,12 +19,8 @@ from datetime import datetime
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from redactor.errors import InvalidValueError
+from redactor.errors import CursorError
 from redactor.store.models import Call, Finding
-
-
-class CursorError(InvalidValueError):
-    code = "cursor_invalid"
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from redactor.errors import RefusedError
+from redactor.errors import SchemaNotCurrentError
 from redactor.private_files import create_private, private_dir, private_file
 
 logger = logging.getLogger(__name__)
@@ -41,13 +41,6 @@ _BEGIN_OPTION = "redactor_sqlite_begin"
 AUDIT_KEY_INFO = "redactor_audit_key"  # session.info entry: the audit chain's HMAC key
 # pg_advisory_xact_lock key held while migrating ("redactor" in ASCII, a constant no other lock uses).
 MIGRATION_LOCK_ID = 0x7265646163746F72
-
-
-class SchemaNotCurrentError(RefusedError):
-    """The database's schema is not the one this code was written for (cluster mode: not migrated)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(503, "schema_not_current", message)
 
 
 @dataclass(frozen=True)

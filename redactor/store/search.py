@@ -17,16 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, bindparam, select, text
 from sqlalchemy.orm import Session
 
-from redactor.errors import InvalidValueError
+from redactor.errors import SearchQueryError
 from redactor.store.models import TranscriptTurn
 
 MIN_TRIGRAM_CHARS = 3
-
-
-class SearchQueryError(InvalidValueError):
-    """A query that no turn can contain and the index cannot take (a NUL character)."""
-
-    code = "query_invalid"
 
 
 @dataclass(frozen=True)

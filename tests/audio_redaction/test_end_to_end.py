@@ -1,10 +1,16 @@
 """The bar of issue 6 with the real models: transcribe -> redact text -> redact audio ->
 transcribe the redacted audio again, and none of the sample's PII is heard any more.
+
+The redaction must hold for what recognition plausibly returns, not for one transcript: Whisper's
+temperature fallback samples, so another machine or seed decodes the calls differently (a digit
+dropped from the CVV, a name misheard). Each run decodes with a fresh random seed, greedy twice and
+with beam 5 once; a failure names the beam and the seed to replay it with.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import re
 import tempfile
 import unicodedata
@@ -16,6 +22,10 @@ from redactor.audio_redaction import redaction_ranges, render_redacted
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 CALLS = json.loads((SAMPLES / "calls.json").read_text(encoding="utf-8"))["calls"]
+# (beam size, seed): greedy is the service's default (twice, to see two samplings), beam 5 the other
+# setting README documents. Seeds are drawn per test session, never fixed.
+_SEEDS = random.SystemRandom()
+DECODES = [(1, _SEEDS.randrange(2**31)), (1, _SEEDS.randrange(2**31)), (5, _SEEDS.randrange(2**31))]
 
 pytestmark = pytest.mark.slow
 
@@ -41,21 +51,28 @@ def heard_pii(transcript, call: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def models():
-    import ctranslate2
-
-    from redactor.config import Settings
+def call_redactor():
     from redactor.pii import CallRedactor
-    from redactor.transcribe import Transcriber
 
-    ctranslate2.set_random_seed(1234)
-    return Transcriber.from_settings(Settings()), CallRedactor.load(pseudonym_key=b"p" * 32)
+    return CallRedactor.load(pseudonym_key=b"p" * 32)
+
+
+@pytest.fixture(scope="module", params=DECODES, ids=["beam1-seed-a", "beam1-seed-b", "beam5"])
+def decode(request) -> tuple[int, int]:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def runs(models):
+def runs(decode, call_redactor):
     """Per sample call: (first transcript, its findings, transcript of the redacted audio)."""
-    transcriber, call_redactor = models
+    import ctranslate2
+
+    from redactor.config import Settings
+    from redactor.transcribe import Transcriber
+
+    beam, seed = decode
+    ctranslate2.set_random_seed(seed)
+    transcriber = Transcriber.from_settings(Settings(), beam_size=beam)
     done = {}
     with tempfile.TemporaryDirectory(prefix="redacted-e2e-") as tmp:
         for call in CALLS:
@@ -70,7 +87,7 @@ def runs(models):
 
 
 @pytest.mark.parametrize("call", CALLS, ids=[c["id"] for c in CALLS])
-def test_every_detected_entity_is_inaudible_in_the_redacted_audio(runs, call):
+def test_every_detected_entity_is_inaudible_in_the_redacted_audio(runs, decode, call):
     """What the PII engine found in the transcript is gone from the redacted audio."""
     transcript, findings, again = runs[call["id"]]
     assert findings, "the sample holds PII the engine finds"
@@ -80,7 +97,7 @@ def test_every_detected_entity_is_inaudible_in_the_redacted_audio(runs, call):
         value = _normal(transcript.turns[finding.turn].text[finding.start : finding.end])
         if len(value) >= 2 and value in heard:
             still_heard.append(finding.type)
-    assert still_heard == []
+    assert still_heard == [], f"beam {decode[0]}, seed {decode[1]}"
     # QA still hears the call: the PII-free lines survive
     before = _normal("".join(t.text for t in transcript.turns))
     assert len(heard) > 0.5 * len(before)
@@ -97,11 +114,11 @@ HEARD_CASES = [pytest.param(c, id=c["id"], marks=[pytest.mark.xfail(strict=False
 
 
 @pytest.mark.parametrize("call", HEARD_CASES)
-def test_none_of_the_samples_pii_is_heard_in_the_redacted_audio(runs, call):
+def test_none_of_the_samples_pii_is_heard_in_the_redacted_audio(runs, decode, call):
     """The issue's bar: transcribing the redacted audio again finds none of the sample's PII.
 
     Depends on the PII engine finding the entities in the (imperfect) ASR transcript too.
     """
     transcript, _, again = runs[call["id"]]
     assert heard_pii(transcript, call), "the check can fail: the plain transcript holds the sample's PII"
-    assert heard_pii(again, call) == []
+    assert heard_pii(again, call) == [], f"beam {decode[0]}, seed {decode[1]}"

@@ -6,13 +6,15 @@ out), so nothing here is given in place of a model output. What was stored is ch
 (tests/leaks.py): every word heard over the scripted card number is covered by a stored
 finding, the redacted copy is silent or toned over it and so is the retained raw audio, while
 the operator's question stays audible (so the measurement can tell). A recording altered after upload must fail the job for
-good with `audio_integrity`, before any model sees it.
+good with `audio_integrity` (or `audio_key_unavailable`, sealed with a key not installed), before
+any model sees it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -78,8 +80,21 @@ def store_another_recording(runtime, call_id: str, key: str, path: Path) -> None
         session.commit()
 
 
-@pytest.mark.parametrize("tamper", [flip_a_ciphertext_byte, store_another_recording])
-def test_an_altered_recording_fails_its_job_for_good(service, clip, tamper):
+def seal_with_a_key_not_installed(runtime, call_id: str, key: str, path: Path) -> None:
+    """The very recording, sealed with an audio key this service does not hold (a retired key
+    removed before the rotation finished): not the audio's fault, and said so."""
+    from redactor.blobstore import EncryptedFileBlobStore
+
+    other = EncryptedFileBlobStore(runtime.blobs.root, os.urandom(32)).put(path)
+    with runtime.db.session() as session:
+        session.get(Call, call_id).audio_blob_key = other.key
+        session.commit()
+
+
+@pytest.mark.parametrize("tamper, reason", [(flip_a_ciphertext_byte, "audio_integrity"),
+                                            (store_another_recording, "audio_integrity"),
+                                            (seal_with_a_key_not_installed, "audio_key_unavailable")])
+def test_an_altered_recording_fails_its_job_for_good(service, clip, tamper, reason):
     runtime, heard = service
     path, sample, _ = clip
     call_id = accept(runtime, path, channels=sample["channels"], external_id=f"tampered-{tamper.__name__}")
@@ -92,7 +107,7 @@ def test_an_altered_recording_fails_its_job_for_good(service, clip, tamper):
     run_next_job(runtime)
 
     call = outcome(runtime, call_id, heard)
-    assert (call.status, call.status_reason) == ("failed", "audio_integrity")
+    assert (call.status, call.status_reason) == ("failed", reason)
     assert (call.job_state, call.job_attempts) == ("failed", 1)  # not retried: it would never get better
     assert call.heard is None and call.findings == [] and call.redacted_audio is None
     assert runtime.queue.claim_next("tests") is None

@@ -1,6 +1,8 @@
 import pytest
 
 from redactor.pii.recognizers import JaDateOfBirthRecognizer
+from redactor.pii.normalize import normalize
+
 from .helpers import recognized
 
 
@@ -29,3 +31,16 @@ def test_positive(recognizer, text, expected):
 ])
 def test_negative(recognizer, text):
     assert recognized(recognizer, text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("9月27日です", "9月27日"),
+    ("えっと、じゅうにがつふつかです", "12月2日"),
+    ("平成が目7月3日です", "平成が目7月3日"),     # 平成元年 garbled: the era word goes with the date
+])
+def test_a_month_and_day_alone_is_the_faintest_candidate(recognizer, text, expected):
+    """A birth date said without its year is below every threshold alone: only a birth-date question
+    lifts it (context_lift, in the caller's answer)."""
+    norm = normalize(text).text
+    faint = [norm[r.start:r.end] for r in recognizer.analyze(norm, ["DATE_OF_BIRTH"], None)]
+    assert expected in faint and recognized(recognizer, text, threshold=0.25) == []

@@ -25,8 +25,17 @@ from redactor.pii.normalize import normalize
     ("ゼロ9ゼロの3318の7726", "090の3318の7726"),
     ("090の33ハチ1です", "090の3381です"),
     ("3よんです", "34です"),
+    # a one-kana reading inside a run glued to a digit, once two-kana readings are half of it
+    ("6きゅうにです", "692です"),
+    # groups of one number apart by ellipses, hesitations and spoken dots
+    ("ゼロ…ろく、にー", "0...6、2"),
+    ("ぜろきゅうぜろ、えっと、よんよんさんいち", "090、えっと、4431"),
+    ("ひゃくななじゅうに てん にじゅうろく てん いち てん ご", "172 てん 26 てん 1 てん 5"),
+    ("いちきゅうにードットいちろくはちドットぜろドットじゅう", "192ドット168ドット0ドット10"),
     # ... but a reading that runs on into a word, a title or 号 stays
     ("3にいち", "3にいち"),
+    ("さんてんセットです", "さんてんセットです"),
+    ("いち、あのー、に", "いち、あのー、に"),
     ("3さんです", "3さんです"),
     ("4ごう室", "4ごう室"),
     # names, particles and words stay as they are

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from redactor.privacy_cases.states import (Action, CaseState, CaseTransitionError, CaseType, allowed_actions, check,
-                                           due_next)
+from redactor.errors import CaseTransitionError
+from redactor.privacy_cases.states import Action, CaseState, CaseType, allowed_actions, check, due_next
 
 S, A = CaseState, Action
 FEE = {CaseType.DISCLOSURE, CaseType.PURPOSE_NOTIFICATION}  # carry a fee and can be withheld

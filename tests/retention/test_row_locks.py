@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from redactor import audit, consent
-from redactor.api_keys import LastAdminKeyError, create_key, revoke_key
+from redactor.api_keys import create_key, revoke_key
+from redactor.errors import HoldError, LastAdminKeyError
 from redactor.retention.consent_changes import change_consent
-from redactor.retention.holds import HoldError, place_hold
+from redactor.retention.holds import place_hold
 from redactor.store.models import ApiKey, AuditEvent
 
 from .helpers import T0, add_call

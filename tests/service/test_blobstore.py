@@ -20,7 +20,7 @@ from redactor.blobstore import (MAGIC, NONCE_BYTES, TAG_BYTES, BlobIntegrityErro
 
 KEY = bytes(range(32))
 CHUNK = 1024
-HEADER_BYTES = len(MAGIC) + 4
+HEADER_BYTES = len(MAGIC) + 12  # magic, audio key id, chunk size
 RECORD = NONCE_BYTES + CHUNK + TAG_BYTES
 
 
@@ -209,11 +209,42 @@ def test_s3_stale_multipart_uploads_are_aborted(s3_server):
     assert upload["UploadId"] not in [u["UploadId"] for u in uploads]
 
 
+def test_s3_stale_reencryption_copies_are_removed(s3_server):
+    """A re-encryption killed between writing its copy aside and swapping it in leaves the copy
+    under reseal/ (ciphertext only): listed by no `keys()`, removed by the sweep a day later."""
+    store = s3_backend(s3_server).store
+    staging = f"{store.prefix}reseal/{'cd' * 16}.0a1b2c3d"
+    store.client.put_object(Bucket=store.bucket, Key=staging, Body=b"sealed copy")
+    assert list(store.keys()) == [] and store.sweep_temp_files() == 0
+    later = (datetime.now(timezone.utc) + timedelta(days=2)).timestamp()
+    assert store.sweep_temp_files(now=later) == 1
+    assert "Contents" not in store.client.list_objects_v2(Bucket=store.bucket, Prefix=f"{store.prefix}reseal/")
+
+
+def test_local_reencryption_interrupted_at_the_swap_keeps_the_blob(tmp_path, monkeypatch):
+    store = EncryptedFileBlobStore(tmp_path / "blobs", KEY, chunk_size=CHUNK)
+    ref = store.put(io.BytesIO(b"recording"))
+    copies = []
+
+    def killed(source, destination):
+        copies.append(source)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        store.reseal(ref.key)
+    monkeypatch.undo()
+    assert b"".join(store.iter_chunks(ref.key)) == b"recording"
+    # The copy was a temp file beside the blob, of the shape the start's sweep removes after a kill -9.
+    [copy] = copies
+    assert copy.parent == store.path_of(ref.key).parent and copy.name.endswith(".tmp") and not copy.exists()
+
+
 def test_s3_store_opens_from_settings_after_checking_the_bucket(s3_server):
     from servers import environment
 
     with environment(s3_server):
-        store = open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, key=KEY)
+        store = open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, keys=KEY)
     assert (store.bucket, store.prefix) == ("redactor", "blobs/")
     assert b"".join(store.iter_chunks(store.put(io.BytesIO(b"audio")).key)) == b"audio"
 
@@ -228,7 +259,7 @@ def test_s3_versioned_bucket_is_refused(s3_server):
     store.client.create_bucket(Bucket=bucket)
     store.client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     with environment(s3_server), pytest.raises(BlobStoreSetupError, match="versioning enabled"):
-        open_blob_store(f"s3://{bucket}/", data_dir=None, key=KEY)
+        open_blob_store(f"s3://{bucket}/", data_dir=None, keys=KEY)
 
 
 @pytest.mark.parametrize("url", ["s3:/bucket", "http://bucket/x", "s3://", "s3://bucket/x?region=y"])
@@ -236,7 +267,7 @@ def test_s3_bad_urls_are_refused_with_the_expected_form(url):
     from redactor.blobstore.s3 import BlobStoreSetupError
 
     with pytest.raises(BlobStoreSetupError, match="s3://BUCKET"):
-        open_blob_store(url, data_dir=None, key=KEY)
+        open_blob_store(url, data_dir=None, keys=KEY)
 
 
 def test_s3_wrong_credentials_are_refused(s3_server):
@@ -246,4 +277,4 @@ def test_s3_wrong_credentials_are_refused(s3_server):
 
     with environment({**s3_server, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}), \
             pytest.raises(BlobStoreSetupError, match="credentials"):
-        open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, key=KEY)
+        open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, keys=KEY)

@@ -17,9 +17,10 @@ from sqlalchemy import text
 
 from redactor.cli import main
 from redactor.config import Settings
+from redactor.errors import SchemaNotCurrentError
 from redactor.key_material import KeyName, KeyNotConfiguredError, create_key_files
 from redactor.service.runtime import ServiceRuntime
-from redactor.store.db import SchemaNotCurrentError, alembic_config, open_database, upgrade_database
+from redactor.store.db import alembic_config, open_database, upgrade_database
 
 # Parses as a PostgreSQL URL; nothing listens there (key checks refuse before connecting).
 UNREACHABLE_POSTGRES = "postgresql+psycopg://redactor@/redactor?host=/nonexistent"

@@ -12,8 +12,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from redactor import audit, consent
-from redactor.api_keys import UnknownRoleError, authenticate, create_key, revoke_key
-from redactor.identity import CallerHasher, CallerNumberError, normalize_number
+from redactor.api_keys import authenticate, create_key, revoke_key
+from redactor.errors import CallerNumberError, ConsentPolicyError, UnknownRoleError
+from redactor.identity import CallerHasher, normalize_number
 from redactor.store.models import AuditEvent, Base
 
 
@@ -125,7 +126,7 @@ def test_consent_policy_default_and_change_is_audited(runtime):
         assert consent.get_allowed_states(session) == {"granted"}
         event = session.query(AuditEvent).filter_by(type="consent_policy.changed").one()
         assert '"old_allowed":["granted","notice_given"]' in event.details
-        with pytest.raises(consent.ConsentPolicyError, match="maybe"):
+        with pytest.raises(ConsentPolicyError, match="maybe"):
             consent.set_allowed_states(session=session, allowed=["maybe"], actor=audit.SYSTEM)
 
 

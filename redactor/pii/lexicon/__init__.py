@@ -5,5 +5,6 @@
 - `speech`: honorifics, self-introductions, copulas (the words around a name in speech), fillers
   and acknowledgements (what an answer opens with), and `alternation` to build regexes of them;
 - `names`: words that fill a name's slot but are no one's name (roles, relations, stock phrases);
-- `organisations`: business vocabulary that marks organisation and product names.
+- `organisations`: business vocabulary that marks organisation and product names;
+- `spelling`: letter names and the spoken symbols (アット, ドット, ハイフン) of spelled addresses and IDs.
 """

@@ -10,6 +10,7 @@ from redactor.pii.recognizers.ja_date_of_birth_recognizer import JaDateOfBirthRe
 from redactor.pii.recognizers.ja_drivers_license_recognizer import JaDriversLicenseRecognizer
 from redactor.pii.recognizers.ja_email_recognizer import JaEmailRecognizer
 from redactor.pii.recognizers.ja_ip_address_recognizer import JaIpAddressRecognizer
+from redactor.pii.recognizers.ja_latin_name_recognizer import JaLatinNameRecognizer
 from redactor.pii.recognizers.ja_my_number_recognizer import JaMyNumberRecognizer
 from redactor.pii.recognizers.ja_ner_person_recognizer import JaNerPersonRecognizer
 from redactor.pii.recognizers.ja_passport_recognizer import JaPassportRecognizer
@@ -21,6 +22,7 @@ from redactor.pii.recognizers.ja_postal_code_recognizer import JaPostalCodeRecog
 RECOGNIZERS = {
     "ja_person": JaPersonRecognizer,
     "ja_ner_person": JaNerPersonRecognizer,
+    "ja_latin_name": JaLatinNameRecognizer,
     "ja_phone_number": JaPhoneNumberRecognizer,
     "ja_email": JaEmailRecognizer,
     "ja_postal_code": JaPostalCodeRecognizer,

@@ -29,9 +29,6 @@ class JaPattern:
 
 # Shared regex fragments (ASCII classes and digit lookarounds: \b fails next to kana/kanji).
 SEP = r"(?:\s*(?:-|の、?|、|,)\s*|\s)"
-# Letter names as read aloud (エスエヌ = SN), longest first so エイチ wins over エ.
-LETTER_NAMES = ("ダブリュー|ダブリュ|エイチ|エックス|ジェー|ジェイ|ゼット|ゼッド|キュー|ティー|ディー|エフ|エル|エム|"
-                "エヌ|エス|アール|ブイ|ビー|シー|イー|ジー|アイ|ケー|ケイ|オー|ピー|ユー|ワイ|エー|エイ")
 STRONG_CONTEXT_BOOST = 0.4
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from redactor.pii.recognizers.base import LETTER_NAMES, SEP, JaPattern, JaPatternRecognizer, digits_of
+from redactor.pii.lexicon.spelling import LETTER_NAMES
+from redactor.pii.recognizers.base import SEP, JaPattern, JaPatternRecognizer, digits_of
 
 _GROUPS = rf"\d{{2,}}(?:{SEP}\d{{2,}})*"
 

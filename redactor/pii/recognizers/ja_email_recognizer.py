@@ -6,9 +6,11 @@ import re
 from typing import Optional
 
 from redactor.pii.lexicon.chars import KATAKANA_RANGE
+from redactor.pii.lexicon.speech import alternation
+from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOT_WORDS
 from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
-_AT = r"(?:アットマーク|あっとまーく|アット|@)"
+_AT = f"(?:{alternation(AT_SIGN_WORDS)}|@)"
 _SPELLED = rf"(?:[A-Za-z0-9._+\-]|[{KATAKANA_RANGE}ー])"
 # Letters may be read one by one: 「ケー、イー、アイ、ドット、ワイ、アットマーク、...」
 _CHUNKS = rf"{_SPELLED}+(?:[ 　、,]{{1,2}}{_SPELLED}+)*"
@@ -27,6 +29,6 @@ class JaEmailRecognizer(JaPatternRecognizer):
     def validate_result(self, value: str) -> Optional[bool]:
         """A spelled address needs a dot (ドット) after the at sign."""
         domain = re.split(_AT, value, maxsplit=1)[-1]
-        if "." in domain or "ドット" in domain:
+        if "." in domain or any(word in domain for word in DOT_WORDS):
             return None
         return False

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from redactor.pii.recognizers.base import LETTER_NAMES, JaPattern, JaPatternRecognizer
+from redactor.pii.lexicon.spelling import LETTER_NAMES
+from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 
 
 class JaPassportRecognizer(JaPatternRecognizer):

@@ -22,10 +22,12 @@ from pydantic import Field
 
 from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import CLOSING_MARKS
+from redactor.pii.lexicon.speech import alternation
+from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOT_WORDS, SYMBOL_WORDS
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
-_SYMBOLS = r"アットマーク|アット|ドット|ドッド|ハイフン|アンダーバー|アンダースコア|スラッシュ|[@＠_]"
+_SYMBOLS = rf"{alternation((*AT_SIGN_WORDS, *DOT_WORDS, *SYMBOL_WORDS))}|[@＠_]"
 _STRONG = re.compile(rf"{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
 # spoken domain endings: part of an item next to one, never an item alone
 _WEAK = re.compile(r"コム|ジェーピー|ネット|オルグ|シーオー|エヌイー|オーアールジー|[A-Za-z]")
@@ -33,7 +35,7 @@ _SYMBOL = re.compile(_SYMBOLS)
 _LETTER = re.compile(r"[A-Za-z]")
 _ACRONYM = re.compile(r"[A-Z]{2,3}")  # IP, PC, ID, NTT, SIM: words, not spelled items
 _PAUSE = re.compile(rf"[{CLOSING_MARKS}\n]|\.(?=\s)|(?:です|でした|ですね|でお|でよろ|でお間違|あてに|宛て|に送|に変更|に連絡)")
-_DOT = r"(?:[.．]|ドット|ドッド|てん|点)"
+_DOT = rf"(?:[.．]|{alternation(DOT_WORDS)}|てん|点)"
 IP_ADDRESS = re.compile(rf"(?<!\d)\d{{1,4}}(?:\s*{_DOT}\s*\d{{1,3}}|\s+\d{{1,3}}){{3,}}(?!\d)")
 
 

@@ -7,7 +7,7 @@ from redactor.pii.dialogue import plan_turn_contexts
 from redactor.pii.normalize import normalize
 from redactor.pii.rules.number_answers import NumberAnswers
 
-from ..helpers import last_turn_context
+from ..helpers import last_turn_context, rule_effect
 
 CONF = load_config().call_context
 NUMBER_ANSWERS = NumberAnswers()
@@ -92,7 +92,58 @@ def test_fail_closed_on_garbled_answers(turns, runs):
     assert _answer_runs(turns) == runs
 
 
+CARD_NUMBER = ("operator", "お支払いのカード番号をお願いいたします。")
+
+
+@pytest.mark.parametrize("turns, runs", [
+    # recognition drops digits: a short bare answer to a number request still goes (CVV 491 -> 「41」)
+    ([("operator", "カード裏面の3桁の番号をお願いします。"), ("caller", "41です。")], ["41"]),
+    ([("operator", "暗証番号の下2桁をお願いします"), ("caller", "えっと、6です")], ["6"]),
+    # ... and so does a short number the answer names itself
+    ([("operator", "会員番号をお願いします。"), ("caller", "あ、番号は、えっと、62だったかな")], ["62"]),
+    # in a card dialogue any digits the caller says go, 年 and 月 included (the expiry, one digit lost)
+    ([CARD_NUMBER, ("caller", "5300 2211 0847 1936"), ("operator", "ありがとうございます。期限をお願いします。"),
+      ("caller", "31-4月です")], ["31-4月"]),
+    ([CARD_NUMBER, ("caller", "5300 2211 0847 1936"), ("operator", "続いて、裏面の数字をお願いします"),
+      ("caller", "はい、それが、8です")], ["8"]),
+    ([CARD_NUMBER, ("caller", "はい、ちょっと待ってください"), ("operator", "はい"),
+      ("caller", "あ、期限は2030年の7月です")], ["2030年", "7月"]),
+    # digits joined by dots, ellipses and hesitations are one number
+    ([("operator", "口座番号をお願いします。"), ("caller", "普通の4.17703です")], ["4.17703"]),
+    ([("operator", "お電話番号をお願いします。"), ("caller", "0...7...0、えっと、2291、3304")], ["0...7...0、えっと、2291、3304"]),
+    ([("operator", "お電話番号をお願いします。"), ("caller", "ゼロナナゼロ、えーと、にーにーきゅういち")], ["070、えーと、2291"]),
+    # a run too long for a count is a number even before a unit (its last digit heard as 人)
+    ([CARD_NUMBER, ("caller", "371449635398431人です")], ["371449635398431"]),
+    # long runs a garbled character apart are one number in any turn (a read-back, an unasked number)
+    ([("operator", "070 338に1946の方ですね")], ["070 338に1946"]),
+    ([("caller", "あと新しいカードが、377に4011に8829 331です")], ["377に4011に8829 331"]),
+    # what stays: a count or decimal in an answer, short digits inside a longer answer outside a card
+    # dialogue, and, in a card dialogue, prices
+    ([("operator", "口座番号をお願いします。"), ("caller", "使用量が1.6倍になってて")], []),
+    ([("operator", "ご契約番号をお願いします。"), ("caller", "えっと、5Gのプランのほうのやつなんですけど")], []),
+    ([CARD_NUMBER, ("caller", "5300 2211 0847 1936"), ("operator", "ありがとうございます"),
+      ("caller", "今月は3,280円でしたよね")], []),
+    ([("operator", "お電話番号をお願いします。"), ("caller", "2時から3時は出られません")], []),
+])
+def test_digits_of_any_length_in_number_answers_and_card_dialogues(turns, runs):
+    assert _answer_runs(turns) == runs
+
+
 def test_garbled_answer_is_typed_by_the_question():
     context = plan_turn_contexts(["operator", "caller"], ["お電話番号をお願いします。", "x"], CONF)[1]
     text = "080、午後1 2位、903 4"  # 9 digits heard of 11: still the phone number asked for
     assert [r.entity_type for r in NUMBER_ANSWERS.runs(text, context, CONF)] == ["PHONE_NUMBER"]
+
+
+@pytest.mark.parametrize("turns, added", [
+    # a bare number answer goes whole: recognition stamps 「です」 over where the digits were said
+    ([("operator", "セキュリティコードをお願いします。"), ("caller", "はい、41です。")], {(1, "はい、41です。", "CARD_CVV")}),
+    ([("operator", "カードリメンのアレを、お願いいたします。"), ("caller", "えっと、7 3 5です")],
+     {(1, "えっと、7 3 5です", "CUSTOMER_ID")}),
+    # a longer answer loses its digits only; a count answering a number question stays
+    ([("operator", "会員番号をお願いします。"), ("caller", "会員番号は4 4 7 1 9で、去年入会しました")],
+     {(1, "4 4 7 1 9", "CUSTOMER_ID")}),
+    ([("operator", "会員番号をお願いします。"), ("caller", "3回目です")], set()),
+])
+def test_a_bare_answer_goes_whole(turns, added):
+    assert rule_effect(NUMBER_ANSWERS, turns, config=load_config()) == (added, set())

@@ -20,12 +20,28 @@ GREETING = (OP, "お電話ありがとうございます。ハルカ電力の佐
     # the stem yields to a person cue, and to the caller answering a name question
     ([GREETING, (CA, "ハルカさんという方に代わってください")], [(1, "ハルカ", "PERSON", 0.6)], set()),
     ([GREETING, (OP, "お名前をお願いします。"), (CA, "ハルカです")], [(2, "ハルカ", "PERSON", 0.6)], set()),
+    # a company named after a surname (kanji + a kanji business word) is no person, even with さん
+    ([(CA, "勤め先は西村建設です")], [(0, "西村建設", "PERSON", 0.6)], {(0, "西村建設", "PERSON")}),
+    ([(CA, "引き落としは岡田銀行さんからです")], [(0, "岡田", "PERSON", 0.9)], {(0, "岡田", "PERSON")}),
+    ([(OP, "お勤め先をお願いします。"), (CA, "前田商事さんです")], [(1, "前田商事", "PERSON", 0.9)],
+     {(1, "前田商事", "PERSON")}),
     # names stay names; other types are never touched
     ([(CA, "山田光です")], [(0, "山田光", "PERSON", 0.9)], set()),
+    ([(CA, "名義はヤマダ タロウカード番号は")], [(0, "ヤマダ タロウ", "PERSON", 0.9)], set()),
     ([GREETING, (CA, "ハルカ電力の090-1234-5678です")], [(1, "090-1234-5678", "PHONE_NUMBER", 1.0)], set()),
 ])
 def test_organisation_names(turns, spans, dropped):
     assert rule_effect(OrganisationNames(), turns, spans) == (set(), dropped)
+
+
+@pytest.mark.parametrize("turns, span, kept", [
+    # an answer clause holding the company and the person: the person stays, the company goes free
+    ([(OP, "お名前をお願いします。"), (CA, "西村建設の西村です")], "西村建設の西村", "西村"),
+    ([(CA, "岡田運輸の岡田と申します")], "岡田運輸の岡田", "岡田"),
+])
+def test_a_company_named_after_a_surname_is_cut_out_of_a_name(turns, span, kept):
+    added, dropped = rule_effect(OrganisationNames(), turns, [(len(turns) - 1, span, "PERSON", 0.9)])
+    assert dropped == {(len(turns) - 1, span, "PERSON")} and added == {(len(turns) - 1, kept, "PERSON")}
 
 
 def test_a_span_running_on_into_a_name_keeps_the_person():

@@ -24,6 +24,7 @@ def _items(text):
     ("IPアドレスは203.0.113.58です", [("IP_ADDRESS", "203.0.113.58")]),
     ("さっきipl ドレス見たら2103.0 113.58ってなってて", [("IP_ADDRESS", "2103.0 113.58")]),
     ("192ドット168ドット1ドット1です", [("IP_ADDRESS", "192ドット168ドット1ドット1")]),
+    ("172 てん 26 てん 1 てん 5 です", [("IP_ADDRESS", "172 てん 26 てん 1 てん 5")]),
     # ordinary text stays: short acronyms, one spoken symbol alone, prices, versions with one dot
     ("IPアドレスを確認してください", []),
     ("NTTのPCからです", []),

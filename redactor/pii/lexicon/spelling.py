@@ -1,0 +1,14 @@
+"""What callers say when they spell: letter names and the spoken symbols of addresses and IDs."""
+
+from redactor.pii.lexicon.speech import alternation
+
+# Letter names as read aloud (エスエヌ = SN), as a regex alternation, longest first: エイチ before エイ
+LETTER_NAMES = alternation((
+    "ダブリュー", "ダブリュ", "エイチ", "エックス", "ジェー", "ジェイ", "ゼット", "ゼッド", "キュー", "ティー", "ディー", "エフ",
+    "エル", "エム", "エヌ", "エス", "アール", "ブイ", "ビー", "シー", "イー", "ジー", "アイ", "ケー", "ケイ", "オー", "ピー",
+    "ユー", "ワイ", "エー", "エイ"))
+# The at sign and the dot of an e-mail address, said (ASR writes them in katakana, sometimes hiragana)
+AT_SIGN_WORDS = ("アットマーク", "あっとまーく", "アット")
+DOT_WORDS = ("ドット", "ドッド")  # ドッド: ドット as recognition often hears it
+# Other symbols of spelled IDs and addresses
+SYMBOL_WORDS = ("ハイフン", "アンダーバー", "アンダースコア", "スラッシュ")
