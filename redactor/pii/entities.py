@@ -70,7 +70,7 @@ ENTITY_SPECS: dict[str, EntitySpec] = {spec.type: spec for spec in (
     EntitySpec("PASSPORT", "旅券番号", "Passport", numeric=True, digit_counts=range(7, 8),
                question_cues=("パスポート", "旅券")),  # letters and digits (TK1234567): hashed whole
     EntitySpec("CUSTOMER_ID", "顧客番号", "Customer ID", numeric=True, digit_counts=range(4, 21),
-               question_cues=("お客様番号", "お客さま番号", "契約番号", "会員番号", "ID")),
+               question_cues=("お客様番号", "お客さま番号", "契約番号", "会員番号", "ID", "アイディー")),
     EntitySpec("IP_ADDRESS", "IPアドレス", "IP address", numeric=True, digit_counts=range(4, 13)),
 )}
 

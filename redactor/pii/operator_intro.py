@@ -32,10 +32,10 @@ MAX_NAME = 8          # characters in the name slot (spaces not counted)
 OPENING_TURNS = 3     # operator turns an opening spans (a greeting split by pauses)
 # The operator introducing themself: 「…です」「…でございます」「…が承ります」「…と申します」
 # (a sentence's end, not 「内容ですが」)
-_INTRO_END = re.compile(rf"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[{PAUSE_MARKS}\s]|$)|{SELF_INTRODUCTION}"
+INTRO_END = re.compile(rf"(?:で(?:ござ|ごさ)(?:い|り)ます|です)(?=[{PAUSE_MARKS}\s]|$)|{SELF_INTRODUCTION}"
                         rf"|が(?:承|うけたまわ|受けたまわ|受け賜|お受け|おうけ|担当|対応|ご案内)[{HIRAGANA_RANGE}]{{0,6}}ま(?:す|した)")
 # The sign-off: 「…が承りました」「…が担当いたしました」
-_SIGNOFF_END = re.compile(rf"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[{HIRAGANA_RANGE}]{{0,5}}ました")
+SIGNOFF_END = re.compile(rf"が(?:承|うけたまわ|受けたまわ|受け賜|担当|対応)[{HIRAGANA_RANGE}]{{0,5}}ました")
 _SENTENCE_END = re.compile(rf"[{CLOSING_MARKS}\n]")
 _SLOT_CHARS = re.compile(rf"^[{KANJI_RANGE}々ヶ{KATAKANA_RANGE}ー{HIRAGANA_RANGE}A-Za-z・ 　]+$")
 # The operator's role before the name: 「、担当の井上です」「、わたくし山田が承ります」
@@ -93,10 +93,10 @@ class OperatorIntroFinder:
                 opening_left, weak_ok = OPENING_TURNS, any("ありがとう" in o for o in openers)
             slots = []
             if opening_left > 0:
-                slots = self._slots(line, _INTRO_END, tags, organisation_names, carry, opening=weak_ok)
-            slots += self._slots(line, _SIGNOFF_END, tags, organisation_names, False, opening=False)
+                slots = self._slots(line, INTRO_END, tags, organisation_names, carry, opening=weak_ok)
+            slots += self._slots(line, SIGNOFF_END, tags, organisation_names, False, opening=False)
             found.extend((turn, s, e) for s, e in dict.fromkeys(slots))
-            if not slots and opening_left > 0 and _INTRO_END.search(line):
+            if not slots and opening_left > 0 and INTRO_END.search(line):
                 # 「ハルカ電力でございます」 named the organisation and no one: what follows is the
                 # caller (mono) or a role and name with organisation words (「担当の大野です」)
                 weak_ok = False
@@ -178,6 +178,6 @@ class OperatorIntroFinder:
 
     def _ends_in_org_words(self, line: str, names) -> bool:
         tail = line.rstrip("、。 　の")
-        if _INTRO_END.search(line[-12:]) or not tail:
+        if INTRO_END.search(line[-12:]) or not tail:
             return False
         return tail.endswith(self._org_words) or any(tail.endswith(n) for n in names)

@@ -8,7 +8,9 @@ Each rule sees the spans the rules before it left. The order, and why:
 3. `number_answers`, `address_answers`, `name_answers`, `honorific_names`, `spelled_items`: what
    the dialogue says must go, fail closed; `answer_windows`: the caller's answers to requests for
    personal items, by time (kept apart from the spans, so no later rule drops them);
-4. `operator_names`: the operator's name in greeting and sign-off frames;
+   `read_backs`: the operator's read-back of those answers, found by reading;
+4. `operator_names`: the operator's name in greeting and sign-off frames; `intro_slots`: the
+   same slot by time where the frame was garbled;
 5. `organisation_names`: organisation and product names are explained away (after every rule
    that may add a PERSON, before names are spread);
 6. `name_propagation`: a name found once goes wherever it recurs.
@@ -25,12 +27,14 @@ from redactor.pii.rules.answer_windows import AnswerWindows
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.rules.context_lift import ContextLift
 from redactor.pii.rules.honorific_names import HonorificNames
+from redactor.pii.rules.intro_slots import IntroSlots
 from redactor.pii.rules.name_answers import NameAnswers
 from redactor.pii.rules.name_propagation import NamePropagation
 from redactor.pii.rules.number_answers import NumberAnswers
 from redactor.pii.rules.operator_names import OperatorNames
 from redactor.pii.rules.organisation_names import OrganisationNames
 from redactor.pii.rules.organisation_numbers import OrganisationNumbers
+from redactor.pii.rules.read_backs import ReadBacks
 from redactor.pii.rules.spelled_items import SpelledItems
 
 RULES: tuple[type[CallRule], ...] = (
@@ -43,7 +47,9 @@ RULES: tuple[type[CallRule], ...] = (
     HonorificNames,
     SpelledItems,
     AnswerWindows,
+    ReadBacks,
     OperatorNames,
+    IntroSlots,
     OrganisationNames,
     NamePropagation,
 )

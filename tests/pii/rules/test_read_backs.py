@@ -1,0 +1,62 @@
+"""The operator's read-back of an answer goes, found by its reading however recognition spelled it."""
+
+import pytest
+
+from redactor.pii.config import load_config
+from redactor.pii.dialogue import CallView, TimedWord
+from redactor.pii.normalize import normalize
+from redactor.pii.rules.read_backs import ReadBacks
+from redactor.pii.spans import SpanSet
+
+from ..helpers import rule_effect
+
+CONFIG = load_config()
+ASK = ("operator", "お名前をお願いします")
+
+
+@pytest.mark.parametrize("turns, spans, added", [
+    # the answer as the caller's turn had it found, the read-back garbled another way
+    ([ASK, ("caller", "はせがまちひろと言います"), ("operator", "はせがわちひろさまですね")],
+     [(1, "はせがまちひろ", "PERSON", 0.5)], {(2, "はせがわちひろ", "PERSON")}),
+    ([ASK, ("caller", "小事まこと"), ("operator", "少女まこと様ありがとうございます")],
+     [(1, "小事まこと", "PERSON", 0.5)], {(2, "少女まこと", "PERSON")}),
+    # an address read back with 復唱, garbled
+    ([("operator", "ご住所をお願いします"), ("caller", "神奈川県横浜市西区戸部本町42の9"),
+      ("operator", "復唱いたします 神奈川県横浜市に縮く 都別本街4に9でよろしいでしょうか")],
+     [(1, "神奈川県横浜市西区戸部本町42の9", "ADDRESS", 0.5)], {(2, "神奈川県横浜市に縮く 都別本街4に9", "ADDRESS")}),
+    # a part of the answer: the surname of a full name
+    ([ASK, ("caller", "岡田直樹です"), ("operator", "おかださまありがとうございます")],
+     [(1, "岡田直樹", "PERSON", 0.5)], {(2, "おかだ", "PERSON")}),
+    # nothing like the answer, nothing added; short answers are left to the other rules
+    ([ASK, ("caller", "山田太郎です"), ("operator", "ありがとうございます。生年月日をお願いします")],
+     [(1, "山田太郎", "PERSON", 0.5)], set()),
+    ([ASK, ("caller", "森です"), ("operator", "もりさまですね")], [(1, "森", "PERSON", 0.5)], set()),
+    # only answers since the operator's previous turn are looked for
+    ([ASK, ("caller", "山田太郎です"), ("operator", "ありがとうございます"), ("operator", "やまだたろうさまですね")],
+     [(1, "山田太郎", "PERSON", 0.5)], set()),
+    # an amount is no read-back, whatever it sounds like
+    ([("operator", "セキュリティコードをお願いします"), ("caller", "コードは751です"),
+      ("operator", "お支払い金額は42,300円でございます")], [(1, "751", "CARD_CVV", 0.5)], set()),
+    # the caller repeating what the operator said is no read-back
+    ([("operator", "やまだたろうさまですね"), ("caller", "山田太郎です")], [(1, "山田太郎", "PERSON", 0.5)], set()),
+])
+def test_read_backs(turns, spans, added):
+    assert rule_effect(ReadBacks(), turns, spans) == (added, set())
+
+
+def test_a_read_back_opening_the_turn_is_muted_from_the_previous_turns_end():
+    texts = ["お名前をお願いします", "岡田直樹", "おかださまありがとうございます"]
+    times = [(0.0, 2.0), (2.5, 4.0), (4.2, 6.0)]
+    timings = []
+    for text, (start_s, end_s) in zip(texts, times):
+        step = (end_s - start_s) / len(text)
+        timings.append((start_s, end_s, tuple(TimedWord(i, i + 1, start_s + i * step, start_s + (i + 1) * step)
+                                              for i in range(len(text)))))
+    call = CallView.build(["operator", "caller", "operator"], [normalize(t) for t in texts], CONFIG.call_context,
+                          timings=timings)
+    spans = SpanSet(3, CONFIG.score_threshold)
+    spans.add_uncovered(1, "PERSON", 0, 4)
+    ReadBacks().apply(call, spans)
+    [read_back] = spans.times(2)
+    assert (read_back.start, read_back.end) == (0, 3)
+    assert (round(read_back.start_s, 2), round(read_back.end_s, 2)) == (4.0, 4.56)  # lead_s 0.4: from 4.0, its turn's end
