@@ -40,6 +40,8 @@ def test_sigterm_lets_the_running_job_finish(service_settings, tmp_path):
            "REDACTOR_WORKER_CONCURRENCY": "1"}
     if service_settings.database_url:  # cluster mode: keys only from configuration
         env.update(REDACTOR_DATABASE_URL=service_settings.database_url, REDACTOR_KEYS_DIR=str(service_settings.keys_dir))
+    if service_settings.blob_store_url:  # --blob-store=s3: the worker reads the bucket the test wrote to
+        env["REDACTOR_BLOB_STORE_URL"] = service_settings.blob_store_url
     log = tmp_path / "worker.log"
     with open(log, "wb") as out:
         worker = subprocess.Popen([sys.executable, str(STANDIN_WORKER)], cwd=REPO_ROOT, env=env, stdout=out,
