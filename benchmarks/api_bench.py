@@ -16,7 +16,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,18 +32,14 @@ import httpx
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from sample_load import free_port, percentile, timed, upload, wait_until_processed  # noqa: E402
+
 from redactor.api_keys import create_key  # noqa: E402
 from redactor.config import Settings  # noqa: E402
 from redactor.service.runtime import ServiceRuntime  # noqa: E402
 from redactor.store.models import Call, Finding, Transcript  # noqa: E402
 
 ENTITY_TYPES = ["PERSON", "PHONE_NUMBER", "ADDRESS", "DATE_OF_BIRTH", "CREDIT_CARD", "EMAIL_ADDRESS"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_server(data_dir: Path, port: int, concurrency: int, log_path: Path) -> subprocess.Popen:
@@ -64,18 +59,6 @@ def start_server(data_dir: Path, port: int, concurrency: int, log_path: Path) ->
         time.sleep(0.25)
     process.kill()
     raise SystemExit("the server did not become ready in 300 s")
-
-
-def upload(url: str, headers: dict, sample: dict, external_id: str) -> str:
-    metadata = {"external_id": external_id, "started_at": datetime.now(timezone.utc).isoformat(),
-                "operator_id": "bench", "direction": "inbound", "channels": sample["channels"],
-                "consent": {"state": "granted"}}
-    with open(REPO_ROOT / "sample_audio" / sample["file"], "rb") as audio:
-        response = httpx.post(url + "/v1/calls", headers=headers, timeout=120, files=[
-            ("metadata", (None, json.dumps(metadata), "application/json")),
-            ("audio", ("a", audio, "application/octet-stream"))])
-    response.raise_for_status()
-    return response.json()["id"]
 
 
 def insert_seed_calls(runtime: ServiceRuntime, count: int) -> None:
@@ -99,11 +82,6 @@ def insert_seed_calls(runtime: ServiceRuntime, count: int) -> None:
         session.execute(Transcript.__table__.insert(), transcripts)
         session.execute(Finding.__table__.insert(), findings)
         session.commit()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 @click.command()
@@ -135,15 +113,7 @@ def main(calls: int, upload_threads: int, concurrency: int, seed_calls: int, req
                 ids = list(pool.map(lambda item: upload(url, keys["telephony"], item[1], f"bench-{item[0]}"),
                                     enumerate(chosen)))
             uploaded = time.monotonic() - began
-            pending = set(ids)
-            while pending:
-                for call_id in list(pending):
-                    status = httpx.get(f"{url}/v1/calls/{call_id}", headers=keys["qa"], timeout=30).json()["status"]
-                    if status in ("done", "failed"):
-                        pending.discard(call_id)
-                        if status == "failed":
-                            click.echo(f"call {call_id} failed", err=True)
-                time.sleep(0.2)
+            wait_until_processed(url, keys["qa"], ids)
             elapsed = time.monotonic() - began
             audio_s = sum(c["duration"] for c in chosen)
             click.echo(f"throughput: {calls} calls ({audio_s:.0f} s of audio) uploaded in {uploaded:.1f} s, "
@@ -160,12 +130,7 @@ def main(calls: int, upload_threads: int, concurrency: int, seed_calls: int, req
                 shapes = [{"limit": 50}, {"limit": 50, "entity_type": "CREDIT_CARD"},
                           {"limit": 50, "operator_id": "op-3"}, {"limit": 50, "cursor": cursor},
                           {"limit": 50, "status": "done", "started_from": "2025-03-01T00:00:00+00:00"}]
-                timings: list[float] = []
-                for i in range(request_count):
-                    t0 = time.perf_counter()
-                    response = client.get("/v1/calls", params=shapes[i % len(shapes)])
-                    timings.append((time.perf_counter() - t0) * 1000)
-                    response.raise_for_status()
+                timings = timed(client, "/v1/calls", shapes, request_count)
             click.echo(f"GET /v1/calls with {seed_calls + calls} calls, {request_count} requests "
                        f"(first page, entity filter, operator filter, deep cursor, date range): "
                        f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "

@@ -28,7 +28,6 @@ import random
 import re
 import statistics
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,17 +46,13 @@ sys.path.insert(0, str(REPO_ROOT / "tests"))  # servers.py: the scripts' servers
 
 from servers import create_database, drop_database, environment, script_server  # noqa: E402
 
+from sample_load import free_port, percentile, timed, upload, wait_until_processed  # noqa: E402
+
 from redactor.api_keys import create_key  # noqa: E402
 from redactor.store.db import open_database  # noqa: E402
 from redactor.store.models import Call, Finding, Transcript, TranscriptTurn  # noqa: E402
 
 READY_TIMEOUT_S = 600
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
@@ -80,18 +75,6 @@ def api_ready(url: str) -> bool:
         return httpx.get(url + "/readyz", timeout=2).status_code == 200
     except httpx.TransportError:
         return False
-
-
-def upload(url: str, headers: dict, sample: dict, external_id: str) -> str:
-    metadata = {"external_id": external_id, "started_at": datetime.now(timezone.utc).isoformat(),
-                "operator_id": "bench", "direction": "inbound", "channels": sample["channels"],
-                "consent": {"state": "granted"}}
-    with open(REPO_ROOT / "sample_audio" / sample["file"], "rb") as audio:
-        response = httpx.post(url + "/v1/calls", headers=headers, timeout=120, files=[
-            ("metadata", (None, json.dumps(metadata), "application/json")),
-            ("audio", ("a", audio, "application/octet-stream"))])
-    response.raise_for_status()
-    return response.json()["id"]
 
 
 def new_deployment(postgres: str, s3: dict[str, str]) -> tuple[str, dict[str, str], dict[str, dict]]:
@@ -139,15 +122,7 @@ def run_throughput(*, postgres: str, s3: dict[str, str], workers: int, calls: in
         with ThreadPoolExecutor(calls) as pool:
             ids = list(pool.map(lambda item: upload(url, headers["telephony"], item[1], f"bench-{item[0]}"),
                                 enumerate(chosen)))
-        pending = set(ids)
-        while pending:
-            for call_id in list(pending):
-                status = httpx.get(f"{url}/v1/calls/{call_id}", headers=headers["qa"], timeout=30).json()["status"]
-                if status in ("done", "failed"):
-                    pending.discard(call_id)
-                    if status == "failed":
-                        click.echo(f"call {call_id} failed", err=True)
-            time.sleep(0.2)
+        wait_until_processed(url, headers["qa"], ids)
         elapsed = time.monotonic() - began
         audio_s = sum(c["duration"] for c in chosen)
         rate = calls / elapsed * 60
@@ -212,21 +187,6 @@ def seed_calls(database_url: str, count: int) -> None:
             connection.exec_driver_sql("ANALYZE")
     finally:
         db.dispose()
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def timed(client: httpx.Client, path: str, shapes: list[dict], requests: int) -> list[float]:
-    timings = []
-    for i in range(requests):
-        began = time.perf_counter()
-        response = client.get(path, params=shapes[i % len(shapes)])
-        timings.append((time.perf_counter() - began) * 1000)
-        response.raise_for_status()
-    return timings
 
 
 def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, folder: Path) -> dict[str, float]:

@@ -46,7 +46,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from redactor.blobstore.envelope import AudioKeyring, audio_key_id
-from redactor.private_files import open_to_others, private_dir
+from redactor.private_files import fsync_dir, open_to_others, private_dir
 
 logger = logging.getLogger(__name__)
 
@@ -297,15 +297,7 @@ def _write_key_file(path: Path, key: bytes, *, replace: bool) -> None:
         pass
     finally:
         temp.unlink(missing_ok=True)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(path.parent)
 
 
 class AudioKeyFiles:

@@ -64,3 +64,12 @@ def _tighten(path: Path, mode: int, what: str) -> None:
             "the service as that user")
     path.chmod(mode)
     logger.warning("%s %s was mode %04o; tightened to %04o", what, path, stat.S_IMODE(info.st_mode), mode)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or link inside the folder `path` durable: fsync the folder itself."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from redactor.blobstore.base import EnvelopeStore
 from redactor.blobstore.envelope import (DEFAULT_CHUNK_SIZE, AudioKeyring, BlobNotFoundError, BlobRef, Envelope,
                                          KeySource, SealedStream, check_blob_key, is_blob_key, new_blob_key)
+from redactor.private_files import fsync_dir
 
 _COPY_BUFFER = 1024 * 1024
 STALE_TEMP_SECONDS = 3600  # a temp file untouched this long belongs to a process that is gone
@@ -47,7 +48,7 @@ class EncryptedFileBlobStore(EnvelopeStore):
         temp_path = self._write_aside(final_path, sealed)
         try:
             os.replace(temp_path, final_path)
-            _fsync_dir(final_path.parent)
+            fsync_dir(final_path.parent)
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
@@ -62,7 +63,7 @@ class EncryptedFileBlobStore(EnvelopeStore):
             if not final_path.exists():  # deleted (erased) meanwhile: never bring it back
                 raise BlobNotFoundError(f"no blob {key}")
             os.replace(temp_path, final_path)
-            _fsync_dir(final_path.parent)
+            fsync_dir(final_path.parent)
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
@@ -102,7 +103,7 @@ class EncryptedFileBlobStore(EnvelopeStore):
             path.unlink()
         except FileNotFoundError:
             return False
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return True
 
     def modified_at(self, key: str) -> float | None:
@@ -135,11 +136,3 @@ class EncryptedFileBlobStore(EnvelopeStore):
                 except FileNotFoundError:  # renamed into place (or swept) meanwhile
                     continue
         return removed
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
