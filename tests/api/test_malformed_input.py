@@ -105,7 +105,7 @@ def test_values_no_backend_can_take_are_refused_with_the_field_named(client, aut
 def test_bodies_no_backend_can_take_are_refused(client, auth, path, body):
     response = client.post(path, json=body, headers=auth("privacy_manager"))
     _assert_error(response, 422, "request_invalid")
-    assert "\x00" not in response.text and "090" not in response.text
+    assert "\x00" not in response.text and "1234-5678" not in response.text
 
 
 @pytest.mark.parametrize("field,value", [("operator_id", "op\x0017"), ("started_at", "0001-01-01T00:00:00+09:00")])
