@@ -12,7 +12,8 @@ Targets (issue 11, 8 kHz and 16 kHz stereo): readable <= 2 %, audible <= 2 %, sp
 per speaker, redacted characters <= 35 %; mono: readable and audible <= 5 %.
 
 Synthesized audio is cached per shape under artifacts/e2e-audio/ (gitignored; synthesis takes
-minutes). The RESULTS file holds raw transcripts and is deleted after scoring unless --keep.
+minutes). `--recognition-cache DIR` keeps each call's recognition (raw text, 0600) for reuse while
+the audio and transcription options are unchanged, so rule changes re-measure in seconds. The RESULTS file holds raw transcripts and is deleted after scoring unless --keep.
 Transcription is the slow part (tens of minutes for the 30 calls on two busy cores): run one
 configuration at a time.
 
@@ -48,11 +49,13 @@ def synthesize(gold: Path, ids: str, rate: int, codec: str, mono: bool) -> Path:
     return folder
 
 
-def run_eval_audio(gold: Path, audio_dir: Path, results: Path, channels: str, beam: int, work: Path) -> None:
+def run_eval_audio(gold: Path, audio_dir: Path, results: Path, channels: str, beam: int, work: Path,
+                   cache: Path | None) -> None:
     env = {**os.environ, "REDACTOR_WHISPER_BEAM_SIZE": str(beam)}
     env.setdefault("REDACTOR_DATA_DIR", str(work / "data"))  # no key files left in the caller's data dir
     command = [sys.executable, "-m", "redactor", "eval-audio", str(gold), str(audio_dir),
                "--out", str(results), "--channels", channels]
+    command += ["--recognition-cache", str(cache)] if cache else []
     subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
 
 
@@ -92,8 +95,11 @@ def table(report: dict, shape: str) -> str:
 @click.option("--ids", default="", help="Comma-separated call ids (default: all dev calls).")
 @click.option("--keep", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Keep the RESULTS file (RAW transcripts: personal data) at this path.")
+@click.option("--recognition-cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Reuse recognitions kept here (RAW text) while audio and options are unchanged.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scorer's report as one JSON object.")
-def main(rate: int, codec: str, mono: bool, beam: int, ids: str, keep: Path | None, as_json: bool) -> None:
+def main(rate: int, codec: str, mono: bool, beam: int, ids: str, keep: Path | None, cache: Path | None,
+         as_json: bool) -> None:
     """Synthesize, process and score the dev calls; print the leak table."""
     if not GOLD.is_file():
         raise click.ClickException(f"{GOLD} not found: the benchmark needs ../shared beside the repository")
@@ -106,7 +112,8 @@ def main(rate: int, codec: str, mono: bool, beam: int, ids: str, keep: Path | No
                                     if json.loads(line)["id"] in wanted), encoding="utf-8")
         audio_dir = synthesize(gold, ids, rate, codec, mono)
         results = keep or Path(work) / "results.jsonl"
-        run_eval_audio(gold, audio_dir, results, "mono" if mono else "stereo_operator_left", beam, Path(work))
+        run_eval_audio(gold, audio_dir, results, "mono" if mono else "stereo_operator_left", beam, Path(work),
+                       cache.resolve() if cache else None)
         report = score(gold, audio_dir, results)
     shape = f"{rate} Hz {codec} {'mono' if mono else 'stereo'}, beam {beam}"
     click.echo(json.dumps({"shape": shape, **report}) if as_json else table(report, shape))

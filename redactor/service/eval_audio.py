@@ -13,10 +13,17 @@ audio step's time ranges) and becomes one RESULTS line in the format of
 
 The file holds RAW transcripts (personal data): it is created 0600 and nothing of it is printed;
 the command prints counts only.
+
+Transcription is the slow part. With `--recognition-cache DIR` each call's recognition is kept in
+`DIR/<id>.json` (0600: raw text) under a key of the recording's sha256, the channel layout and
+every transcription option, and reused while that key holds: a change to the PII rules or the
+audio ranges is re-measured in seconds, and any change to the audio or the model re-transcribes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -66,9 +73,35 @@ def result_line(call_id: str, transcript: Any, redacted: Any, ranges: list, card
     }
 
 
-def process_call(processing: Any, call_id: str, path: Path, channels: str | None) -> dict:
+def recognition_key(path: Path, channels: str | None, options: Any) -> str:
+    """What a cached recognition of `path` depends on: the audio bytes, the layout, every option."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return json.dumps({"audio_sha256": digest, "channels": channels,
+                       "options": dataclasses.asdict(options)}, sort_keys=True, default=str)
+
+
+def transcribe_cached(transcriber: Any, path: Path, channels: str | None, cache: Path | None, call_id: str) -> Any:
+    """The recognition of `path`: from `cache` when its key matches, else transcribed (and cached)."""
+    from redactor.transcribe.transcript import Transcript
+
+    if cache is None:
+        return transcriber.transcribe(path, channels=channels)
+    key = recognition_key(path, channels, transcriber.options)
+    entry = cache / f"{call_id}.json"
+    if entry.is_file():
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            return Transcript.from_dict(stored["transcript"])
+    transcript = transcriber.transcribe(path, channels=channels)
+    with _private_output(entry) as out:
+        json.dump({"key": key, "transcript": transcript.to_dict()}, out, ensure_ascii=False)
+    return transcript
+
+
+def process_call(processing: Any, call_id: str, path: Path, channels: str | None,
+                 cache: Path | None = None) -> dict:
     """The RESULTS record of one recording: transcribed, redacted and ranged as the worker does."""
-    transcript = processing.transcriber.transcribe(path, channels=channels)
+    transcript = transcribe_cached(processing.transcriber, path, channels, cache, call_id)
     redacted = processing.call_redactor.redact(transcript.turns)
     ranges, card_ranges = processing.audio_step.ranges(transcript, redacted.findings)
     return result_line(call_id, transcript, redacted, ranges, card_ranges)
@@ -90,7 +123,11 @@ def _private_output(path: Path) -> IO[str]:
 @click.option("--channels", type=click.Choice(CHANNEL_LAYOUTS), default=None,
               help="Channel layout of every recording (default: stereo_operator_left for 2-channel "
                    "files, else mono), as an upload's channels field.")
-def eval_audio(gold: Path, audio_dir: Path, out: Path, channels: str | None) -> None:
+@click.option("--recognition-cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep each call's recognition in this folder (RAW text, files 0600) and reuse it while the "
+                   "recording and the transcription options are unchanged: re-measures rule changes without "
+                   "re-transcribing.")
+def eval_audio(gold: Path, audio_dir: Path, out: Path, channels: str | None, cache: Path | None) -> None:
     """Process AUDIO_DIR/<id>.wav for each call of GOLD as the service does; write RESULTS to --out.
 
     RESULTS holds, per call, the raw recognized turns with times, the redacted turns, and the time
@@ -112,10 +149,12 @@ def eval_audio(gold: Path, audio_dir: Path, out: Path, channels: str | None) -> 
     except ModelError as exc:
         raise click.ClickException(f"[{exc.code}] {exc}") from None
     present = [call_id for call_id in ids if (audio_dir / f"{call_id}.wav").is_file()]
+    if cache is not None:
+        cache.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _private_output(out) as results:
         for done, call_id in enumerate(present, start=1):
             try:
-                record = process_call(processing, call_id, audio_dir / f"{call_id}.wav", channels)
+                record = process_call(processing, call_id, audio_dir / f"{call_id}.wav", channels, cache)
             except AudioError as exc:
                 raise click.ClickException(f"[{exc.code}] {call_id}.wav: {exc}") from None
             results.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from redactor.audio_redaction import TimeRange
 from redactor.cli import main
 from redactor.pii.results import Finding, RedactedCall, RedactedTurn
-from redactor.service.eval_audio import result_line
-from redactor.transcribe.transcript import Transcript, Turn, Word
+from redactor.service.eval_audio import result_line, transcribe_cached
+from redactor.transcribe.transcript import Transcript, TranscriptionOptions, Turn, Word
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 
@@ -72,6 +72,47 @@ def test_result_line_has_the_scorers_format_and_clamps_open_ranges():
         "card_scrubbed": [],
     }
     json.dumps(line)  # JSON-serializable: no inf, no dataclasses
+
+
+class _CountingTranscriber:
+    """Stands in for Whisper only to count decodes: the cache's keying is what is under test."""
+
+    def __init__(self, beam_size: int = 1):
+        self.options = TranscriptionOptions(
+            model="m", device="cpu", compute_type="int8", cpu_threads=1, language="ja", beam_size=beam_size,
+            batch_size=0, vad_filter=True, vad_parameters={}, temperature=(0.0, 0.2),
+            condition_on_previous_text=False, compression_ratio_threshold=2.4, log_prob_threshold=-1.0,
+            no_speech_threshold=0.6, hallucination_silence_threshold=None)
+        self.decodes = 0
+
+    def transcribe(self, path, channels=None):
+        self.decodes += 1
+        words = [Word(0.5, 0.9, "佐藤", 0.9), Word(0.9, 1.4, "です", 0.8)]
+        return Transcript(duration=3.0, language="ja", channels=channels or "mono",
+                          turns=[Turn.from_words("caller", words)], options=self.options)
+
+
+def test_the_recognition_cache_is_reused_only_while_audio_layout_and_options_hold(tmp_path):
+    audio = _write(tmp_path / "c1.wav", "RIFF-one")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    transcriber = _CountingTranscriber()
+
+    first = transcribe_cached(transcriber, audio, "mono", cache, "c1")
+    again = transcribe_cached(transcriber, audio, "mono", cache, "c1")
+    assert transcriber.decodes == 1 and again == first
+    assert stat.S_IMODE((cache / "c1.json").stat().st_mode) == 0o600  # raw text
+
+    transcribe_cached(transcriber, audio, "stereo_operator_left", cache, "c1")   # another layout
+    assert transcriber.decodes == 2
+    audio.write_text("RIFF-two", encoding="utf-8")                              # other audio
+    transcribe_cached(transcriber, audio, "stereo_operator_left", cache, "c1")
+    assert transcriber.decodes == 3
+    other_beam = _CountingTranscriber(beam_size=5)                               # other options
+    transcribe_cached(other_beam, audio, "stereo_operator_left", cache, "c1")
+    assert other_beam.decodes == 1
+    transcribe_cached(transcriber, audio, "stereo_operator_left", None, "c1")   # no cache: always decodes
+    assert transcriber.decodes == 4
 
 
 @pytest.mark.slow
