@@ -3,8 +3,9 @@ transcribe the redacted audio again, and none of the sample's PII is heard any m
 
 The redaction must hold for what recognition plausibly returns, not for one transcript: Whisper's
 temperature fallback samples, so another machine or seed decodes the calls differently (a digit
-dropped from the CVV, a name misheard). Each run decodes with a fresh random seed, greedy twice and
-with beam 5 once; a failure names the beam and the seed to replay it with.
+dropped from the CVV, a name misheard). Each run decodes with a fresh random seed, greedy and with
+beam 5; a failure names the beam and the seed to replay it with. Every CI run draws new seeds, so
+the samplings seen accumulate across runs instead of costing a third decode in each.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from redactor.audio_redaction import redaction_ranges, render_redacted
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_audio"
 CALLS = json.loads((SAMPLES / "calls.json").read_text(encoding="utf-8"))["calls"]
-# (beam size, seed): greedy is the service's default (twice, to see two samplings), beam 5 the other
+# (beam size, seed): greedy is the service's default, beam 5 the other
 # setting README documents. Seeds are drawn per test session, never fixed.
 _SEEDS = random.SystemRandom()
-DECODES = [(1, _SEEDS.randrange(2**31)), (1, _SEEDS.randrange(2**31)), (5, _SEEDS.randrange(2**31))]
+DECODES = [(1, _SEEDS.randrange(2**31)), (5, _SEEDS.randrange(2**31))]
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +58,7 @@ def call_redactor():
     return CallRedactor.load(pseudonym_key=b"p" * 32)
 
 
-@pytest.fixture(scope="module", params=DECODES, ids=["beam1-seed-a", "beam1-seed-b", "beam5"])
+@pytest.fixture(scope="module", params=DECODES, ids=["beam1", "beam5"])
 def decode(request) -> tuple[int, int]:
     return request.param
 
