@@ -16,8 +16,8 @@ Search part (--search-calls, 0 skips it): a fresh database gets that many proces
 with a redacted transcript of six turns drawn from call-center phrases (the trigram index holds
 them all), bulk-inserted; one API replica then answers --requests requests of each kind, timed
 from the client: the call list (first page, entity filter, operator filter, a deep cursor, a date
-range) and search (phrases of 3 or more characters, common and rare, and a 2-character query,
-which has no trigram and goes to the short-gram index). Target: p95 under 50 ms.
+range) and search (phrases of 3 or more characters, common and rare, and 2-character queries,
+common and rare, which have no trigram and go to the short-gram index). Target: p95 under 50 ms.
 
 Seeding 100,000 calls takes a minute or two; to time search again on the same data, keep a
 server and a database of your own and name it with --search-database: it is migrated to this
