@@ -3,6 +3,7 @@ the latency of GET /v1/calls and GET /v1/search with 100,000 calls in PostgreSQL
 
     .venv/bin/python benchmarks/cluster_bench.py [--calls 8] [--workers 1 --workers 2]
                                                  [--search-calls 100000] [--requests 300]
+                                                 [--search-database URL]
 
 Starts PostgreSQL and SeaweedFS with the project's scripts (as the cluster test does), then for
 each worker count: a fresh migrated database, one API replica (`redactor serve --no-worker`) and
@@ -15,8 +16,17 @@ Search part (--search-calls, 0 skips it): a fresh database gets that many proces
 with a redacted transcript of six turns drawn from call-center phrases (the trigram index holds
 them all), bulk-inserted; one API replica then answers --requests requests of each kind, timed
 from the client: the call list (first page, entity filter, operator filter, a deep cursor, a date
-range) and search (phrases of 3 or more characters, common and rare, and a 2-character query,
-which has no trigram and scans). Target: p95 under 50 ms.
+range) and search (phrases of 3 or more characters, common and rare, and 2-character queries,
+common and rare, which have no trigram and go to the short-gram index). Target: p95 under 50 ms.
+
+Seeding 100,000 calls takes a minute or two; to time search again on the same data, keep a
+server and a database of your own and name it with --search-database: it is migrated to this
+version (timing the upgrade of a filled database too), seeded only if it holds no calls, and kept:
+
+    scripts/postgres-server start /tmp/bench-pg
+    psql -h /tmp/bench-pg -U redactor -d redactor -c 'CREATE DATABASE search_bench'
+    .venv/bin/python benchmarks/cluster_bench.py --workers 0 \
+        --search-database 'postgresql+psycopg://redactor@/search_bench?host=/tmp/bench-pg'
 """
 
 from __future__ import annotations
@@ -77,13 +87,17 @@ def api_ready(url: str) -> bool:
         return False
 
 
-def new_deployment(postgres: str, s3: dict[str, str]) -> tuple[str, dict[str, str], dict[str, dict]]:
-    """A fresh migrated database with keys of its own: its URL, the nodes' environment, and the
-    Authorization headers of a telephony and a qa key."""
-    database_url = create_database(postgres, f"bench_{uuid.uuid4().hex}")
+def new_deployment(postgres: str, s3: dict[str, str], database_url: str | None = None
+                   ) -> tuple[str, dict[str, str], dict[str, dict]]:
+    """A migrated database (a fresh one unless `database_url` is given) with keys of its own: its
+    URL, the nodes' environment, and the Authorization headers of a telephony and a qa key."""
+    database_url = database_url or create_database(postgres, f"bench_{uuid.uuid4().hex}")
     db = open_database(database_url)
-    db.upgrade()
+    began = time.monotonic()
+    upgrade = db.upgrade()
     db.dispose()
+    if upgrade.before is not None and upgrade.before != upgrade.after:
+        click.echo(f"{upgrade.before} -> {upgrade.after}: upgraded in {time.monotonic() - began:.0f} s")
     keys = {name: base64.b64encode(os.urandom(32)).decode() for name in ("AUDIO", "CALLER_HASH", "PSEUDONYM", "AUDIT")}
     env = {**os.environ, **s3, "REDACTOR_DATABASE_URL": database_url,
            **{f"REDACTOR_{name}_KEY": value for name, value in keys.items()}}
@@ -148,6 +162,7 @@ PHRASES = ["お電話ありがとうございます。", "住所変更の手続�
 ENTITY_TYPES = ["PERSON", "PHONE_NUMBER", "CREDIT_CARD", "LOCATION"]
 SEARCHES = ["住所変更", "解約の手続き", "請求書の送付先", "ご契約内容", "カード番号", "お待ち"]
 RARE = "配送日時の再調整"  # in one call in a thousand
+SHORT_SEARCHES = ["解約", "番号", "お待", "再調"]  # the last only in RARE's calls
 CHUNK = 5_000
 
 
@@ -182,19 +197,30 @@ def seed_calls(database_url: str, count: int) -> None:
                 session.execute(TranscriptTurn.__table__.insert(), turns)
                 session.execute(Finding.__table__.insert(), findings)
                 session.commit()
-        with db.engine.connect() as connection:  # fresh planner statistics, as autovacuum would give
-            connection.exec_driver_sql("COMMIT")
+        # Fresh planner statistics, as autovacuum would give a while later. Autocommit: ANALYZE's
+        # statistics are transactional, and a connection closed without commit rolls them back.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("ANALYZE")
     finally:
         db.dispose()
 
 
-def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, folder: Path) -> dict[str, float]:
-    """p95 (ms) of the call list and of search with `calls` calls in the database; prints the details."""
-    database_url, env, headers = new_deployment(postgres, s3)
-    began = time.monotonic()
-    seed_calls(database_url, calls)
-    click.echo(f"search: {calls} calls ({6 * calls} redacted turns) seeded in {time.monotonic() - began:.0f} s")
+def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, folder: Path,
+               database_url: str | None = None) -> dict[str, float]:
+    """p95 (ms) of the call list and of search with `calls` calls in the database (a fresh one, or
+    `database_url` seeded if it has no calls and kept); prints the details."""
+    keep = database_url is not None
+    database_url, env, headers = new_deployment(postgres, s3, database_url)
+    db = open_database(database_url)
+    with db.read_session() as session:
+        present = session.query(Call).count()
+    db.dispose()
+    if present:
+        click.echo(f"search: {present} calls already in the database, not seeded")
+    else:
+        began = time.monotonic()
+        seed_calls(database_url, calls)
+        click.echo(f"search: {calls} calls ({6 * calls} redacted turns) seeded in {time.monotonic() - began:.0f} s")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     replica = start([sys.executable, "-m", "redactor", "serve", "--no-worker", "--port", str(port),
@@ -213,7 +239,7 @@ def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, 
                     {"limit": 50}, {"limit": 50, "entity_type": "CREDIT_CARD"}, {"limit": 50, "operator_id": "op-3"},
                     {"limit": 50, "cursor": cursor}, {"limit": 50, "started_from": "2025-03-01T00:00:00+00:00"}]),
                 "GET /v1/search (3+ characters)": ("/v1/search", [{"q": q} for q in SEARCHES + [RARE]]),
-                "GET /v1/search (2 characters, no trigram)": ("/v1/search", [{"q": "解約"}]),
+                "GET /v1/search (2 characters, no trigram)": ("/v1/search", [{"q": q} for q in SHORT_SEARCHES]),
             }
             for kind, (path, shapes) in kinds.items():
                 timed(client, path, shapes, len(shapes))  # warm: plans and the page cache
@@ -228,7 +254,8 @@ def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, 
             replica.wait(60)
         except subprocess.TimeoutExpired:
             replica.kill()
-        drop_database(postgres, database_url)
+        if not keep:
+            drop_database(postgres, database_url)
 
 
 @click.command()
@@ -237,9 +264,13 @@ def run_search(*, postgres: str, s3: dict[str, str], calls: int, requests: int, 
               show_default=True, help="Worker process counts to measure (repeat the option; 0 skips this part).")
 @click.option("--search-calls", default=100_000, show_default=True, type=click.IntRange(min=0),
               help="Calls in the database for the latency part (0 skips it).")
+@click.option("--search-database", default=None, metavar="URL",
+              help="A PostgreSQL database to time search on instead of a fresh one: migrated, seeded "
+                   "only if it holds no calls, and kept for the next run.")
 @click.option("--requests", "request_count", default=300, show_default=True, type=click.IntRange(min=1),
               help="Requests timed per kind in the latency part.")
-def main(calls: int, worker_counts: tuple[int, ...], search_calls: int, request_count: int) -> None:
+def main(calls: int, worker_counts: tuple[int, ...], search_calls: int, request_count: int,
+         search_database: str | None) -> None:
     """Measure calls/minute with 1 and 2 worker processes on PostgreSQL + SeaweedFS, then the
     latency of the call list and search with --search-calls calls in the database."""
     click.echo(f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f} at start")
@@ -249,7 +280,7 @@ def main(calls: int, worker_counts: tuple[int, ...], search_calls: int, request_
                                        calls=calls, folder=Path(temp)) for count in worker_counts if count}
         if search_calls:
             run_search(postgres=postgres["REDACTOR_DATABASE_URL"], s3=s3, calls=search_calls,
-                       requests=request_count, folder=Path(temp))
+                       requests=request_count, folder=Path(temp), database_url=search_database)
     if rates:
         click.echo("calls/minute: " + ", ".join(f"{count} worker(s) {rate:.1f}" for count, rate in rates.items()))
 
