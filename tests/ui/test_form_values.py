@@ -126,3 +126,26 @@ def test_a_date_outside_the_years_1900_to_9999_is_refused_with_422(manager, rout
     assert refused.status_code == 422, (refused.status_code, alerts(refused.text))
     assert f"{field}: must lie between the years 1900 and 9999" in alerts(refused.text)[0]
     assert audit_count(client) == events
+
+
+@pytest.mark.parametrize("role, method, url, field", [
+    ("qa", "GET", "/ui/calls?q=%00", "q"),
+    ("qa", "GET", "/ui/calls?operator=op%00", "operator"),
+    ("qa", "GET", "/ui/calls/%00", "path"),
+    ("qa", "GET", "/ui/calls/%00/redacted-audio", "path"),
+    ("privacy_manager", "GET", "/ui/privacy/cases/%00", "path"),
+    ("privacy_manager", "POST", "/ui/privacy/holds/%00/release", "path"),
+    ("privacy_manager", "POST", "/ui/privacy/cases/%00/form-sent", "path"),
+    (None, "GET", "/ui/signin?next=/ui/calls%00", "next"),
+])
+def test_a_nul_character_in_a_path_or_query_parameter_is_refused_with_422(ui, role, method, url, field):
+    """Not only forms: ids in paths and filters in queries are compared in the database too."""
+    client, keys = ui
+    if role is not None:
+        sign_in(client, keys[role])
+    token = csrf_of(client.get("/ui/privacy").text) if role == "privacy_manager" else ""
+    refused = client.request(method, url, data={"csrf_token": token} if method == "POST" else None,
+                             follow_redirects=False)
+    assert refused.status_code == 422, (url, refused.status_code)
+    notice = alerts(refused.text)
+    assert len(notice) == 1 and "U+0000" in notice[0] and notice[0].startswith(field), notice
