@@ -23,6 +23,7 @@ from api.request_guard import BodyTooLarge, GuardRequests, body_too_large_respon
 from api.routes import api_keys, audio, calls, consent_policy, health, redacted_audio, search, transcripts
 from api.routes import audit_events, holds, privacy_cases, privacy_requests, retention, third_party_provisions
 from api.ui import router as ui_router
+from api.ui.web import FormValueError
 from redactor.config import Settings, get_settings
 from redactor.key_material import KeyName
 from redactor.service.runtime import ServiceRuntime
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, *, start_worker: bool = True,
     )
     app.add_middleware(GuardRequests, authenticate=authenticate_bearer, max_body_bytes=settings.max_body_bytes)
     app.add_exception_handler(BodyTooLarge, lambda _request, error: body_too_large_response(error))
+    app.add_exception_handler(FormValueError, lambda request, error: error.render(request, None))  # UI pages
     install_error_handlers(app)  # after GuardRequests: its containment of unhandled errors wraps it
     for router in ROUTERS:
         app.include_router(router)

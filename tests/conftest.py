@@ -205,6 +205,23 @@ def s3_server() -> Iterator[dict[str, str]]:
         pytest.skip(str(exc))
 
 
+@pytest.fixture
+def orphan_grace_passed(monkeypatch) -> Callable[[], None]:
+    """Call it to move the orphan sweep's clock past its grace period (one hour), on either blob
+    store: a blob's time is the store's (a file's mtime, an S3 object's LastModified, which no
+    client can set), so the test moves the sweep's clock instead of the blobs' times."""
+    import time
+    from types import SimpleNamespace
+
+    from redactor.retention import orphans
+
+    def advance() -> None:
+        later = SimpleNamespace(time=lambda: time.time() + orphans.ORPHAN_GRACE_SECONDS + 60)
+        monkeypatch.setattr(orphans, "time", later)
+
+    return advance
+
+
 @pytest.fixture(scope="session")
 def sample_calls() -> list[dict]:
     """The committed sample calls (sample_audio/calls.json): file, channels, turns, spoken PII."""

@@ -4,11 +4,12 @@
 (api.ui.sessions), not with the API's bearer keys.
 """
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from api.ui import auth_routes, call_routes, privacy_case_routes, privacy_routes, static_routes
+from api.ui.web import refuse_nul_in_path
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(refuse_nul_in_path)])
 for _module in (auth_routes, call_routes, privacy_routes, privacy_case_routes, static_routes):
     router.include_router(_module.router)
 

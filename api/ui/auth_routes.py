@@ -14,7 +14,8 @@ from api.deps import RuntimeDep, auth_throttle, refuse_if_locked_out
 from api.errors import ApiError
 from api.ui.sessions import (SESSION_COOKIE, SIGNIN_CSRF_COOKIE, clear_cookie, same_origin, set_cookie,
                              tokens_match, utcnow)
-from api.ui.web import UI_ROLES, CsrfError, UiUserDep, check_csrf, render, session_store
+from api.ui.web import (UI_ROLES, CsrfError, FormValueError, UiUserDep, check_csrf, refuse_nul_fields, render,
+                        session_store)
 from redactor import audit
 from redactor.api_keys import authenticate
 
@@ -64,6 +65,11 @@ async def signin(request: Request, runtime: RuntimeDep):
                                                     str(form.get("csrf_token") or "")):
         logger.info("ui sign-in refused: csrf token or origin mismatch")
         return _signin_page(request, error="signin_expired", status_code=403)
+    try:
+        refuse_nul_fields(form)
+    except FormValueError as error:
+        return _signin_page(request, error="form_nul", error_values={"fields": ", ".join(error.fields)},
+                            status_code=422)
     throttle, address = auth_throttle(request), client_address(request)
     try:
         refuse_if_locked_out(throttle, address)
@@ -100,6 +106,8 @@ async def signout(request: Request, user: UiUserDep):
         await check_csrf(request, user)
     except CsrfError:
         return render(request, "ui/message.html", {"message": "csrf_failed"}, user=user, status_code=403)
+    except FormValueError as error:
+        return error.render(request, user)
     session_store(request).delete(user.session_id)
     response = RedirectResponse("/ui/signin", status_code=303)
     clear_cookie(response, request, SESSION_COOKIE)

@@ -196,6 +196,7 @@ MESSAGES = {
         "save": "保存",
         "saved": "保存しました。",
         "csrf_failed": "フォームの有効期限が切れました。ページを再読み込みしてやり直してください。",
+        "form_nul": "{fields}: NUL 文字（U+0000）が含まれています。どの項目にも使えない文字です。取り除いてやり直してください。",
     },
     "en": {
         "app_title": "Call review",
@@ -315,6 +316,7 @@ MESSAGES = {
         "save": "Save",
         "saved": "Saved.",
         "csrf_failed": "The form expired; reload the page and try again.",
+        "form_nul": "{fields}: a NUL character (U+0000), which no text here may hold; remove it and try again.",
     },
 }
 

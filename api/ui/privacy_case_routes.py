@@ -36,6 +36,7 @@ from redactor.privacy_cases.states import (AgentAuthorityMethod, AgentRelationsh
 from redactor.privacy_cases.steps import CaseStep, StepInput, take_step
 from redactor.privacy_requests.records import VerificationMethod
 from redactor.store.types import utcnow
+from redactor.values import bounded_day
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,9 +67,13 @@ def _text(form: FormData, name: str) -> str | None:
 def _date(form: FormData, name: str) -> date | None:
     value = _text(form, name)
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         raise FormError(f"{name}: give a date as YYYY-MM-DD") from None
+    try:  # the API's bounds (redactor.values): no request, provision or contract lies outside them
+        return bounded_day(day) if day else None
+    except ValueError as error:
+        raise FormError(f"{name}: {error}") from None
 
 
 def _caller_hash(runtime, form: FormData, name: str = "caller_number") -> str | None:

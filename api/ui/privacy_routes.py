@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import RuntimeDep
 from api.ui.access import access_overview
-from api.ui.web import CsrfError, UiUser, UiUserDep, check_csrf, render
+from api.ui.web import CsrfError, FormValueError, UiUser, UiUserDep, check_csrf, render
 from redactor import audit, consent
 from redactor.api_keys import Principal
 from redactor.errors import HoldError, RetentionPolicyError
@@ -88,6 +88,8 @@ async def checked_form(request: Request, user: UiUser):
         return await check_csrf(request, user), None
     except CsrfError:
         return None, render(request, "ui/message.html", {"message": "csrf_failed"}, user=user, status_code=403)
+    except FormValueError as error:
+        return None, error.render(request, user)
 
 
 def _saved(section: str) -> RedirectResponse:

@@ -48,6 +48,9 @@ def parse_list_form(params, entity_types: tuple[str, ...]) -> ListForm:
         invalid.append("status")
         status = ""
     operator = (params.get("operator") or "").strip()[:100]
+    if "\x00" in operator:  # no operator id holds one (redactor.values), and PostgreSQL cannot compare it
+        invalid.append("operator")
+        operator = ""
     entity_type = params.get("entity_type") or ""
     if entity_type and entity_type not in entity_types:
         invalid.append("entity_type")

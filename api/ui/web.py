@@ -105,11 +105,44 @@ class CsrfError(Exception):
     """A state-changing form without the session's token, or posted from another site."""
 
 
+class FormValueError(Exception):
+    """A form field or a path holding a NUL character, which no text here may hold
+    (redactor.values): a 422 naming the fields. PostgreSQL can neither store nor compare NUL in
+    text, so unchecked it would be a 500 there and stored on SQLite."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__(f"NUL character in the form fields {fields}")
+        self.fields = fields
+
+    def render(self, request: Request, user: UiUser | None) -> HTMLResponse:
+        return render(request, "ui/message.html", {"message": "form_nul",
+                                                   "message_values": {"fields": ", ".join(self.fields)}},
+                      user=user, status_code=422)
+
+
+def refuse_nul_fields(form: FormData) -> None:
+    """Raise FormValueError if any field of `form` (its name or its value) holds a NUL character."""
+    fields = sorted({name.replace("\x00", "U+0000") for name, value in form.multi_items()
+                     if "\x00" in name or (isinstance(value, str) and "\x00" in value)})
+    if fields:
+        raise FormValueError(fields)
+
+
+def refuse_nul_in_path(request: Request) -> None:
+    """Every UI route's first dependency: a NUL character in the path (a call or case id) is a
+    FormValueError (422, rendered by api.main), before any route looks the id up. (The call list's
+    query parameters are checked, and a bad one named on the page, by api.ui.queries.)"""
+    if "\x00" in request.scope["path"]:
+        raise FormValueError(["path"])
+
+
 async def check_csrf(request: Request, user: UiUser) -> FormData:
-    """The submitted form, after checking its CSRF token and Origin; raises CsrfError."""
+    """The submitted form, after checking its CSRF token and Origin (raises CsrfError) and that no
+    field holds a NUL character (raises FormValueError)."""
     form = await request.form()
     if not same_origin(request) or not tokens_match(user.csrf_token, str(form.get("csrf_token") or "")):
         raise CsrfError()
+    refuse_nul_fields(form)
     return form
 
 

@@ -5,6 +5,12 @@ scripts (opt-in: `pytest -m cluster`).
 The workers are the service's `run_worker` around a fast stand-in for the models
 (tests/cluster/standin_worker.py), slow enough in its redaction step to be killed or paused
 mid-job. Leases are 2 s and the purge interval 2 s, so takeovers and intervals happen quickly.
+
+Covered: upload through one replica and read through another; a UI session (cookie and CSRF
+token) moving between replicas, signed out on both by one; a worker killed mid-job; a stale
+worker's late write refused; one purge per interval; and, on an empty database of its own, an API
+replica and a worker refusing an unmigrated schema while three `redactor db upgrade` started at
+once migrate it once.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,12 +31,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
 
+from api.ui.sessions import SESSION_COOKIE
 from redactor import audit
 from redactor.api_keys import create_key
 from redactor.retention.purge import PURGE_RUN_EVENT
-from redactor.store.db import open_database
+from redactor.store.db import MIGRATION_LOCK_ID, alembic_config, open_database
 from redactor.store.models import AuditEvent, Job, Transcript
 
 pytestmark = pytest.mark.cluster
@@ -102,6 +111,19 @@ class Cluster:
         return next(w for w in self.workers if w.popen.pid == pid)
 
 
+def node_keys() -> dict[str, str]:
+    """The four keys of a cluster, as configuration gives them to every node (base64)."""
+    return {name: base64.b64encode(os.urandom(32)).decode() for name in ("AUDIO", "CALLER_HASH", "PSEUDONYM", "AUDIT")}
+
+
+def node_env(database_url: str, s3_server: dict[str, str], keys: dict[str, str]) -> dict[str, str]:
+    """The environment every process of the cluster shares (each adds its own data dir)."""
+    return {**os.environ, **s3_server, "PYTHONUNBUFFERED": "1", "REDACTOR_DATABASE_URL": database_url,
+            **{f"REDACTOR_{name}_KEY": value for name, value in keys.items()},
+            "REDACTOR_JOB_LEASE_SECONDS": str(LEASE_S), "REDACTOR_PURGE_INTERVAL_SECONDS": str(PURGE_INTERVAL_S),
+            "REDACTOR_WORKER_CONCURRENCY": "1", "STANDIN_REDACT_SECONDS": "3"}
+
+
 @pytest.fixture(scope="module")
 def cluster(postgres_server, s3_server, tmp_path_factory) -> Cluster:
     from servers import create_database, drop_database
@@ -111,12 +133,8 @@ def cluster(postgres_server, s3_server, tmp_path_factory) -> Cluster:
     db = open_database(database_url)
     db.upgrade()  # once, before the processes start
     db.dispose()
-    keys = {name: base64.b64encode(os.urandom(32)).decode()
-            for name in ("AUDIO", "CALLER_HASH", "PSEUDONYM", "AUDIT")}
-    base_env = {**os.environ, **s3_server, "PYTHONUNBUFFERED": "1", "REDACTOR_DATABASE_URL": database_url,
-                **{f"REDACTOR_{name}_KEY": value for name, value in keys.items()},
-                "REDACTOR_JOB_LEASE_SECONDS": str(LEASE_S), "REDACTOR_PURGE_INTERVAL_SECONDS": str(PURGE_INTERVAL_S),
-                "REDACTOR_WORKER_CONCURRENCY": "1", "STANDIN_REDACT_SECONDS": "3"}
+    keys = node_keys()
+    base_env = node_env(database_url, s3_server, keys)
 
     def process(name: str, command: list[str], port: int | None = None) -> Process:
         # Each process has a data dir of its own, as on machines of its own.
@@ -258,3 +276,96 @@ def test_one_purge_per_interval_with_two_workers(cluster):
         db.dispose()
     purges = [t for t in times if began <= t < ended]
     assert intervals - 1 <= len(purges) <= intervals + 1, purges
+
+
+def csrf_of(page_html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page_html).group(1)
+
+
+def test_a_ui_session_moves_between_replicas(cluster):
+    """A browser behind a load balancer: signed in through api-a, served and signed out by api-b,
+    which ends the session on api-a too (sessions and their CSRF tokens live in the database)."""
+    api_a, api_b = cluster.apis
+    with httpx.Client(base_url=api_a.url, timeout=10) as on_a, httpx.Client(base_url=api_b.url, timeout=10) as on_b:
+        token = csrf_of(on_a.get("/ui/signin").text)
+        signed_in = on_a.post("/ui/signin", data={"csrf_token": token, "api_key": cluster.tokens["qa"],
+                                                  "next": "/ui/calls"}, headers={"Origin": api_a.url})
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/ui/calls", signed_in.text[:300]
+        session_cookie = on_a.cookies.get(SESSION_COOKIE)
+        assert session_cookie
+        on_b.cookies.set(SESSION_COOKIE, session_cookie, path="/ui")
+        page_on_b = on_b.get("/ui/calls")
+        assert page_on_b.status_code == 200 and 'action="/ui/signout"' in page_on_b.text
+        # The CSRF token api-a put in its page is the session's, so api-b accepts a form from it.
+        token_from_a = csrf_of(on_a.get("/ui/calls").text)
+        assert token_from_a == csrf_of(page_on_b.text)
+        forged = on_b.post("/ui/signout", data={"csrf_token": "not-the-token"}, headers={"Origin": api_b.url})
+        assert forged.status_code == 403
+        signed_out = on_b.post("/ui/signout", data={"csrf_token": token_from_a}, headers={"Origin": api_b.url})
+        assert signed_out.status_code == 303 and signed_out.headers["location"] == "/ui/signin"
+        on_b.cookies.set(SESSION_COOKIE, session_cookie, path="/ui")  # as if kept: the session itself is gone
+        for client in (on_a, on_b):  # ended everywhere: both replicas send the old cookie to sign in
+            after = client.get("/ui/calls")
+            assert after.status_code == 303 and after.headers["location"].startswith("/ui/signin"), client.base_url
+
+
+def test_three_processes_started_at_once_on_an_empty_database_migrate_it_once(postgres_server, s3_server,
+                                                                              tmp_path):
+    """On an empty database an API replica and a worker refuse to start (in cluster mode only
+    `redactor db upgrade` migrates); three `redactor db upgrade` started at once migrate it once:
+    one applies the migrations, the two that lose the race for the advisory lock find the schema
+    current and exit 0, and nothing fails on a duplicate (alembic_version holds one row)."""
+    from servers import create_database, drop_database
+
+    database_url = create_database(postgres_server, f"empty_{uuid.uuid4().hex}")
+    env = node_env(database_url, s3_server, node_keys())
+    db = open_database(database_url)
+    started: list[subprocess.Popen] = []
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        started.append(subprocess.Popen([sys.executable, "-m", "redactor", *args], cwd=REPO_ROOT, text=True,
+                                        env={**env, "REDACTOR_DATA_DIR": str(tmp_path / name)},
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        return started[-1]
+
+    def waiting_on_the_lock() -> int:
+        with db.engine.connect() as connection:
+            return connection.scalar(text(
+                "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                "WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = current_database()"))
+
+    try:
+        # The test holds the migration lock while all five start: the three upgrades wait on it
+        # together, and the schema stays empty until the API replica and the worker have refused.
+        with db.engine.connect() as holder:
+            holder.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+            try:
+                refusing = [start("api", "serve", "--no-worker", "--port", str(free_port())), start("worker", "worker")]
+                upgrades = [start(f"upgrade-{n}", "db", "upgrade") for n in range(3)]
+                for process in refusing:
+                    output = "".join(process.communicate(timeout=120))
+                    assert process.returncode == 1, output
+                    assert "has no schema yet; run `redactor db upgrade` once (from one node)" in output
+                    assert "Traceback" not in output
+                # The refusals created nothing, not even Alembic's table.
+                assert holder.scalar(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")) == 0
+                wait_until(lambda: waiting_on_the_lock() == 3, 120, "three upgrades waiting on the migration lock")
+            finally:
+                holder.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                holder.commit()
+        results = [process.communicate(timeout=120) for process in upgrades]
+        assert [process.returncode for process in upgrades] == [0, 0, 0], results
+        assert not any("Traceback" in err or "UniqueViolation" in err for _, err in results), results
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert sorted(out for out, _ in results) == [f"migrated the database schema from (empty) to {head}\n"] + \
+            [f"the database schema is current ({head}); nothing to migrate\n"] * 2
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [head]
+        db.require_current()
+    finally:
+        for process in started:  # after a failure: none left behind on the database
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        db.dispose()
+        drop_database(postgres_server, database_url)

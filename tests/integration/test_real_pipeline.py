@@ -91,7 +91,8 @@ def seal_with_a_key_not_installed(runtime, call_id: str, key: str, path: Path) -
         session.commit()
 
 
-@pytest.mark.local_blobs_only("tampers with the blob file in place")
+@pytest.mark.local_blobs_only("flips a byte of the blob file through its local path; the same tampering with S3 "
+                              "objects is detected at the store: tests/service/test_blobstore.py")
 @pytest.mark.parametrize("tamper, reason", [(flip_a_ciphertext_byte, "audio_integrity"),
                                             (store_another_recording, "audio_integrity"),
                                             (seal_with_a_key_not_installed, "audio_key_unavailable")])

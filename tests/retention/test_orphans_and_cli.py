@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -20,22 +19,20 @@ from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent, command
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-@pytest.mark.local_blobs_only("backdates blob files past the orphan sweep's grace period; S3 sets an object's time itself")
-def test_only_old_unreferenced_files_are_swept(runtime):
+def test_only_unreferenced_blobs_past_the_grace_period_are_swept(runtime, orphan_grace_passed):
+    """By the store's own time of each blob: a file's mtime, an S3 object's LastModified."""
     call_id = add_call(runtime, started_at=T0)
-    old_orphan = runtime.blobs.put(io.BytesIO(b"left by a crash between put and commit")).key
-    fresh_orphan = runtime.blobs.put(io.BytesIO(b"an upload committing right now")).key
-    two_hours_ago = time.time() - 7200
-    os.utime(runtime.blobs.path_of(old_orphan), (two_hours_ago, two_hours_ago))
-    for key in runtime.blobs.keys():  # referenced files are never touched, however old
-        if key != fresh_orphan:
-            os.utime(runtime.blobs.path_of(key), (two_hours_ago, two_hours_ago))
-
-    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0, dry_run=True)
-    assert dry.orphans == 1 and runtime.blobs.exists(old_orphan)
+    orphan = runtime.blobs.put(io.BytesIO(b"left by a crash between put and commit")).key
+    # Within the grace period an unreferenced blob may be an upload committing right now: kept.
     report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0)
-    assert report.orphans == 1
-    assert not runtime.blobs.exists(old_orphan) and runtime.blobs.exists(fresh_orphan)
+    assert report.orphans == 0 and runtime.blobs.exists(orphan)
+
+    orphan_grace_passed()
+    dry = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0, dry_run=True)
+    assert dry.orphans == 1 and runtime.blobs.exists(orphan)
+    report = purge_expired_artifacts(db=runtime.db, blobs=runtime.blobs, queue=runtime.queue, now=T0)
+    assert report.orphans == 1 and not runtime.blobs.exists(orphan)
+    # Referenced blobs are never touched, however old.
     assert artifacts_of(runtime, call_id) == {"raw_audio", "redacted_transcript", "redacted_audio"}
 
 

@@ -9,8 +9,6 @@ cut short by a crash) no undeclared column may hold the key of a blob on disk.
 from __future__ import annotations
 
 import json
-import os
-import time
 
 import pytest
 
@@ -79,14 +77,11 @@ def test_no_undeclared_column_holds_a_blob_key(populated):
         assert orphans.referenced_blob_keys(session) == on_disk
 
 
-@pytest.mark.local_blobs_only("backdates blob files past the orphan sweep's grace period; S3 sets an object's time itself")
-def test_an_undeclared_column_is_caught_and_its_blobs_kept(populated, monkeypatch, caplog):
+def test_an_undeclared_column_is_caught_and_its_blobs_kept(populated, monkeypatch, caplog, orphan_grace_passed):
     """The check above can fail, and the sweep itself refuses to delete what it cannot account for."""
     monkeypatch.setattr(orphans, "BLOB_KEY_COLUMNS", tuple(
         c for c in orphans.BLOB_KEY_COLUMNS if c is not RedactedAudio.blob_key))
-    two_hours_ago = time.time() - 7200
-    for key in populated.blobs.keys():
-        os.utime(populated.blobs.path_of(key), (two_hours_ago, two_hours_ago))
+    orphan_grace_passed()  # every blob looks old enough to sweep
     with populated.db.read_session() as session:
         redacted_key = session.query(RedactedAudio.blob_key).scalar()
         found = orphans.undeclared_references(session, set(populated.blobs.keys()))

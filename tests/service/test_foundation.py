@@ -166,7 +166,10 @@ def _files_of_a_killed_process(settings) -> list[Path]:
     return [Path(line) for line in done.stdout.split()]
 
 
-@pytest.mark.local_blobs_only("backdates blob files past the orphan sweep's grace period; S3 sets an object's time itself")
+@pytest.mark.local_blobs_only("one start-up sweep must take an old orphan and keep a fresh one, so the old one's file is "
+                              "backdated (no client can set an S3 object's LastModified), and it leaves the local "
+                              "store's partial writes (*.tmp), which S3 has not; the sweep by LastModified on S3: "
+                              "tests/retention/test_orphans_and_cli.py")
 def test_a_start_sweeps_what_dead_processes_left_and_nothing_of_live_ones(service_settings):
     from fastapi.testclient import TestClient
 

@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select
 
 from redactor import audit
-from redactor.blobstore import EncryptedFileBlobStore
 from redactor.jobs.states import JobCancelledError, JobState
 from redactor.privacy_requests.deletion import erase_caller
 from redactor.retention.consent_changes import change_consent
@@ -35,21 +34,25 @@ CALLER = "090-5555-0101"
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
 
 
-class WatchedBlobStore(EncryptedFileBlobStore):
-    """The real encrypted store, calling `on_put` once after the first put (the erasure)."""
+class WatchedBlobStore:
+    """The test's real blob store (local files or S3), calling `on_put` once after the first put
+    (the erasure); everything else goes to the store itself."""
 
-    def __init__(self, root, key, on_put) -> None:
-        super().__init__(root, key)
+    def __init__(self, store, on_put) -> None:
+        self.store = store
         self.on_put = on_put
         self.written: list[str] = []
 
     def put(self, source):
-        ref = super().put(source)
+        ref = self.store.put(source)
         self.written.append(ref.key)
         if self.on_put is not None:
             erase, self.on_put = self.on_put, None
             erase()
         return ref
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
 
 
 def withdraw(runtime, call_id):
@@ -87,13 +90,11 @@ CASES = [
 
 
 @pytest.mark.parametrize("erasure,when,reason", CASES, ids=[f"{c[0].__name__}-{c[1]}" for c in CASES])
-@pytest.mark.local_blobs_only("watches the local blob store's writes to erase the call between two of them")
 def test_results_of_an_erased_call_are_discarded(runtime, erasure, when, reason):
     sample = sample_with_card_data()
     call_id = "call-erased-midway"
     erase = lambda: erasure(runtime, call_id)  # noqa: E731
-    blobs = WatchedBlobStore(runtime.blobs.root, runtime.keys.load("audio"),
-                             on_put=erase if when == "after_first_blob" else None)
+    blobs = WatchedBlobStore(runtime.blobs, on_put=erase if when == "after_first_blob" else None)
     pipeline = CallPipeline(db=runtime.db, queue=runtime.queue, blobs=blobs, transcriber=None,
                             call_redactor=None, work_dir=runtime.work_dir)
     raw = runtime.blobs.put(SAMPLES / sample["file"])
