@@ -1,5 +1,6 @@
 """The pipeline refuses, for good, a recording that is not the one uploaded or is gone, before any
-model sees it (no model is loaded here: the checks come first).
+model sees it (no model is loaded here: the checks come first), and what it stores is recorded
+and audited under the call.
 
 The fast, model-free half of tests/integration's tampered-blob check, inside the mutation run's
 test selection (tests/service).
@@ -8,14 +9,20 @@ test selection (tests/service).
 from __future__ import annotations
 
 import io
+import json
 import uuid
+from collections import Counter
 
 import pytest
+from sqlalchemy import select
 
+from redactor.jobs.states import JobState
 from redactor.jobs.worker import JobFailure
-from redactor.service.pipeline import CallPipeline
-from redactor.store.models import Call
+from redactor.service.pipeline import CallPipeline, PipelineContext
+from redactor.store.models import AuditEvent, Call, Transcript
 from redactor.store.types import utcnow
+
+from .pipeline_helpers import sample_with_card_data, script_results
 
 
 def queued_call(runtime, audio: bytes):
@@ -32,11 +39,14 @@ def queued_call(runtime, audio: bytes):
     return call_id, runtime.queue.claim_next("test")
 
 
+def model_free_pipeline(runtime) -> CallPipeline:
+    return CallPipeline(db=runtime.db, queue=runtime.queue, blobs=runtime.blobs, transcriber=None,
+                        call_redactor=None, work_dir=runtime.work_dir)
+
+
 def process(runtime, job) -> JobFailure:
-    pipeline = CallPipeline(db=runtime.db, queue=runtime.queue, blobs=runtime.blobs, transcriber=None,
-                            call_redactor=None, work_dir=runtime.work_dir)
     with pytest.raises(JobFailure) as failed:
-        pipeline.process(job)
+        model_free_pipeline(runtime).process(job)
     assert list(runtime.work_dir.glob("job-*")) == []  # no decrypted copy left behind
     return failed.value
 
@@ -58,3 +68,21 @@ def test_a_call_whose_raw_audio_is_gone_fails_for_good(runtime):
         session.commit()
     failure = process(runtime, job)
     assert (failure.reason, failure.transient) == ("audio_missing", False)
+
+
+def test_stored_results_are_recorded_and_audited_under_the_call(runtime):
+    call_id, job = queued_call(runtime, b"the uploaded recording")
+    runtime.queue.mark(job, JobState.REDACTING)
+    transcript, redacted = script_results(sample_with_card_data())
+    with runtime.db.read_session() as session:
+        call = session.get(Call, call_id)
+        context = PipelineContext(job=job, call_id=call_id, channels=call.channels, audio_blob_key=call.audio_blob_key,
+                                  audio_sha256=call.audio_sha256, transcript=transcript, redacted=redacted)
+    model_free_pipeline(runtime).store(context)
+    with runtime.db.read_session() as session:
+        stored = session.get(Transcript, call_id)
+        assert (stored.language, stored.duration) == ("ja", transcript.duration)
+        (event,) = session.execute(select(AuditEvent).where(AuditEvent.type == "call.processed")).scalars()
+    assert event.call_id == call_id
+    assert json.loads(event.details) == {"turns": len(transcript.turns), "attempt": job.attempt,
+                                         "findings": dict(Counter(f.type for f in redacted.findings))}
