@@ -348,7 +348,8 @@ def test_an_upload_being_received_is_plaintext_only_in_the_private_work_dir(clie
     (["metadata", "metadata", "audio"], 422, "multipart_invalid"),
     (["big metadata", "audio"], 413, "metadata_too_large"),
 ], ids=["two audio parts", "two metadata parts", "metadata over 64 KiB"])
-def test_a_malformed_form_is_refused_by_code_and_leaves_nothing(client, auth, sample, call_metadata, parts, status, code):
+def test_a_malformed_form_is_refused_by_code_and_leaves_nothing(client, auth, sample, call_metadata,
+                                                                parts, status, code):
     info, sample_audio = sample
     runtime = client.app.state.runtime
     before = stored_state(runtime)
