@@ -3,13 +3,14 @@
 Runs `mutmut run` as configured in pyproject.toml's `[tool.mutmut]` (the consent gate and upload
 reception, the blob store, key material, the audit chain, erasure and purge, the pipeline's
 integrity checks, redact-text's error messages, each against the fast tests of tests/service,
-tests/retention, tests/api/test_uploads.py, tests/api/test_request_guard.py and
-tests/pii/test_commands.py that reach the mutated function), then prints, per module and in
-all, killed / survived / timed out / not yet tested and the score, and lists the survivors
-(`mutmut show NAME` prints one). Results persist in mutants/: a later run (or one per module,
+tests/retention, tests/api/test_uploads.py, tests/api/test_upload_stream.py,
+tests/api/test_request_guard.py, tests/api/test_audio_length.py and tests/pii/test_commands.py
+that reach the mutated function), then prints, per module and in all, killed / survived /
+timed out / not yet tested and the score, and lists the survivors (`mutmut show NAME` prints
+one). Results persist in mutants/: a later run (or one per module,
 `NAME_GLOB` such as 'redactor.audit*') goes on where the last stopped.
 Needs the `mutation` extra: `.venv/bin/pip install -e '.[mutation]'`. Long (about 10 mutants a
-minute on 2 shared cores, 2,746 mutants): bound it, run it niced.
+minute on 2 shared cores, 3,155 mutants): bound it, run it niced.
 
     nice -n 15 .venv/bin/python benchmarks/mutation_score.py [--max-children 2] [--timeout-min 60] [NAME_GLOB ...]
     .venv/bin/python benchmarks/mutation_score.py --report      # figures of the runs so far, no run

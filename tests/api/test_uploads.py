@@ -341,3 +341,23 @@ def test_an_upload_being_received_is_plaintext_only_in_the_private_work_dir(clie
         done.result(timeout=30)
     assert sent[0]["status"] == 202
     assert list(runtime.incoming_dir.iterdir()) == []  # encrypted into the blob store, then removed
+
+
+@pytest.mark.parametrize("parts,status,code", [
+    (["metadata", "audio", "audio"], 422, "multipart_invalid"),
+    (["metadata", "metadata", "audio"], 422, "multipart_invalid"),
+    (["big metadata", "audio"], 413, "metadata_too_large"),
+], ids=["two audio parts", "two metadata parts", "metadata over 64 KiB"])
+def test_a_malformed_form_is_refused_by_code_and_leaves_nothing(client, auth, sample, call_metadata,
+                                                                parts, status, code):
+    info, sample_audio = sample
+    runtime = client.app.state.runtime
+    before = stored_state(runtime)
+    metadata = json.dumps(call_metadata("tel-form", channels=info["channels"]))
+    content = {"metadata": ("metadata", (None, metadata, "application/json")),
+               "big metadata": ("metadata", (None, metadata + " " * 64 * 1024, "application/json")),
+               "audio": ("audio", ("call.ogg", sample_audio, "audio/ogg"))}
+    response = client.post("/v1/calls", files=[content[part] for part in parts], headers=auth("telephony"))
+    assert (response.status_code, response.json()["error"]["code"]) == (status, code), response.text
+    assert stored_state(runtime) == before
+    assert list(runtime.incoming_dir.iterdir()) == []

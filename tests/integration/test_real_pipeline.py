@@ -63,6 +63,17 @@ def test_a_real_clip_is_redacted_by_time_in_text_and_audio(service, clip):
     question_start, question_end = 0.5, spans[0].start - 1.0
     assert speech_level_dbfs(redacted, rate, question_start, question_end) > SILENT_DBFS + 20
     assert speech_level_dbfs(raw, raw_rate, question_start, question_end) > SILENT_DBFS + 20
+    # The clip is stereo with the operator on the right: each party's words keep their speaker.
+    assert main_speaker(call.heard, question_start, question_end) == "operator"
+    assert main_speaker(call.heard, spans[0].start, spans[0].end) == "caller"
+
+
+def main_speaker(turns, start: float, end: float) -> str:
+    """The speaker of the turns that overlap [start, end] the longest in all."""
+    overlap: dict[str, float] = {}
+    for turn in turns:
+        overlap[turn.speaker] = overlap.get(turn.speaker, 0.0) + max(0.0, min(turn.end, end) - max(turn.start, start))
+    return max(overlap, key=overlap.get)
 
 
 def flip_a_ciphertext_byte(runtime, call_id: str, key: str, path: Path) -> None:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from redactor import audit
+from redactor.store.models import AuditEvent
 from redactor.service.retention_commands import audit as audit_group
 
 from .helpers import command_environment
@@ -160,6 +161,30 @@ def test_anchors_catch_a_cut_tail(chain, tmp_path):
     assert verify(chain).exit_code == 0
     cut = CliRunner().invoke(audit_group, ["verify", "--data-dir", data_dir, "--anchor", str(anchors)], env=env)
     assert cut.exit_code == 1 and "anchor seq 6: no such event" in cut.output
+
+
+def test_every_anchor_line_is_checked_and_each_problem_names_its_event(chain):
+    with chain.db.read_session() as session:
+        third = session.execute(select(AuditEvent).where(AuditEvent.seq == 3)).scalar_one()
+        older = audit.Anchor(seq=3, hash=third.hash, time=third.time)
+        newest = audit.anchor(session)
+    text = f"{older.line()}\n\n{newest.line()}\n"  # a blank line between two anchors
+    assert audit.parse_anchors(text, "anchors.jsonl") == [older, newest]  # each read back whole
+    with pytest.raises(ValueError, match="anchors.jsonl line 3 "):
+        audit.parse_anchors(f"{older.line()}\n\n{{not an anchor", "anchors.jsonl")
+
+    raw_sql(chain, "UPDATE audit_events SET hash = '" + "0" * 64 + "' WHERE seq = 3",
+            "DELETE FROM audit_events WHERE seq >= 5")
+    with chain.db.read_session() as session:
+        problems = audit.check_anchors(session, audit.parse_anchors(text, "anchors.jsonl"))
+    assert [problem.split(":")[0] for problem in problems] == ["anchor seq 3", "anchor seq 6"]
+    assert "differs" in problems[0] and "no such event" in problems[1]
+
+
+def test_an_empty_chain_has_no_anchor(runtime):
+    raw_sql(runtime, "DELETE FROM audit_events")
+    with runtime.db.read_session() as session:
+        assert audit.anchor(session) is None
 
 
 def test_verify_refuses_to_guess_a_missing_audit_key(chain, tmp_path):

@@ -8,12 +8,18 @@ Step 1 (rows detached, deletion recorded) is already committed then; step 3 is n
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import select
 
 from redactor import audit
 from redactor.blobstore import EncryptedFileBlobStore
+from redactor.privacy_requests.deletion import erase_caller
 from redactor.retention.consent_changes import change_consent
 from redactor.retention.purge import purge_expired_artifacts
+from redactor.store.models import AuditEvent, Call, RedactedAudio
+from redactor.store.retention_tables import PendingBlobDeletion, PrivacyRequest
 
 from .helpers import DAY, T0, add_call, artifacts_of, assert_consistent, blob_state
 
@@ -68,10 +74,6 @@ def test_purge_killed_between_steps_converges(runtime, when, nth):
 
 
 def assert_purge_events_complete(runtime, expected_blob_events: int) -> None:
-    from sqlalchemy import select
-
-    from redactor.store.models import AuditEvent
-
     with runtime.db.read_session() as session:
         events = session.execute(select(AuditEvent).where(AuditEvent.type == "artifact.purged")).scalars().all()
         assert not audit.verify_chain(session)
@@ -106,3 +108,63 @@ def test_a_file_that_cannot_be_deleted_stays_pending_and_is_retried(runtime):
     assert purge(runtime, T0 + 31 * DAY).resumed == 1
     assert artifacts_of(runtime, call_id) == set()
     assert_consistent(runtime)
+
+
+@pytest.mark.parametrize("stuck", ["raw_audio", "redacted_audio"])
+def test_a_deletion_request_stays_in_progress_until_its_last_file_is_gone(runtime, stuck):
+    """A deletion request is completed only once every file of the caller is deleted: its
+    pending deletions carry its id (and the artifact and hash the purge audits), so a file that
+    cannot be deleted yet, or a crash before the deletions, keeps it in progress."""
+    call_id = add_call(runtime)
+    with runtime.db.read_session() as session:
+        call, redacted = session.get(Call, call_id), session.get(RedactedAudio, call_id)
+        files = {"raw_audio": (call.audio_blob_key, call.audio_sha256),
+                 "redacted_audio": (redacted.blob_key, redacted.sha256)}
+    stuck_key = files[stuck][0]
+
+    class StuckFile(CrashingBlobStore):
+        def delete(self, key: str) -> bool:
+            if key == stuck_key:
+                raise PermissionError("read-only file system")
+            return self.real.delete(key)
+
+    manager = audit.Actor("privacy_manager", "pmkey0000001")
+    result = erase_caller(db=runtime.db, blobs=StuckFile(runtime.blobs, when="never"),
+                          caller_hash=runtime.caller_hasher.hash_number("090-1234-5678"),
+                          verification_method="callback", verification_note=None, actor=manager, now=T0 + DAY)
+    assert (result.status, result.calls_erased) == ("in_progress", 1)
+    with runtime.db.read_session() as session:
+        assert session.get(PrivacyRequest, result.request_id).status == "in_progress"
+        pending = session.execute(select(PendingBlobDeletion)).scalars().all()
+        assert [(p.blob_key, p.call_id, p.artifact, p.reason, p.sha256, p.privacy_request_id) for p in pending] == [
+            (stuck_key, call_id, stuck, "deletion_request", files[stuck][1], result.request_id)]
+    assert_consistent(runtime, settled=False)
+
+    assert purge(runtime, T0 + DAY).resumed == 1
+    assert_consistent(runtime)
+    with runtime.db.read_session() as session:
+        assert session.get(PrivacyRequest, result.request_id).status == "completed"
+        purged = [json.loads(event.details) for event in session.execute(select(AuditEvent).where(
+            AuditEvent.call_id == call_id, AuditEvent.type == "artifact.purged")).scalars()]
+    details = {event["artifact"]: event for event in purged}
+    assert len(purged) == len(details) == 3  # one event for each artifact
+    assert details["redacted_transcript"] == {"artifact": "redacted_transcript", "reason": "deletion_request"}
+    for artifact, (_, sha256) in files.items():
+        assert details[artifact] == {"artifact": artifact, "reason": "deletion_request", "sha256": sha256,
+                                     "file_deleted": True}
+
+
+def test_a_deletion_request_killed_before_its_file_deletions_is_finished_by_the_next_purge(runtime):
+    add_call(runtime)
+    with pytest.raises(Killed):
+        erase_caller(db=runtime.db, blobs=CrashingBlobStore(runtime.blobs, when="before_file_delete"),
+                     caller_hash=runtime.caller_hasher.hash_number("090-1234-5678"), verification_method="callback",
+                     verification_note=None, actor=audit.Actor("privacy_manager", "pmkey0000001"), now=T0 + DAY)
+    with runtime.db.read_session() as session:
+        (request,) = session.execute(select(PrivacyRequest)).scalars().all()
+        assert request.status == "in_progress"  # not completed while its files are still on disk
+    assert_consistent(runtime, settled=False)
+    assert purge(runtime, T0 + DAY).resumed == 2
+    assert_consistent(runtime)
+    with runtime.db.read_session() as session:
+        assert session.get(PrivacyRequest, request.id).status == "completed"

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from redactor.blobstore import (MAGIC, NONCE_BYTES, TAG_BYTES, BlobIntegrityError, BlobNotFoundError,
-                                EncryptedFileBlobStore, open_blob_store)
+                                EncryptedFileBlobStore, audio_key_id, open_blob_store)
 
 KEY = bytes(range(32))
 CHUNK = 1024
@@ -278,3 +278,15 @@ def test_s3_wrong_credentials_are_refused(s3_server):
     with environment({**s3_server, "AWS_SECRET_ACCESS_KEY": "not-the-secret"}), \
             pytest.raises(BlobStoreSetupError, match="credentials"):
         open_blob_store(s3_server["REDACTOR_BLOB_STORE_URL"], data_dir=None, keys=KEY)
+
+
+@pytest.mark.parametrize("mutate", [lambda d: b"XXXX" + d[4:], lambda d: d[:HEADER_BYTES - 1]],
+                         ids=["altered magic", "cut inside the header"])
+def test_a_broken_header_names_no_audio_key(tmp_path, mutate):
+    """Which key sealed a blob (key rotation asks) is read only from an intact header."""
+    backend = local_backend(tmp_path)
+    ref = backend.store.put(io.BytesIO(b"audio"))
+    assert backend.store.sealed_with(ref.key) == audio_key_id(KEY)
+    backend.write_raw(ref.key, mutate(backend.read_raw(ref.key)))
+    with pytest.raises(BlobIntegrityError):
+        backend.store.sealed_with(ref.key)

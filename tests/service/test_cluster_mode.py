@@ -188,7 +188,9 @@ def test_cluster_keys_may_come_from_values_and_mounted_secrets(tmp_path):
 def test_secrets_create_makes_the_four_keys_once_and_never_replaces_one(tmp_path):
     keys_dir = tmp_path / "keys"
     cli = CliRunner()
-    assert cli.invoke(main, ["secrets", "create", str(keys_dir)]).exit_code == 0
+    first = cli.invoke(main, ["secrets", "create", str(keys_dir)])
+    assert first.exit_code == 0
+    assert sorted(first.output.splitlines()) == sorted(f"created {keys_dir / name}.key" for name in KeyName)
     files = {path.name: path.read_bytes() for path in keys_dir.iterdir()}
     assert sorted(files) == sorted(f"{name}.key" for name in KeyName)
     assert keys_dir.stat().st_mode & 0o777 == 0o700

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from redactor.config import Settings
-from redactor.key_material import KeyMaterial, KeyMaterialError, KeyName
+from redactor.key_material import KeyMaterial, KeyMaterialError, KeyName, KeyNotConfiguredError
 from redactor.service.runtime import ServiceRuntime
 
 KEY = base64.b64encode(bytes(range(32))).decode()
@@ -40,13 +40,40 @@ def test_keys_inside_the_data_dir_are_warned_about_at_start(runtime, caplog):
     with caplog.at_level(logging.WARNING, logger="redactor.key_material"):
         runtime.sweep_leftovers()
     assert "keys_beside_data" in caplog.text and "REDACTOR_KEYS_DIR" in caplog.text
+    assert str(runtime.settings.data_dir) in caplog.text and "audio.key" in caplog.text  # which folder, which files
     assert KEY not in caplog.text
 
 
-def test_a_mounted_secret_file_is_used_and_never_written(tmp_path):
+def test_the_key_files_in_use_inside_the_data_dir_are_listed(tmp_path):
+    """`files_beside` names the file each key is read from: a mounted secret (with or without a
+    keys folder), not a key file that is not used; a key given by value has no file."""
+    data = tmp_path / "data"
+    data.mkdir()
+    secret = secret_file(data / "audio-secret")
+    settings = Settings(data_dir=data, keys_dir=tmp_path / "keys", audio_key_file=secret)
+    assert KeyMaterial.from_settings(settings).files_beside(data) == [secret]
+    in_data = Settings(data_dir=data, audio_key=KEY)  # the other keys in <data>/keys
+    assert sorted(p.name for p in KeyMaterial.from_settings(in_data).files_beside(data)) == [
+        "audit.key", "caller.key", "pseudonym.key"]
+    no_folder = KeyMaterial(keys_dir=None, values={name: None for name in KeyName},
+                            files={name: secret if name == KeyName.AUDIO else None for name in KeyName},
+                            create_missing=False)  # cluster mode: every key configured, no keys folder
+    assert no_folder.files_beside(data) == [secret]
+
+
+def test_rotating_without_an_audio_key_refuses_and_creates_none(tmp_path):
+    keys = KeyMaterial.from_settings(Settings(data_dir=tmp_path, keys_dir=tmp_path / "keys"))
+    with pytest.raises(KeyNotConfiguredError, match="audio.key does not exist"):
+        keys.retire_audio_key()
+    assert not (tmp_path / "keys").exists() or not list((tmp_path / "keys").iterdir())
+
+
+def test_a_mounted_secret_file_is_used_and_never_written(tmp_path, caplog):
     secret = secret_file(tmp_path / "audio-secret", 0o400)
     settings = Settings(data_dir=tmp_path / "data", audio_key_file=secret, work_dir=tmp_path / "work")
-    runtime = ServiceRuntime.open(settings)
+    with caplog.at_level(logging.WARNING, logger="redactor.key_material"):
+        runtime = ServiceRuntime.open(settings)
+    assert "readable by group or others" not in caplog.text  # 0400 is private
     ref = runtime.blobs.put(io.BytesIO(b"recording"))
     runtime.close()
     assert b"".join(runtime.blobs.iter_chunks(ref.key)) == b"recording"
@@ -78,6 +105,15 @@ def test_secret_files_others_may_write_are_refused_readable_ones_warned(tmp_path
     with caplog.at_level(logging.WARNING, logger="redactor.key_material"):
         assert KeyMaterial.from_settings(readable).load(KeyName.AUDIT) == bytes(range(32))
     assert "readable by group or others" in caplog.text
+    assert f"{tmp_path / 'r'} (REDACTOR_AUDIT_KEY_FILE)" in caplog.text  # names the file and the setting
+
+
+def test_a_secret_file_that_is_not_a_key_names_the_setting_and_the_file(tmp_path):
+    settings = Settings(data_dir=tmp_path, audit_key_file=secret_file(tmp_path / "s", value="not a key!"))
+    with pytest.raises(KeyMaterialError, match="not base64") as refused:
+        KeyMaterial.from_settings(settings).load(KeyName.AUDIT)
+    assert f"REDACTOR_AUDIT_KEY_FILE ({tmp_path / 's'})" in str(refused.value)
+    assert "not a key!" not in str(refused.value)
 
 
 def test_a_missing_secret_file_names_the_setting(tmp_path):
