@@ -55,6 +55,16 @@ def test_negative(call_redactor, before, text):
     assert "PERSON" not in found.values(), found
 
 
+@pytest.mark.parametrize("before, text, name, opener", [
+    # what opens an answer is no name, though a name is expected and the answer pattern takes it
+    ((("operator", "お宛名は中村玲奈様でよろしいですか"),), "いや、父の名前で中村昭でお願いします。", "中村昭", "いや"),
+    ((("operator", "ご名義は山田花子様でよろしいですか"),), "いえ、夫の山田太郎です。", "山田太郎", "いえ"),
+])
+def test_an_answer_opener_is_no_name(call_redactor, before, text, name, opener):
+    found = redacted_types(call_redactor, text, before=before)
+    assert any(name in value for value in found) and not any(value.startswith(opener) for value in found), found
+
+
 def test_a_name_is_redacted_wherever_it_recurs(call_redactor):
     turns = [{"speaker": "caller", "text": "長谷川千尋といいます"},
              {"speaker": "operator", "text": "1991年7月22日生まれの長谷川様、確認がとれました。"},

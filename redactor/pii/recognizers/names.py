@@ -6,7 +6,7 @@ import re
 
 from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, is_hiragana
 from redactor.pii.lexicon.names import NOT_NAME_SUFFIXES, NOT_NAMES, RELATIONS, STOCK_PHRASES, VERB_ENDINGS
-from redactor.pii.lexicon.speech import HONORIFICS, SELF_INTRODUCTIONS, alternation
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, HONORIFICS, OPENINGS, SELF_INTRODUCTIONS, alternation
 from redactor.pii.readings import allowed_edits, reading_of
 from redactor.text_distance import edit_distance
 
@@ -24,12 +24,15 @@ _PHRASE_TAIL = re.compile(rf"[^\s{PAUSE_MARKS}]{{0,8}}?(?:{alternation(VERB_ENDI
 # A name followed by these is a name in a sentence (田中です, 田中が承りました, 田中様), not a phrase's head.
 _AFTER_NAME = ("で", "が", "と", "は", "を", "に", "も", "の", "へ", "や", "さ", *HONORIFICS)  # さ: さん, さま garbled
 _WORD_BREAK = PAUSE_MARKS + " 　\n"
+# What opens an answer (「いや、父の名前で」「いえ」「すみません」) fills a name's slot in no answer
+_ANSWER_OPENERS = frozenset((*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS))
 
 
 def is_plausible_name(value: str) -> bool:
     """False for words that look like a name slot filler but are common nouns, roles or phrases."""
     value = value.strip(" 　・")
-    if not value or value in NOT_NAMES or value in RELATIONS or value.endswith(NOT_NAME_SUFFIXES):
+    if not value or value in NOT_NAMES or value in RELATIONS or value in _ANSWER_OPENERS \
+            or value.endswith(NOT_NAME_SUFFIXES):
         return False
     if value.endswith(VERB_ENDINGS):
         return False
