@@ -17,6 +17,8 @@ _KANA_HONORIFICS = [h for h in HONORIFICS if all(is_hiragana(c) for c in h)]
 _HIRA = rf"(?:(?!{alternation(('です', 'でした', 'でござ', *SELF_INTRODUCTIONS, 'って', *_KANA_HONORIFICS))})[{HIRAGANA_RANGE}])"
 MIXED_NAME = rf"[{KANJI_RANGE}々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
 HIRAGANA_NAME = rf"{_HIRA}{{2,6}}"
+# A surname heard in hiragana, the given name in kanji (「あべ組子」 for 阿部久美子)
+KANA_KANJI_NAME = rf"{_HIRA}{{2,4}}[{KANJI_RANGE}々]{{1,3}}"
 ANY_NAME = rf"(?:{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME})"
 
 _STOCK_READINGS: list[str] = []
