@@ -7,6 +7,8 @@ from .helpers import redacted_types
 pytestmark = pytest.mark.slow
 
 ASK_NAME = ("operator", "ご契約者様のお名前をお願いします。")
+# a name was asked for and given: the next turns still expect one
+NAME_GIVEN = (ASK_NAME, ("caller", "中村玲奈です"), ("operator", "中村様、お届け先はご自宅でよろしいですか"))
 
 
 @pytest.mark.parametrize("before, text, name", [
@@ -29,6 +31,9 @@ ASK_NAME = ("operator", "ご契約者様のお名前をお願いします。")
     ((ASK_NAME,), "わたぬきです。", "わたぬき"),
     ((ASK_NAME,), "グエン・ヴァン・ミンです。", "グエン・ヴァン・ミン"),
     ((ASK_NAME,), "名前は金子ひとみです。", "金子ひとみ"),
+    # the surname heard in hiragana, the given name in kanji
+    ((("operator", "ご名義はどなたになさいますか"),), "母の名義にしてください。あべ組子です", "あべ組子"),
+    ((("operator", "ご名義はどなたになさいますか"),), "妻です。すずき一郎の妻の、たかはし花子です", "たかはし花子"),
     # family members
     ((), "娘の恵子が決めてくれたのよ", "恵子"),
     ((), "はい。立ち会いは妻の千夏がします", "千夏"),
@@ -49,10 +54,23 @@ def test_positive(call_redactor, before, text, name):
     ((), "ベトナム人です。"),
     ((), "ディズニー・プラスに加入しました。"),
     ((), "前はヒカリモバイルさんで契約してました。"),
+    # kana then kanji that are no nouns: no name's shape
+    (NAME_GIVEN, "はい、それで大丈夫です。"),
+    (NAME_GIVEN, "いや、まだ未定です。"),
 ])
 def test_negative(call_redactor, before, text):
     found = redacted_types(call_redactor, text, before=before)
     assert "PERSON" not in found.values(), found
+
+
+@pytest.mark.parametrize("before, text, name, opener", [
+    # what opens an answer is no name, though a name is expected and the answer pattern takes it
+    ((("operator", "お宛名は中村玲奈様でよろしいですか"),), "いや、父の名前で中村昭でお願いします。", "中村昭", "いや"),
+    ((("operator", "ご名義は山田花子様でよろしいですか"),), "いえ、夫の山田太郎です。", "山田太郎", "いえ"),
+])
+def test_an_answer_opener_is_no_name(call_redactor, before, text, name, opener):
+    found = redacted_types(call_redactor, text, before=before)
+    assert any(name in value for value in found) and not any(value.startswith(opener) for value in found), found
 
 
 def test_a_name_is_redacted_wherever_it_recurs(call_redactor):

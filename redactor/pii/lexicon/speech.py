@@ -9,6 +9,10 @@ from collections.abc import Iterable
 
 # After a name: 山田様, ヤマダさん, 田中氏, 山田殿
 HONORIFICS = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "殿")
+# What an operator says straight after addressing someone by name, where recognition wrote no pause
+# (「岡田様ありがとうございます」「中村様お待たせいたしました」)
+AFTER_ADDRESS = ("ありがとう", "お待たせ", "いつも", "お世話", "失礼", "恐れ入", "申し訳", "よろしく", "大変", "本日",
+                 "お電話", "確認")
 # After one's own name, as prefixes: 山田と申します, ヤマダといいます, 山田って言います
 SELF_INTRODUCTIONS = ("と申", "といい", "と言い", "って申", "って言い", "っていい")
 # The same frames as whole words, where a regex must not stop at a prefix (と申|請 is no introduction)

@@ -14,8 +14,9 @@ from redactor.pii.recognizers.base import JaPattern, JaPatternRecognizer
 from redactor.pii.lexicon.chars import CLOSING_MARKS, KATAKANA_RANGE, SENTENCE_END_MARKS
 from redactor.pii.lexicon.names import RELATIONS
 from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTION, SELF_INTRODUCTIONS, alternation
-from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME,
-                                            garbled_stock_phrase, has_proper_noun, has_verb, is_plausible_name)
+from redactor.pii.recognizers.names import (ANY_NAME, HIRAGANA_NAME, KANA_KANJI_NAME, KANA_NAME, KANJI_NAME, MIXED_NAME,
+                                            garbled_stock_phrase, has_proper_noun, has_verb, is_plausible_name,
+                                            sudachi_tags)
 
 _HONORIFIC = f"(?:{alternation(HONORIFICS)})"
 _RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
@@ -47,7 +48,7 @@ class JaPersonRecognizer(JaPatternRecognizer):
         JaPattern("family member (weak)", rf"(?:{_RELATION})(?:の|は)\s?(?P<value>{ANY_NAME}|{HIRAGANA_NAME}){_END}", 0.5),
         JaPattern("name written as (medium)", rf"(?:漢字は|漢字で)(?P<value>{KANJI_NAME})(?:って|と)(?:書|かき)", 0.6),
         JaPattern("answer with a name (very weak)",
-                  rf"(?:^|[{SENTENCE_END_MARKS}、\s…]|は)(?P<value>{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
+                  rf"(?:^|[{SENTENCE_END_MARKS}、\s…]|は)(?P<value>{MIXED_NAME}|{KANA_KANJI_NAME}|{KANJI_NAME}|{KANA_NAME}|{HIRAGANA_NAME})(?=です|。|、|$|でお願|って|ね[。、]|\n)", 0.2),
     ]
     CONTEXT = ["名前", "氏名", "名義", "フルネーム", "名札", "読み", "漢字", "カタカナ", "ひらがな", "旧姓", "宛名", "なまえ"]
 
@@ -55,6 +56,9 @@ class JaPersonRecognizer(JaPatternRecognizer):
         value = text[start:end]
         if re.fullmatch(_ROMAN, value):
             return value.upper() not in ("ID", "OK", "NG", "IP", "SMS", "PDF")
+        if re.fullmatch(KANA_KANJI_NAME, value) and not all(
+                tag.startswith("名詞") for tag in sudachi_tags(nlp_artifacts, start, end)):
+            return False  # kana then kanji is a name's shape only as nouns: not それで大丈夫, この件, もう一回
         return (is_plausible_name(value) and not has_verb(nlp_artifacts, start, end)
                 and not garbled_stock_phrase(text, start, end))
 

@@ -6,7 +6,7 @@ import re
 
 from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, is_hiragana
 from redactor.pii.lexicon.names import NOT_NAME_SUFFIXES, NOT_NAMES, RELATIONS, STOCK_PHRASES, VERB_ENDINGS
-from redactor.pii.lexicon.speech import HONORIFICS, SELF_INTRODUCTIONS, alternation
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, HONORIFICS, OPENINGS, SELF_INTRODUCTIONS, alternation
 from redactor.pii.readings import allowed_edits, reading_of
 from redactor.text_distance import edit_distance
 
@@ -17,6 +17,8 @@ _KANA_HONORIFICS = [h for h in HONORIFICS if all(is_hiragana(c) for c in h)]
 _HIRA = rf"(?:(?!{alternation(('です', 'でした', 'でござ', *SELF_INTRODUCTIONS, 'って', *_KANA_HONORIFICS))})[{HIRAGANA_RANGE}])"
 MIXED_NAME = rf"[{KANJI_RANGE}々]{{1,4}}(?![がはをのにとでもへや]){_HIRA}{{2,4}}"
 HIRAGANA_NAME = rf"{_HIRA}{{2,6}}"
+# A surname heard in hiragana, the given name in kanji (「あべ組子」 for 阿部久美子)
+KANA_KANJI_NAME = rf"{_HIRA}{{2,4}}[{KANJI_RANGE}々]{{1,3}}"
 ANY_NAME = rf"(?:{MIXED_NAME}|{KANJI_NAME}|{KANA_NAME})"
 
 _STOCK_READINGS: list[str] = []
@@ -24,12 +26,15 @@ _PHRASE_TAIL = re.compile(rf"[^\s{PAUSE_MARKS}]{{0,8}}?(?:{alternation(VERB_ENDI
 # A name followed by these is a name in a sentence (田中です, 田中が承りました, 田中様), not a phrase's head.
 _AFTER_NAME = ("で", "が", "と", "は", "を", "に", "も", "の", "へ", "や", "さ", *HONORIFICS)  # さ: さん, さま garbled
 _WORD_BREAK = PAUSE_MARKS + " 　\n"
+# What opens an answer (「いや、父の名前で」「いえ」「すみません」) fills a name's slot in no answer
+_ANSWER_OPENERS = frozenset((*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS))
 
 
 def is_plausible_name(value: str) -> bool:
     """False for words that look like a name slot filler but are common nouns, roles or phrases."""
     value = value.strip(" 　・")
-    if not value or value in NOT_NAMES or value in RELATIONS or value.endswith(NOT_NAME_SUFFIXES):
+    if not value or value in NOT_NAMES or value in RELATIONS or value in _ANSWER_OPENERS \
+            or value.endswith(NOT_NAME_SUFFIXES):
         return False
     if value.endswith(VERB_ENDINGS):
         return False

@@ -9,7 +9,9 @@ So, in a recording whose speakers are known (stereo), for each caller turn of th
 - its answer is redacted in the transcript: from past the fillers (はい、えーと) to the end of the
   turn, or to a sentence that opens a new topic (「あと、」「ところで」), which ends the window;
   what QA may hear of it stays: the items' labels (「電話番号が」「IDは」), a sentence's closing
-  (です, と申します) and sentences that plainly answer nothing (「番号言えばいいですか？」);
+  (です, と申します) and sentences that plainly answer nothing (「番号言えばいいですか？」; a sentence
+  ends at its marks, or where recognition wrote none, at a question's ending or at a polite
+  ending before a pause: 「…です 父の…も必要ですか通知カードに…」);
 - the finding carries the seconds the answer was spoken (`SpanSet.add_by_time`): its words'
   times, and for an answer that ends its turn `trail_s` on (recognition cuts the ends of turns
   short) but never into the operator's next turn, so the redacted audio mutes what recognition
@@ -49,6 +51,10 @@ _PAUSES = rf"\\s{re.escape(PAUSE_MARKS)}…"
 _LEADING = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENINGS)})(?=[{_PAUSES}0-9]|$)"
                       rf"|[{_PAUSES}])+")
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END_MARKS)}\n]+[{re.escape(SENTENCE_END_MARKS)}]*")
+# Where recognition wrote no mark, a sentence still ends at a question's ending (「必要ですか通知カード
+# に…」; not ですから, ですかね, ですかな) and at a polite ending before a pause (「…です 父の…」)
+_UNMARKED_SENTENCE_END = re.compile(rf"(?:ですか|ますか|でしょうか)(?![らねな\s{re.escape(PAUSE_MARKS)}]|$)"
+                                    r"|(?:です|ます|でした|ました)(?=[ 　]+\S)")
 _SENTENCE_END = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]")
 # Verbs that ask for information (garbled お願い too: おめがい, 追加がいできますか); 「ご確認ください」
 # 「お控えください」 instruct rather than ask
@@ -247,12 +253,12 @@ def _answer_sentences(text: str, expected: Expectation) -> tuple[list[tuple[int,
     lead = _LEADING.match(text)
     pos = lead.end() if lead else 0
     parts: list[tuple[int, int]] = []
-    for sentence in _SENTENCE.finditer(text, pos):
-        body = sentence.group().lstrip(" 　、")
+    for sentence_start, sentence in _sentences(text, pos):
+        body = sentence.lstrip(" 　、")
         said = _LEADING.sub("", body, count=1)
         if _TOPIC_CHANGE.match(said):
             return parts, True
-        start = sentence.start() + len(sentence.group()) - len(body)
+        start = sentence_start + len(sentence) - len(body)
         # a number's closing goes with it: recognition drops digits (「75です」 for 735) and their
         # sound is then timed to the next word
         closing = _TAIL_PAUSE if expected.numbers_only else _CLOSING
@@ -264,6 +270,19 @@ def _answer_sentences(text: str, expected: Expectation) -> tuple[list[tuple[int,
         else:
             parts.append((start, end))
     return parts, False
+
+
+def _sentences(text: str, pos: int) -> list[tuple[int, str]]:
+    """(start, text) of each sentence from `pos` on: up to its closing marks, or up to an
+    ending recognition wrote no mark after."""
+    found = []
+    for sentence in _SENTENCE.finditer(text, pos):
+        start = sentence.start()
+        for question in _UNMARKED_SENTENCE_END.finditer(text, start, sentence.end()):
+            found.append((start, text[start:question.end()]))
+            start = question.end()
+        found.append((start, text[start:sentence.end()]))
+    return found
 
 
 def _not_an_answer(sentence: str, expected: Expectation) -> bool:

@@ -2,7 +2,9 @@
 
 「お電話番号をお願いします」 makes a weak phone-number shape in the next turns a phone number. The
 faintest candidates (a bare name-shaped word) are lifted only in the caller's answers: operators
-also say product and company names. Candidates still below the threshold are dropped here: from
+also say product and company names. Faint number shapes are lifted in the operator's turns too:
+there they are the read-back of the answer (「有効期限は2028年12月で承りました」 with 有効期限
+garbled away), and a number shape is no product name. Candidates still below the threshold are dropped here: from
 this rule on, every span is a finding.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView
+from redactor.pii.entities import NUMERIC_TYPES
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import Span, SpanSet
 
@@ -35,4 +38,4 @@ class ContextLift(CallRule):
     def _lifted(self, span: Span, context) -> bool:
         if span.type not in context.expected:
             return False
-        return not context.is_operator or span.score >= self.config.very_weak
+        return not context.is_operator or span.score >= self.config.very_weak or span.type in NUMERIC_TYPES

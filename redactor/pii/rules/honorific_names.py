@@ -5,8 +5,10 @@ it into ordinary words (「貼せがわき広さまですね」「生まれの�
 need a name's shape, the honorific does not. The word before an honorific (様 さん 殿 ...; back to a
 pause, a particle の/は/を/に/へ, or at most `max_chars` characters) is a PERSON unless it is a
 stock word that takes an honorific (お客様, 皆様, 奥様, ご契約者様, お疲れさま, たくさん ...) or
-holds a digit. The honorific counts only as a word of its own: followed by a pause, a particle
-or a copula (not 「さまざま」「ちゃんと」「様子」).
+holds a digit. The honorific counts only as a word of its own: followed by a pause, a particle,
+a copula, 「で」 (「中村様でよろしいですか」) or what an operator says next to an addressed name
+(「岡田さまありがとうございます」; recognition often writes no pause there), or for 様, any next
+word in kanji (「阿部様個人番号は」); not 「さまざま」「ちゃんと」「様子」「様式」.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView
-from redactor.pii.lexicon.chars import PAUSE_MARKS
-from redactor.pii.lexicon.speech import HONORIFICS, alternation
+from redactor.pii.lexicon.chars import KANJI_RANGE, PAUSE_MARKS
+from redactor.pii.lexicon.speech import AFTER_ADDRESS, HONORIFICS, alternation
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
 HONORIFIC = re.compile(
     rf"(?:{alternation(h for h in HONORIFICS if h != 'ちゃん')}|ちゃん(?!と))"  # ちゃんと: properly
-    rf"(?=$|[\s{PAUSE_MARKS}」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|から|より|って|、)"
+    rf"(?=$|[\s{PAUSE_MARKS}」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|で|から|より|って|、|{alternation(AFTER_ADDRESS)})"
+    # 様 runs straight into the operator's next word where recognition wrote no pause
+    # (「阿部様個人番号は」), but not into the words it forms (様子, 様式, 様々, 様相, 様態, 様変わり)
+    rf"|(?:様|さま)(?=[{KANJI_RANGE}])(?![子式々相態変])"
 )
 # Where the addressed word starts: after a pause, or after a particle once the word has two
 # characters (「担当の佐藤さん」; but 「はなちゃん」 keeps its は).

@@ -3,13 +3,16 @@
 Operators confirm what they were told (「オオツカケンジ様ですね」「復唱いたします、神奈川県横浜市…で
 よろしいでしょうか」), and recognition spells the repeat its own way: the caller's 「貼成がまち広」
 comes back from the operator as 「貼せがわき広さま」, 「小事まこと」 as 「少女様」. Spelling differs;
-the sound stays close. So for each operator turn, every finding of the caller's turns just before
-it (since the operator's previous turn, at most `lookback_turns` back) is looked for in the
-operator's words by reading (Sudachi kana, soft: ー and ッ ignored): the stretch of whole words
-whose reading best matches the finding's (rapidfuzz partial alignment) goes, typed as the
-finding, when it scores `min_similarity` or more and covers at least `min_coverage` of the
-finding's reading, unless it is an amount (digits before 円, 回: 「42,300円」 sounds like no answer). Short readings (under `min_kana`) are left to the other rules: two or three
-kana match anything.
+the sound stays close. So for each operator turn, every finding of the caller's turns within
+`lookback_turns` before it (the answer just given, and earlier ones: 「復唱いたします」 repeats all
+that was collected over several exchanges) is looked for in the operator's words by reading
+(Sudachi kana, soft: ー and ッ ignored): the stretch of whole words whose reading best matches
+the finding's (rapidfuzz partial alignment) goes, typed as the finding, when it scores
+`min_similarity` or more and covers at least `min_coverage` of the finding's reading, unless it
+is an amount (digits before 円, 回: 「42,300円」 sounds like no answer). Single words of an answer
+(a surname, a town) are looked for too, nearly verbatim, but only in the answer given since the
+operator's previous turn: short readings match too much to search further back. Short readings
+(under `min_kana`) are left to the other rules: two or three kana match anything.
 
 The read-back is added by time too (its words' seconds; `SpanSet.add_by_time`), so no later rule
 drops it.
@@ -80,12 +83,14 @@ class ReadBacks(CallRule):
                 spans.add_by_time(turn.index, entity_type, start, end, *seconds)
 
     def _answers(self, call: CallView, spans: SpanSet, operator: TurnView) -> list[tuple[str, str, bool]]:
-        """(type, reading, whole) of the findings of the caller turns since the operator's previous
-        turn, whole and word by word."""
-        answers = []
+        """(type, reading, whole) of the findings of the caller turns within `lookback_turns`: word by
+        word too for those since the operator's previous turn (the answer just given), whole only
+        for earlier ones (a read-back of everything collected: 「復唱いたします、…」)."""
+        answers, latest = [], True
         for turn in reversed(call.turns[max(0, operator.index - self.config.lookback_turns):operator.index]):
             if turn.is_operator:
-                break
+                latest = False
+                continue
             found = [(s.type, s.start, s.end) for s in spans.findings(turn.index)]
             found += [(t.type, t.start, t.end) for t in spans.times(turn.index)]
             for entity_type, start, end in found:
@@ -93,6 +98,8 @@ class ReadBacks(CallRule):
                 reading = reading_of(said)
                 if len(reading) >= self.config.min_kana:
                     answers.append((entity_type, reading, True))
+                if not latest:
+                    continue
                 # a read-back may repeat a part only (the surname of a full name, the town of an address)
                 parts = [soft_reading(t.reading) for t in tokens_of(said) if not _silent(t.surface)]
                 answers += [(entity_type, part, False) for part in parts

@@ -149,6 +149,13 @@ NUMBER = expectation({"PHONE_NUMBER"}, CONF)
     ("はい、山田です", NAME, ["山田"]),
     ("長男の阿部浩之です。父のマイナンバーとかも必要ですか？通知カードに2606って書いてあるんですけど", NAME,
      ["長男の阿部浩之", "通知カードに2606って書いてあるんですけど"]),
+    # ...as recognition writes it, with no marks: a polite ending before a pause and a question's
+    # ending still close their sentences
+    ("長南の上記録行です 父の前南バラとかも必要ですか通知カードに2666って書いてあるんですけど", NAME,
+     ["長南の上記録行", "通知カードに2666って書いてあるんですけど"]),
+    ("オオツカケンジです 大きいに塚で大塚", NAME, ["オオツカケンジ", "大きいに塚で大塚"]),
+    ("山田ですから", NAME, ["山田ですから"]),      # ですから, ですかね go on
+    ("田中ですかね 田中です", NAME, ["田中ですかね 田中"]),
     ("IDはSN4882073、名前は中村です", NAME, ["SN4882073", "中村"]),
     ("携帯で、070の8812の3345", NUMBER, ["070の8812の3345"]),
     ("石井さやかです", NAME, ["石井さやか"]),          # a name ending in か is no question back

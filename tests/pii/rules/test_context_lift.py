@@ -27,6 +27,13 @@ ASK_PHONE = ("operator", "ご連絡先のお電話番号をお願いします。
     ([("operator", "お電話ありがとうございます。ソラでございます。")], [(0, "ソラ", "PERSON", 0.2)], set()),
     ([("operator", "お電話ありがとうございます。佐藤でございます。")], [(0, "佐藤", "PERSON", 0.3)],
      {(0, "佐藤", "PERSON")}),
+    # a faint number shape of the asked type in the operator's turn is the read-back of the answer
+    ([("operator", "有効期限を月、年の順にお願いします"), ("caller", "12の28です"),
+      ("operator", "優厚危険は2028年12月で承りました")], [(2, "2028年12月", "CARD_EXPIRY", 0.15)],
+     {(2, "2028年12月", "CARD_EXPIRY")}),
+    # ...but not one of a type nobody asked for
+    ([("operator", "ご用件をお伺いします。"), ("caller", "料金のことで"),
+      ("operator", "2028年12月までの割引でございます")], [(2, "2028年12月", "CARD_EXPIRY", 0.15)], set()),
 ])
 def test_context_lift(turns, spans, added):
     assert rule_effect(ContextLift(), turns, spans) == (added, set())

@@ -31,9 +31,18 @@ ASK = ("operator", "お名前をお願いします")
     ([ASK, ("caller", "山田太郎です"), ("operator", "ありがとうございます。生年月日をお願いします")],
      [(1, "山田太郎", "PERSON", 0.5)], set()),
     ([ASK, ("caller", "森です"), ("operator", "もりさまですね")], [(1, "森", "PERSON", 0.5)], set()),
-    # only answers since the operator's previous turn are looked for
-    ([ASK, ("caller", "山田太郎です"), ("operator", "ありがとうございます"), ("operator", "やまだたろうさまですね")],
+    # a read-back of everything collected repeats answers from before the operator's previous turn
+    ([("operator", "金融機関名と口座番号をお願いします"), ("caller", "水なみりん校の錦糸町支店で普通の3.58241です"),
+      ("operator", "ご名義をカタカナでお願いします"), ("caller", "ワタナベエミです"),
+      ("operator", "復唱いたします 普通3.58241 名義ワタナベエミ様")],
+     [(1, "3.58241", "BANK_ACCOUNT", 0.5), (3, "ワタナベエミ", "PERSON", 0.5)],
+     {(4, "3.58241", "BANK_ACCOUNT"), (4, "ワタナベエミ", "PERSON")}),
+    # ...whole, not word by word: a part is looked for only in the answer just given
+    ([ASK, ("caller", "山田太郎です"), ("operator", "ありがとうございます"), ("operator", "やまださまですね")],
      [(1, "山田太郎", "PERSON", 0.5)], set()),
+    # ...and no further back than lookback_turns (4)
+    ([ASK, ("caller", "山田太郎です"), ("operator", "ありがとうございます"), ("caller", "はい"), ("operator", "では"),
+      ("caller", "ええ"), ("operator", "やまだたろうさまですね")], [(1, "山田太郎", "PERSON", 0.5)], set()),
     # an amount is no read-back, whatever it sounds like
     ([("operator", "セキュリティコードをお願いします"), ("caller", "コードは751です"),
       ("operator", "お支払い金額は42,300円でございます")], [(1, "751", "CARD_CVV", 0.5)], set()),
