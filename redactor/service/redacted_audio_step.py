@@ -3,8 +3,9 @@
     pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
 
 It runs inside `CallPipeline.process` while the decrypted raw audio exists (context.audio_path):
-1. compute the time ranges of every finding (context.redacted_ranges_json is then
-   stored with the transcript by `CallPipeline.store`, for the UI's timeline);
+1. compute the time ranges of every finding, their edges moved to the speaker's voice in the
+   decoded audio (`VoiceActivity`; context.redacted_ranges_json is then stored with the
+   transcript by `CallPipeline.store`, for the UI's timeline);
 2. render the redacted copy (FLAC, tone or silence) and encrypt it into the blob store;
 3. when the call holds card data (Settings.raw_audio_scrub_entities: PCI DSS v4.0 3.3.1 and
    3.5.1), write a scrubbed copy of the raw audio (same decoding pass as 2) and encrypt it as a
@@ -45,6 +46,7 @@ from redactor.audio_redaction.fill import FILLS
 from redactor.audio_redaction.ranges import RedactionRangeError, TimeRange, redaction_ranges
 from redactor.audio_redaction.records import get_redacted_audio, ranges_json, save_redacted_audio
 from redactor.audio_redaction.render import render_and_scrub
+from redactor.audio_redaction.voice import VoiceActivity
 
 logger = logging.getLogger(__name__)
 
@@ -75,23 +77,31 @@ class RedactedAudioStep:
             scrub_entities=tuple(settings.raw_audio_scrub_entities),
         )
 
-    def ranges(self, transcript: Any, findings: Any) -> tuple[list[TimeRange], list[TimeRange]]:
+    def ranges(self, transcript: Any, findings: Any, audio: Any = None) -> tuple[list[TimeRange], list[TimeRange]]:
         """(what the redacted copy covers, what the raw-audio card scrub covers) for one call.
 
+        `audio` is the recording the transcript was made from (a path or file object): with it
+        the ranges follow the speakers' voices (`redaction_ranges`), without it Whisper's times.
         The one place the service turns findings into audio ranges; `redactor eval-audio`
-        measures through it too. Raises `RedactionRangeError` for findings of another transcript.
+        measures through it too. Raises `RedactionRangeError` for findings of another transcript,
+        AudioRedactionError for audio that cannot be decoded.
         """
-        ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration)
-        card_ranges = redaction_ranges(transcript.turns, findings, self.padding_s,
-                                       duration=transcript.duration, entity_types=self.scrub_entities)
+        findings = list(findings)
+        voice = None if audio is None else VoiceActivity.from_audio(audio, layout=transcript.channels)
+        ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration,
+                                  voice=voice)
+        card_ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration,
+                                       entity_types=self.scrub_entities, voice=voice)
         return ranges, card_ranges
 
     def __call__(self, pipeline: Any, context: Any) -> None:
         began = time.monotonic()
         try:
-            ranges, card_ranges = self.ranges(context.transcript, context.redacted.findings)
+            ranges, card_ranges = self.ranges(context.transcript, context.redacted.findings, context.audio_path)
         except RedactionRangeError:
             raise JobFailure(FailureReason.INTERNAL_ERROR, transient=False) from None
+        except AudioRedactionError as error:
+            raise JobFailure(error.code, transient=False) from None
         context.redacted_ranges_json = ranges_json(ranges)
 
         new_blobs: list[str] = []
