@@ -23,6 +23,10 @@ rather than Whisper's word times, which at 8 kHz are off by a mora or more:
   and on a stereo call it may hold the other party's reply. A start in silence stays: the onset
   of a word (s, h, k, t) can be too soft to measure at telephone bandwidth.
 
+Speech recognition could not read (a decoding loop: Whisper writing one word over and over,
+「文 文 文 文 文」, for seconds of speech it lost track of) is muted too, from the word before the
+loop to the word after it: whatever was said there, names included, never reached the text rules.
+
 Everything here fails closed: whenever the timing cannot be trusted (a missing, zero-length,
 reversed or out-of-turn word timestamp, a word or span that lasts implausibly long for its
 number of characters, a turn whose words do not spell its text, a finding outside the text)
@@ -58,6 +62,9 @@ DEFAULT_EDGE_REACH_S = 0.3
 DEFAULT_NAME_REACH_S = 1.0
 # ... and how far an end in silence moves back to the end of the voice.
 DEFAULT_TRAILING_SILENCE_S = 1.0
+# The same word this many times in a row is a decoding loop, not speech (digits excepted: 「0 0 0 0」
+# is a number read out).
+DEFAULT_LOOP_REPEATS = 5
 # Entity types whose start follows the voice back as far as `name_reach_s`.
 NAME_TYPES = frozenset({"PERSON"})
 
@@ -118,6 +125,7 @@ class RangeOptions:
     edge_reach_s: float = DEFAULT_EDGE_REACH_S
     name_reach_s: float = DEFAULT_NAME_REACH_S
     trailing_silence_s: float = DEFAULT_TRAILING_SILENCE_S
+    loop_repeats: int = DEFAULT_LOOP_REPEATS
 
 
 @dataclass
@@ -235,7 +243,8 @@ def redaction_ranges(
     `turns` are `redactor.transcribe.Turn` objects (or their dicts: start, end, text, words of
     start/end/word); `findings` are `redactor.pii.Finding` objects (or dicts: type, turn, start,
     end, optionally start_s/end_s) whose offsets point into the ORIGINAL turn text. `entity_types`, when given, keeps only
-    findings of those types (the raw-audio card scrub uses this). `voice`, the recording's voice
+    findings of those types (the raw-audio card scrub uses this); without it, speech recognition
+    could not read (`unread_speech`) is muted too, as a widened range with no type. `voice`, the recording's voice
     activity, moves the edges to the speaker's voice (module docstring); `options`, when given,
     replaces the separate keyword settings. `duration` is the length of the
     audio in seconds (pass it: without it ranges are not clamped at the end, and a range widened
@@ -280,7 +289,35 @@ def redaction_ranges(
         seconds = _finding_seconds(finding, call_end)
         if seconds is not None:
             spans.append(_Span(*_follow_voice(seconds, speaker, entity, voice, options), {entity}))
+    if wanted is None:
+        spans.extend(_Span(start, end, set(), widened=True)
+                     for start, end in unread_speech(turns, options.loop_repeats, call_end))
     return _pad_clamp_merge(spans, padding_s, call_end)
+
+
+def unread_speech(turns: Sequence[Any], repeats: int = DEFAULT_LOOP_REPEATS,
+                  call_end: float = math.inf) -> list[tuple[float, float]]:
+    """Seconds of speech recognition lost in a decoding loop: `repeats` or more words in a row
+    with the same text (not digits), from the end of the word before them (their turn's start)
+    to the start of the word after them (their turn's end) - the loop's own times mean nothing."""
+    found = []
+    for turn in turns:
+        turn_start, turn_end, trusted = _turn_bounds(turn, call_end)
+        words = list(_get(turn, "words") or ())
+        texts = [str(_get(w, "word") or "").strip() for w in words]
+        index = 0
+        while index < len(words):
+            run = index
+            while run + 1 < len(words) and texts[run + 1] == texts[index]:
+                run += 1
+            if run - index + 1 >= repeats and texts[index] and not any(c.isdigit() for c in texts[index]):
+                before = _finite(_get(words[index - 1], "end")) if index > 0 else None
+                after = _finite(_get(words[run + 1], "start")) if run + 1 < len(words) else None
+                start = before if trusted and before is not None and before >= turn_start else turn_start
+                end = after if trusted and after is not None and after <= turn_end else turn_end
+                found.append((start, max(end, start)))
+            index = run + 1
+    return found
 
 
 def _follow_voice(span: tuple[float, float], speaker: str, entity: str, voice: VoiceActivity | None,
