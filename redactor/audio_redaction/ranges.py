@@ -17,11 +17,12 @@ rather than Whisper's word times, which at 8 kHz are off by a mora or more:
 - the start of a name moves back to the pause before it from up to `name_reach_s` away (a
   name's length): recognition garbles the beginning of rare names into other words (「長谷川千尋」
   heard as 「貼成がまち広」 leaves the finding only 「広」);
-- an end in silence moves back to where the speaker's voice stopped (within
-  `trailing_silence_s`): time added after the last word (a finding by time adds some, as
-  recognition cuts the ends of turns short) holds no more of the item once the voice has stopped,
-  and on a stereo call it may hold the other party's reply. A start in silence stays: the onset
-  of a word (s, h, k, t) can be too soft to measure at telephone bandwidth.
+- the end of a finding by time, when it lies in silence, moves back to where the speaker's voice
+  stopped (within `trailing_silence_s`): the time it adds after the last word (recognition cuts
+  the ends of turns short) holds no more of the item once the voice has stopped, and on a stereo
+  call it may hold the other party's reply. A word's own end in silence stays, and so does a
+  start in silence: a soft ending or onset (a devoiced 「す」, s, h, k, t) can be too quiet to
+  measure at telephone bandwidth.
 
 Speech recognition could not read (a decoding loop: Whisper writing one word over and over,
 「文 文 文 文 文」, for seconds of speech it lost track of) is muted too, from the word before the
@@ -285,7 +286,7 @@ def redaction_ranges(
         if span is None:
             spans.append(_Span(turn_start, turn_end, {entity}, widened=True))
         else:
-            spans.append(_Span(*_follow_voice(span, speaker, entity, voice, options), {entity}))
+            spans.append(_Span(*_follow_voice(span, speaker, entity, voice, options, trim_end=False), {entity}))
         seconds = _finding_seconds(finding, call_end)
         if seconds is not None:
             spans.append(_Span(*_follow_voice(seconds, speaker, entity, voice, options), {entity}))
@@ -321,7 +322,7 @@ def unread_speech(turns: Sequence[Any], repeats: int = DEFAULT_LOOP_REPEATS,
 
 
 def _follow_voice(span: tuple[float, float], speaker: str, entity: str, voice: VoiceActivity | None,
-                  options: RangeOptions) -> tuple[float, float]:
+                  options: RangeOptions, trim_end: bool = True) -> tuple[float, float]:
     """`span` with its edges moved to the speaker's voice (module docstring); as is without it."""
     start, end = span
     if voice is None:
@@ -333,7 +334,7 @@ def _follow_voice(span: tuple[float, float], speaker: str, entity: str, voice: V
     offset = voice.offset(speaker, end, options.edge_reach_s)
     if offset is not None:
         end = max(end, offset)
-    else:
+    elif trim_end:
         stopped = voice.last_voice_before(speaker, end, options.trailing_silence_s)
         if stopped is not None and stopped > start:
             end = min(end, stopped)

@@ -155,7 +155,7 @@ FOLLOW_CASES = [
      finding("PHONE_NUMBER", "広"), (2.95, 3.15)),
     ("an end inside the voice moves on to the pause right after it",
      finding("PHONE_NUMBER", "言います。"), (3.3, 3.8)),
-    ("an end in silence moves back to where the voice stopped (time added after the words)",
+    ("the end of a finding by time in silence moves back to where the voice stopped",
      finding("PERSON", "本人です。", start_s=1.3, end_s=2.3), (1.0, 1.8)),
     ("a start in silence stays (a soft onset may not register)",
      finding("PHONE_NUMBER", "貼成がまち"), (2.3, 2.95)),
@@ -178,3 +178,17 @@ def test_silent_channel_leaves_the_words_times():
     silent = stereo([(0.0, 10.0)], [])
     ranges = redaction_ranges([TURN], [finding("PERSON", "広")], 0.0, duration=10.0, voice=silent)
     assert [(r.start, r.end) for r in ranges] == [(2.95, 3.15)]
+
+
+def test_a_words_own_end_in_silence_stays_the_time_added_after_it_goes():
+    # Whisper ends 「です」 at 2.1 s, in the pause after the voice (1.0-1.8): a soft ending may be
+    # there, so the word's end stands; the same end as a finding by time's added time is cut back
+    turn = Turn("caller", 1.0, 2.1, "はいです", [Word(1.0, 1.4, "はい", 0.9), Word(1.4, 2.1, "です", 0.9)])
+    by_words = redaction_ranges([turn], [Finding("PERSON", 0, 2, 4, 0.9)], 0.0, duration=10.0, voice=VOICE)
+    by_time = redaction_ranges([turn], [Finding("PERSON", 0, 2, 4, 0.9, start_s=1.4, end_s=2.3)], 0.0,
+                               duration=10.0, voice=VOICE)
+    assert [(r.start, r.end) for r in by_words] == [pytest.approx((1.0, 2.1))]
+    assert [(r.start, r.end) for r in by_time] == [pytest.approx((1.0, 2.1))]  # its words still reach 2.1
+    only_time = redaction_ranges([turn], [Finding("PERSON", 0, 0, 2, 0.9, start_s=1.0, end_s=2.3)], 0.0,
+                                 duration=10.0, voice=VOICE)
+    assert [(r.start, r.end) for r in only_time] == [pytest.approx((1.0, 1.8))]
