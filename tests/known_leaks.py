@@ -11,7 +11,8 @@ text entries once listed for call01's and call04's birth dates, call02's operato
 caller were the particle next to the item (は, が, です, 生) counted at the span's edge; the
 0.1 s word guard of tests/leaks.py stopped that, and they pass. call02's card expiry and CVV
 (「29-8月です」「75です」 after garbled requests) go by time since the answer windows
-(redactor/pii/rules/answer_windows.py), in the retained raw audio too.
+(redactor/pii/rules/answer_windows.py), in the retained raw audio too. call03's birth date passes
+in the redacted audio since its range follows the caller's voice (2026-12-03).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ KNOWN_LEAKS: dict[tuple[str, int, str], str] = {
         ("call01", 0, "text"), ("call01", 0, "redacted_audio"),            # operator's name 田中
         ("call02", 0, "redacted_audio"),                                    # operator's name 鈴木
         ("call03", 0, "text"), ("call03", 0, "redacted_audio"),            # operator's name 山本
-        ("call03", 3, "redacted_audio"),                                    # 1978年11月3日
         ("call03", 5, "redacted_audio"),                                    # the address
         ("call04", 2, "redacted_audio"),                                    # 平成2年2月14日
         ("call05", 0, "text"), ("call05", 0, "redacted_audio"),            # operator's name 村井

@@ -9,6 +9,25 @@ sides, clamped to the audio, and merged with its neighbours.
 A finding by time (`start_s`/`end_s`: the conversation says when the item was spoken, e.g. the
 caller's answer to a request) is muted over those seconds as well as over its words.
 
+With the audio's voice activity (`voice`, see voice.py) the edges follow the speaker's voice
+rather than Whisper's word times, which at 8 kHz are off by a mora or more:
+- an edge inside the voice moves out to the pause next to it when that pause is near
+  (`edge_reach_s`): a word Whisper cut short ends where the voice stops. In continuous speech
+  (no pause within reach) the edge stays where the words put it, so the neighbours stay audible;
+- the start of a name moves back to the pause before it from up to `name_reach_s` away (a
+  name's length): recognition garbles the beginning of rare names into other words (「長谷川千尋」
+  heard as 「貼成がまち広」 leaves the finding only 「広」);
+- the end of a finding by time, when it lies in silence, moves back to where the speaker's voice
+  stopped (within `trailing_silence_s`): the time it adds after the last word (recognition cuts
+  the ends of turns short) holds no more of the item once the voice has stopped, and on a stereo
+  call it may hold the other party's reply. A word's own end in silence stays, and so does a
+  start in silence: a soft ending or onset (a devoiced 「す」, s, h, k, t) can be too quiet to
+  measure at telephone bandwidth.
+
+Speech recognition could not read (a decoding loop: Whisper writing one word over and over,
+「文 文 文 文 文」, for seconds of speech it lost track of) is muted too, from the word before the
+loop to the word after it: whatever was said there, names included, never reached the text rules.
+
 Everything here fails closed: whenever the timing cannot be trusted (a missing, zero-length,
 reversed or out-of-turn word timestamp, a word or span that lasts implausibly long for its
 number of characters, a turn whose words do not spell its text, a finding outside the text)
@@ -22,7 +41,10 @@ import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .voice import VoiceActivity
 
 # Japanese read aloud runs at roughly 6-8 morae a second; a kanji is 1-4 morae and a digit read
 # slowly with pauses is well under a second. Anything slower than this is a timestamp we do not
@@ -34,6 +56,18 @@ DEFAULT_MIN_PLAUSIBLE_SPAN_S = 2.0
 # Word times may overhang their turn by this much before we call them "outside the turn"
 # (Whisper's segment and word boundaries are computed separately and disagree by a frame or two).
 DEFAULT_TURN_TOLERANCE_S = 0.5
+# With voice activity: how far an edge inside the voice moves out to a pause (about two morae at
+# 6-8 morae a second, what Whisper's word boundaries are typically off by) ...
+DEFAULT_EDGE_REACH_S = 0.3
+# ... how far the start of a name does (a full name is 4-8 morae, about a second) ...
+DEFAULT_NAME_REACH_S = 1.0
+# ... and how far an end in silence moves back to the end of the voice.
+DEFAULT_TRAILING_SILENCE_S = 1.0
+# The same word this many times in a row is a decoding loop, not speech (digits excepted: 「0 0 0 0」
+# is a number read out).
+DEFAULT_LOOP_REPEATS = 5
+# Entity types whose start follows the voice back as far as `name_reach_s`.
+NAME_TYPES = frozenset({"PERSON"})
 
 
 class RedactionRangeError(ValueError):
@@ -89,6 +123,10 @@ class RangeOptions:
     max_seconds_per_char: float = DEFAULT_MAX_SECONDS_PER_CHAR
     min_plausible_span_s: float = DEFAULT_MIN_PLAUSIBLE_SPAN_S
     turn_tolerance_s: float = DEFAULT_TURN_TOLERANCE_S
+    edge_reach_s: float = DEFAULT_EDGE_REACH_S
+    name_reach_s: float = DEFAULT_NAME_REACH_S
+    trailing_silence_s: float = DEFAULT_TRAILING_SILENCE_S
+    loop_repeats: int = DEFAULT_LOOP_REPEATS
 
 
 @dataclass
@@ -198,20 +236,27 @@ def redaction_ranges(
     max_seconds_per_char: float = DEFAULT_MAX_SECONDS_PER_CHAR,
     min_plausible_span_s: float = DEFAULT_MIN_PLAUSIBLE_SPAN_S,
     turn_tolerance_s: float = DEFAULT_TURN_TOLERANCE_S,
+    voice: VoiceActivity | None = None,
+    options: RangeOptions | None = None,
 ) -> list[TimeRange]:
     """Time ranges covering every finding, padded, clamped to [0, duration] and merged.
 
     `turns` are `redactor.transcribe.Turn` objects (or their dicts: start, end, text, words of
     start/end/word); `findings` are `redactor.pii.Finding` objects (or dicts: type, turn, start,
     end, optionally start_s/end_s) whose offsets point into the ORIGINAL turn text. `entity_types`, when given, keeps only
-    findings of those types (the raw-audio card scrub uses this). `duration` is the length of the
+    findings of those types (the raw-audio card scrub uses this); without it, speech recognition
+    could not read (`unread_speech`) is muted too, as a widened range with no type. `voice`, the recording's voice
+    activity, moves the edges to the speaker's voice (module docstring); `options`, when given,
+    replaces the separate keyword settings. `duration` is the length of the
     audio in seconds (pass it: without it ranges are not clamped at the end, and a range widened
     to the whole call ends at infinity, which the renderer clamps to the audio it reads).
     Raises `RedactionRangeError` for a finding whose turn index does not exist.
     """
+    if options is None:
+        options = RangeOptions(padding_s, max_seconds_per_char, min_plausible_span_s, turn_tolerance_s)
+    padding_s = options.padding_s
     if padding_s < 0 or not math.isfinite(padding_s):
         raise ValueError(f"padding_s must be a finite number >= 0, got {padding_s!r}")
-    options = RangeOptions(padding_s, max_seconds_per_char, min_plausible_span_s, turn_tolerance_s)
     wanted = None if entity_types is None else set(entity_types)
     call_end = _call_end(duration)
     spans: list[_Span] = []
@@ -237,14 +282,63 @@ def redaction_ranges(
             and 0 <= char_start < char_end <= text_length
         ):
             span = _word_span(turn, char_start, char_end, turn_start, turn_end, options)
+        speaker = str(_get(turn, "speaker") or "unknown")
         if span is None:
             spans.append(_Span(turn_start, turn_end, {entity}, widened=True))
         else:
-            spans.append(_Span(span[0], span[1], {entity}))
+            spans.append(_Span(*_follow_voice(span, speaker, entity, voice, options, trim_end=False), {entity}))
         seconds = _finding_seconds(finding, call_end)
         if seconds is not None:
-            spans.append(_Span(seconds[0], seconds[1], {entity}))
+            spans.append(_Span(*_follow_voice(seconds, speaker, entity, voice, options), {entity}))
+    if wanted is None:
+        spans.extend(_Span(start, end, set(), widened=True)
+                     for start, end in unread_speech(turns, options.loop_repeats, call_end))
     return _pad_clamp_merge(spans, padding_s, call_end)
+
+
+def unread_speech(turns: Sequence[Any], repeats: int = DEFAULT_LOOP_REPEATS,
+                  call_end: float = math.inf) -> list[tuple[float, float]]:
+    """Seconds of speech recognition lost in a decoding loop: `repeats` or more words in a row
+    with the same text (not digits), from the end of the word before them (their turn's start)
+    to the start of the word after them (their turn's end) - the loop's own times mean nothing."""
+    found = []
+    for turn in turns:
+        turn_start, turn_end, trusted = _turn_bounds(turn, call_end)
+        words = list(_get(turn, "words") or ())
+        texts = [str(_get(w, "word") or "").strip() for w in words]
+        index = 0
+        while index < len(words):
+            run = index
+            while run + 1 < len(words) and texts[run + 1] == texts[index]:
+                run += 1
+            if run - index + 1 >= repeats and texts[index] and not any(c.isdigit() for c in texts[index]):
+                before = _finite(_get(words[index - 1], "end")) if index > 0 else None
+                after = _finite(_get(words[run + 1], "start")) if run + 1 < len(words) else None
+                start = before if trusted and before is not None and before >= turn_start else turn_start
+                end = after if trusted and after is not None and after <= turn_end else turn_end
+                found.append((start, max(end, start)))
+            index = run + 1
+    return found
+
+
+def _follow_voice(span: tuple[float, float], speaker: str, entity: str, voice: VoiceActivity | None,
+                  options: RangeOptions, trim_end: bool = True) -> tuple[float, float]:
+    """`span` with its edges moved to the speaker's voice (module docstring); as is without it."""
+    start, end = span
+    if voice is None:
+        return start, end
+    reach = options.name_reach_s if entity in NAME_TYPES else options.edge_reach_s
+    onset = voice.onset(speaker, start, reach)
+    if onset is not None:
+        start = min(start, onset)
+    offset = voice.offset(speaker, end, options.edge_reach_s)
+    if offset is not None:
+        end = max(end, offset)
+    elif trim_end:
+        stopped = voice.last_voice_before(speaker, end, options.trailing_silence_s)
+        if stopped is not None and stopped > start:
+            end = min(end, stopped)
+    return start, end
 
 
 def _finding_seconds(finding: Any, call_end: float) -> tuple[float, float] | None:

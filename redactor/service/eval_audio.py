@@ -103,7 +103,7 @@ def process_call(processing: Any, call_id: str, path: Path, channels: str | None
     """The RESULTS record of one recording: transcribed, redacted and ranged as the worker does."""
     transcript = transcribe_cached(processing.transcriber, path, channels, cache, call_id)
     redacted = processing.call_redactor.redact(transcript.turns)
-    ranges, card_ranges = processing.audio_step.ranges(transcript, redacted.findings)
+    ranges, card_ranges = processing.audio_step.ranges(transcript, redacted.findings, path)
     return result_line(call_id, transcript, redacted, ranges, card_ranges)
 
 

@@ -3,12 +3,15 @@
     pipeline.extra_steps.append(RedactedAudioStep.from_settings(settings))
 
 It runs inside `CallPipeline.process` while the decrypted raw audio exists (context.audio_path):
-1. compute the time ranges of every finding (context.redacted_ranges_json is then
-   stored with the transcript by `CallPipeline.store`, for the UI's timeline);
+1. compute the time ranges of every finding, their edges moved to the speaker's voice in the
+   decoded audio (`VoiceActivity`; context.redacted_ranges_json is then stored with the
+   transcript by `CallPipeline.store`, for the UI's timeline);
 2. render the redacted copy (FLAC, tone or silence) and encrypt it into the blob store;
 3. when the call holds card data (Settings.raw_audio_scrub_entities: PCI DSS v4.0 3.3.1 and
    3.5.1), write a scrubbed copy of the raw audio (same decoding pass as 2) and encrypt it as a
-   new blob;
+   new blob. A number as long as a card number (14-19 digits) is scrubbed whatever type the
+   text rules gave it: recognition garbles 「カード番号」 in the request (「カラド番号」), and
+   the answer is then typed by what else was asked;
 4. in one transaction that first re-checks that the call still exists, its consent still
    allows processing and its raw audio was not purged (`CallPipeline.ensure_may_store`; if
    not, the job is cancelled and the new blobs deleted): record the redacted audio, point the
@@ -45,8 +48,13 @@ from redactor.audio_redaction.fill import FILLS
 from redactor.audio_redaction.ranges import RedactionRangeError, TimeRange, redaction_ranges
 from redactor.audio_redaction.records import get_redacted_audio, ranges_json, save_redacted_audio
 from redactor.audio_redaction.render import render_and_scrub
+from redactor.audio_redaction.voice import VoiceActivity
 
 logger = logging.getLogger(__name__)
+
+# Card numbers (PAN) are 14 (Diners) to 19 digits; no other item asked for in a call is as long
+# (My Number and driver's licences 12, phone numbers 10-11, bank accounts 7).
+CARD_NUMBER_DIGITS = range(14, 20)
 
 
 @dataclass(frozen=True)
@@ -75,23 +83,49 @@ class RedactedAudioStep:
             scrub_entities=tuple(settings.raw_audio_scrub_entities),
         )
 
-    def ranges(self, transcript: Any, findings: Any) -> tuple[list[TimeRange], list[TimeRange]]:
+    def ranges(self, transcript: Any, findings: Any, audio: Any = None) -> tuple[list[TimeRange], list[TimeRange]]:
         """(what the redacted copy covers, what the raw-audio card scrub covers) for one call.
 
+        `audio` is the recording the transcript was made from (a path or file object): with it
+        the ranges follow the speakers' voices (`redaction_ranges`), without it Whisper's times.
         The one place the service turns findings into audio ranges; `redactor eval-audio`
-        measures through it too. Raises `RedactionRangeError` for findings of another transcript.
+        measures through it too. Raises `RedactionRangeError` for findings of another transcript,
+        AudioRedactionError for audio that cannot be decoded.
         """
-        ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration)
-        card_ranges = redaction_ranges(transcript.turns, findings, self.padding_s,
-                                       duration=transcript.duration, entity_types=self.scrub_entities)
+        findings = list(findings)
+        voice = None if audio is None else VoiceActivity.from_audio(audio, layout=transcript.channels)
+        ranges = redaction_ranges(transcript.turns, findings, self.padding_s, duration=transcript.duration,
+                                  voice=voice)
+        card_findings = [f for f in findings if self._scrubbed(transcript, f)]
+        card_ranges = redaction_ranges(transcript.turns, card_findings, self.padding_s,
+                                       duration=transcript.duration, voice=voice)
         return ranges, card_ranges
+
+    def _scrubbed(self, transcript: Any, finding: Any) -> bool:
+        """Does the raw-audio scrub take this finding: one of the scrubbed types, or, when card
+        numbers are scrubbed, a number of a card number's length typed otherwise."""
+        from redactor.pii.entities import NUMERIC_TYPES
+        from redactor.pii.normalize import normalize
+
+        entity = _field(finding, "type")
+        if entity in self.scrub_entities:
+            return True
+        if "CREDIT_CARD" not in self.scrub_entities or entity not in NUMERIC_TYPES:
+            return False
+        turn_index, start, end = _field(finding, "turn"), _field(finding, "start"), _field(finding, "end")
+        if not all(isinstance(v, int) for v in (turn_index, start, end)) or not 0 <= turn_index < len(transcript.turns):
+            return False  # not a finding of this transcript: redaction_ranges refuses it for the redacted copy
+        text = transcript.turns[turn_index].text[start:end]
+        return sum(c.isdigit() for c in normalize(text).text) in CARD_NUMBER_DIGITS
 
     def __call__(self, pipeline: Any, context: Any) -> None:
         began = time.monotonic()
         try:
-            ranges, card_ranges = self.ranges(context.transcript, context.redacted.findings)
+            ranges, card_ranges = self.ranges(context.transcript, context.redacted.findings, context.audio_path)
         except RedactionRangeError:
             raise JobFailure(FailureReason.INTERNAL_ERROR, transient=False) from None
+        except AudioRedactionError as error:
+            raise JobFailure(error.code, transient=False) from None
         context.redacted_ranges_json = ranges_json(ranges)
 
         new_blobs: list[str] = []
@@ -166,6 +200,11 @@ class RedactedAudioStep:
                 context.audio_blob_key, context.audio_sha256 = scrubbed_ref.key, scrubbed_ref.sha256
             session.commit()
         return superseded
+
+
+def _field(obj: Any, name: str) -> Any:
+    """A finding's field, whether a `Finding` or its stored dict."""
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
 @contextmanager

@@ -7,9 +7,13 @@ The transcript is built from the sample's script (one timed word per turn, tests
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
+from redactor.audio_redaction import decode_pcm
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
@@ -64,3 +68,21 @@ def run_step(pipeline: CallPipeline, call: dict, row: Call, settings: Settings) 
     with pipeline.decrypted_audio(context):
         RedactedAudioStep.from_settings(settings)(pipeline, context)
     return context
+
+
+def assert_turn_ranges(call: dict, ranges: list[tuple[float, float]], padding_s: float = 0.15) -> None:
+    """Each PII turn (one timed word each, the script's turn times) is muted from its start, padded,
+    until the speakers' voices in the recording have stopped: the range may end before the turn's
+    scripted end (the step follows the voice; the script counts the silence after it), but
+    nothing after the range's end, up to the padded turn end, is louder than the recording's
+    quiet (2 % of its peak)."""
+    info, samples = decode_pcm(SAMPLES / call["file"])
+    quiet = 0.02 * np.abs(samples).max()
+    pii_turns = sorted({p["turn"] for p in call["pii"]})
+    assert len(ranges) == len(pii_turns)
+    for index, (start, end) in zip(pii_turns, ranges):
+        turn = call["turns"][index]
+        assert start == max(0.0, round(turn["start"] - padding_s, 3))
+        assert turn["start"] < end <= round(turn["end"] + padding_s, 3)
+        tail = samples[:, math.ceil(end * info.sample_rate):math.floor((turn["end"] + padding_s) * info.sample_rate)]
+        assert tail.size == 0 or np.abs(tail).max() <= quiet, f"turn {index}: voice left after the range"

@@ -177,3 +177,30 @@ def test_punctuation_next_to_an_entity_is_taken_in():
     turns = [make_turn("caller", 2.5, 5.4, words)]
     [time_range] = redaction_ranges(turns, [Finding("PHONE_NUMBER", 0, 3, 11, 0.9)], 0.0)
     assert (time_range.start, time_range.end, time_range.widened) == (3.0, 5.1, False)
+
+
+# --- speech recognition could not read: a decoding loop is muted from the word before to the word after
+LOOP_CASES = [
+    ("a loop between two words", [("確認いたします", 0.0, 1.0)] + [(" 文", 1.0 + 0.3 * i, 1.3 + 0.3 * i) for i in range(6)]
+     + [("でご登録の", 4.0, 4.8)], [(1.0, 4.0)]),
+    ("a loop opening the turn runs from the turn's start", [(" 文", 0.5 + 0.2 * i, 0.7 + 0.2 * i) for i in range(5)]
+     + [("です", 2.0, 2.4)], [(0.0, 2.0)]),
+    ("a loop closing the turn runs to the turn's end", [("はい", 0.0, 0.4)] + [("あ", 0.5 + 0.1 * i, 0.6 + 0.1 * i)
+                                                                        for i in range(5)], [(0.4, 5.0)]),
+    ("four in a row is speech (はいはいはいはい)", [("はい", 0.2 * i, 0.2 * i + 0.2) for i in range(4)], []),
+    ("digits read out are a number, not a loop", [(" 0", 0.3 * i, 0.3 * i + 0.3) for i in range(7)], []),
+]
+
+
+@pytest.mark.parametrize("words, expected", [c[1:] for c in LOOP_CASES], ids=[c[0] for c in LOOP_CASES])
+def test_speech_recognition_could_not_read_is_muted(words, expected):
+    turns = [make_turn("operator", 0.0, 5.0, words)]
+    ranges = redaction_ranges(turns, [], 0.0, duration=10.0)
+    assert [(round(r.start, 6), round(r.end, 6), r.entity_types, r.widened) for r in ranges] == [
+        (start, end, (), True) for start, end in expected]
+
+
+def test_the_card_scrub_does_not_take_unread_speech():
+    words = [("確認", 0.0, 1.0)] + [(" 文", 1.0 + 0.3 * i, 1.3 + 0.3 * i) for i in range(6)]
+    turns = [make_turn("operator", 0.0, 5.0, words)]
+    assert redaction_ranges(turns, [], 0.0, duration=10.0, entity_types=["CREDIT_CARD"]) == []
