@@ -101,7 +101,7 @@ def test_every_detected_entity_is_inaudible_in_the_redacted_audio(runs, decode, 
     assert still_heard == [], f"beam {decode[0]}, seed {decode[1]}"
     # QA still hears the call: the PII-free lines survive
     before = _normal("".join(t.text for t in transcript.turns))
-    assert len(heard) > 0.5 * len(before)
+    assert len(heard) > 0.5 * len(before), f"beam {decode[0]}, seed {decode[1]}"
 
 
 # call05's operator name, spelled Latin name and read-back address are known leaks (issue 11,

@@ -45,6 +45,9 @@ STOCK_WORDS = (
     "ご利用者", "ご契約者", "相手", "先方", "お相手", "お隣", "ご近所", "大家", "患者", "お医者", "医者", "店員",
     "運転手", "配達員", "係", "係員", "オペレーター", "スタッフ", "社員", "職員", "会員", "ご年配", "年配",
 )
+# A word ending in a role suffix names a role, whatever noun comes before it (ご注文者様, ご購入者様,
+# 保護者様, 会員様): no Japanese name ends in 者 or 員, while 人 (直人) and 主 do, so they stay out.
+ROLE_SUFFIXES = ("者", "員")
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
@@ -74,6 +77,6 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
                 and not (text[start - 1] in _PARTICLES and end - start >= 2):
             start -= 1
         word = text[start:end]
-        if word and not _DIGIT.search(word) and not word.endswith(STOCK_WORDS):
+        if word and not _DIGIT.search(word) and not word.endswith(STOCK_WORDS + ROLE_SUFFIXES):
             found.append((start, end))
     return found
