@@ -33,6 +33,14 @@ from redactor.errors import SearchQueryError
 from redactor.store.models import TranscriptTurn
 
 MIN_TRIGRAM_CHARS = 3
+# Search's own database objects, made by migrations outside the ORM models (SQLite's FTS5 tables,
+# PostgreSQL's trigram index in 0006 and short-gram index in 0011): schema comparisons skip them.
+SEARCH_OBJECT_PREFIXES = ("transcript_fts", "transcript_short_grams")
+
+
+def is_search_object(name: str | None, type_: str) -> bool:
+    """True for a table or index that belongs to search rather than to the models (see above)."""
+    return type_ in ("table", "index") and (name or "").startswith(SEARCH_OBJECT_PREFIXES)
 # PostgreSQL: a query matching at least 1 in NEWEST_TURNS_PER_HIT of the newest turns is answered
 # by reading those in order (5,100 turns for an API page: about 3 ms); a sparser one by the plain
 # query. The read stops at MAX_NEWEST_TURNS (about 30 ms of ILIKE on the 2-core development

@@ -7,6 +7,7 @@ no alembic.ini and no URL here, so the same code serves SQLite and any other dat
 from alembic import context
 
 from redactor.store.models import Base
+from redactor.store.search import is_search_object
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -16,7 +17,7 @@ context.configure(
     connection=connection,
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
-    include_name=lambda name, type_, parent: not (type_ == "table" and name.startswith("transcript_fts")),
+    include_name=lambda name, type_, parent: not is_search_object(name, type_),
 )
 with context.begin_transaction():
     context.run_migrations()
