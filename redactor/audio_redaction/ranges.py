@@ -237,7 +237,6 @@ def redaction_ranges(
     min_plausible_span_s: float = DEFAULT_MIN_PLAUSIBLE_SPAN_S,
     turn_tolerance_s: float = DEFAULT_TURN_TOLERANCE_S,
     voice: VoiceActivity | None = None,
-    options: RangeOptions | None = None,
 ) -> list[TimeRange]:
     """Time ranges covering every finding, padded, clamped to [0, duration] and merged.
 
@@ -246,17 +245,14 @@ def redaction_ranges(
     end, optionally start_s/end_s) whose offsets point into the ORIGINAL turn text. `entity_types`, when given, keeps only
     findings of those types (the raw-audio card scrub uses this); without it, speech recognition
     could not read (`unread_speech`) is muted too, as a widened range with no type. `voice`, the recording's voice
-    activity, moves the edges to the speaker's voice (module docstring); `options`, when given,
-    replaces the separate keyword settings. `duration` is the length of the
+    activity, moves the edges to the speaker's voice (module docstring). `duration` is the length of the
     audio in seconds (pass it: without it ranges are not clamped at the end, and a range widened
     to the whole call ends at infinity, which the renderer clamps to the audio it reads).
     Raises `RedactionRangeError` for a finding whose turn index does not exist.
     """
-    if options is None:
-        options = RangeOptions(padding_s, max_seconds_per_char, min_plausible_span_s, turn_tolerance_s)
-    padding_s = options.padding_s
     if padding_s < 0 or not math.isfinite(padding_s):
         raise ValueError(f"padding_s must be a finite number >= 0, got {padding_s!r}")
+    options = RangeOptions(padding_s, max_seconds_per_char, min_plausible_span_s, turn_tolerance_s)
     wanted = None if entity_types is None else set(entity_types)
     call_end = _call_end(duration)
     spans: list[_Span] = []
