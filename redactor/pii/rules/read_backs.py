@@ -16,10 +16,24 @@ operator's previous turn: short readings match too much to search further back. 
 
 The read-back is added by time too (its words' seconds; `SpanSet.add_by_time`), so no later rule
 drops it.
+
+Recognition garbles a read-back further than its answer, so often only a piece of it matches. The
+confirmation frame says where the whole repeat lies: in an operator sentence closing with a
+confirmation (「〜ですね」「〜でよろしいでしょうか」「〜でお間違いないでしょうか」, found by reading:
+「でお待ちがいない」 is でお間違いない heard), the SLOT before the frame (back to the sentence's start,
+after fillers, openings like 復唱いたします and a topic label such as 「送付先は」) goes whole, whatever
+its characters, when
+- a read-back of a caller's answer (other than a name) was found in it; or
+- its topic label reads as an item cue (「送付先は」「ソフ先は」 -> ADDRESS; questions.py); or
+- it names a place and holds a number (「愛知県なごやしなかく…21」: an address on file read out); or
+- it is a bare number (「0-3-29ですね」) and the caller's answer just given was a number.
+A slot longer than `max_slot_chars`, holding general talk (ます, でした), or without a topic label
+holding an amount (18,420円), is no read-back: it stays.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 
@@ -27,7 +41,13 @@ from pydantic import Field
 from rapidfuzz import fuzz
 
 from redactor.pii.dialogue import CallView, TurnView
+from redactor.pii.digit_runs import digit_runs, followed_by_unit
+from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
+from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
+from redactor.pii.questions import asked_types
 from redactor.pii.readings import reading_of, soft_reading, tokens_of
+from redactor.pii.recognizers.address_shapes import GENERAL_TALK, MARKER
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -36,6 +56,20 @@ from redactor.pii.spans import SpanSet
 PART_MIN_KANA = 3
 PART_SIMILARITY = 85.0
 PART_COVERAGE = 0.9
+
+# Confirmation frames closing a read-back, by soft reading (ー and ッ dropped): でお待ちがいない is
+# でお間違いない heard, 出すね is ですね
+CONFIRMATION_FRAMES = ("デスネ", "デゴザイマスネ", "デヨロシイ", "デオマチガイ", "デマチガイ", "デアテ", "デヨカ")
+# Where a slot starts: after a sentence's closing, or a polite ending before a pause (「復唱いたします 」)
+_SLOT_BOUNDARY = re.compile(rf"[{re.escape(CLOSING_MARKS)}]|(?:ます|ました|です|でした|ください)(?:[\s、,]+|(?=[^\sたねよがけかの]))")
+_SLOT_LEAD = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENINGS)}|では|それでは|念のため)(?=[\s、,]|$)"
+                        r"|[\s、,])+")
+# A topic label opening a slot (「送付先は」「ご登録のご住所は」): up to 8 characters before は/が
+_SLOT_TOPIC = re.compile(r"([^\s、,\d]{1,8}?)(?:は|が)[\s、,]*")
+# A place named in a slot: a marker, or a prefecture heard in kana or garbled kanji (みやぎ県, 小御県)
+_PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}ぁ-ゖ]{{2,4}}(?:県|府)")
+_DIGIT = re.compile(r"[0-9０-９]")
+BARE_NUMBER_REST = 4  # characters besides digits and separators a slot read back as a bare number holds
 
 
 class ReadBacksConfig(RuleConfig):
@@ -47,6 +81,8 @@ class ReadBacksConfig(RuleConfig):
                                                  "its first recognized word (never before the previous turn ends).")
     lookback_turns: int = Field(4, ge=1, le=12, description="Caller turns before an operator turn whose answers it "
                                                             "may read back.")
+    max_slot_chars: int = Field(60, ge=0, description="Longest confirmation slot (「…でよろしいでしょうか」) muted whole; "
+                                                      "0 switches whole slots off.")
 
 
 class ReadBacks(CallRule):
@@ -60,9 +96,8 @@ class ReadBacks(CallRule):
             if not turn.is_operator:
                 continue
             answers = self._answers(call, spans, turn)
-            if not answers:
-                continue
             words = _WordReadings(turn.text)
+            found_here: list[tuple[str, int, int]] = []
             for entity_type, reading, whole in answers:
                 similarity, coverage = ((self.config.min_similarity, self.config.min_coverage) if whole
                                         else (PART_SIMILARITY, PART_COVERAGE))
@@ -72,15 +107,47 @@ class ReadBacks(CallRule):
                 start, end = found
                 if _amount(turn.text, end, tuple(call.conf.number_units)):
                     continue
-                seconds = turn.time_of(start, end)
-                if seconds is None:
-                    spans.add_uncovered(turn.index, entity_type, start, end)
-                    continue
-                if not turn.text[:start].strip(" 、。"):
-                    # recognition starts a turn's first word late: from the previous turn's end on
-                    before = call.turns[turn.index - 1].end_s if turn.index else None
-                    seconds = (max(seconds[0] - self.config.lead_s, before if before is not None else 0.0), seconds[1])
-                spans.add_by_time(turn.index, entity_type, start, end, *seconds)
+                found_here.append((entity_type, start, end))
+                self._add(call, spans, turn, entity_type, start, end)
+            for entity_type, start, end in self._slots(call, spans, turn, words, found_here):
+                self._add(call, spans, turn, entity_type, start, end)
+
+    def _add(self, call: CallView, spans: SpanSet, turn: TurnView, entity_type: str, start: int, end: int) -> None:
+        seconds = turn.time_of(start, end)
+        if seconds is None:
+            spans.add_uncovered(turn.index, entity_type, start, end)
+            return
+        if not turn.text[:start].strip(" 、。"):
+            # recognition starts a turn's first word late: from the previous turn's end on
+            before = call.turns[turn.index - 1].end_s if turn.index else None
+            seconds = (max(seconds[0] - self.config.lead_s, before if before is not None else 0.0), seconds[1])
+        spans.add_by_time(turn.index, entity_type, start, end, *seconds)
+
+    def _slots(self, call: CallView, spans: SpanSet, turn: TurnView, words: "_WordReadings",
+               found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """(type, start, end) of the confirmation slots of an operator turn that go whole."""
+        if self.config.max_slot_chars == 0:
+            return []
+        slots = []
+        for frame in words.frame_starts(CONFIRMATION_FRAMES):
+            slot = _slot(turn.text, frame, call)
+            if slot is None:
+                continue
+            start, end, topic_type = slot
+            said = turn.text[start:end]
+            # a topic label says what the slot holds; without one, an amount makes it a statement
+            if len(said) > self.config.max_slot_chars or GENERAL_TALK.search(said) or (
+                    topic_type is None and _holds_amount(turn.text, start, end, call)):
+                continue
+            read_back = next((t for t, a, b in found if a < end and start < b and t != "PERSON"), None)
+            entity_type = read_back or topic_type
+            if entity_type is None and _PLACE.search(said) and _DIGIT.search(said):
+                entity_type = "ADDRESS"
+            if entity_type is None and _bare_number(said):
+                entity_type = _latest_numeric_answer(call, spans, turn)
+            if entity_type is not None:
+                slots.append((entity_type, start, end))
+        return slots
 
     def _answers(self, call: CallView, spans: SpanSet, operator: TurnView) -> list[tuple[str, str, bool]]:
         """(type, reading, whole) of the findings of the caller turns within `lookback_turns`: word by
@@ -107,6 +174,51 @@ class ReadBacks(CallRule):
         return answers
 
 
+def _slot(text: str, frame: int, call: CallView) -> tuple[int, int, str | None] | None:
+    """[start, end) of the slot before a confirmation frame starting at `frame`, and the type its
+    topic label asks for (None without one); None when the slot is empty."""
+    start = max((m.end() for m in _SLOT_BOUNDARY.finditer(text, 0, frame)), default=0)
+    lead = _SLOT_LEAD.match(text, start)
+    if lead and lead.end() <= frame:
+        start = lead.end()
+    topic_type = None
+    topic = _SLOT_TOPIC.match(text, start, frame)
+    if topic:
+        types = asked_types(f"{topic.group(1)}をお願いします", call.conf)
+        if types:
+            topic_type = next(t for t in ENTITY_TYPES if t in types)
+            start = topic.end()
+    end = frame
+    while end > start and text[end - 1] in " 　、,":
+        end -= 1
+    return (start, end, topic_type) if end > start else None
+
+
+def _holds_amount(text: str, start: int, end: int, call: CallView) -> bool:
+    """A count, price or time in the slot (18,420円, 2ヶ月): a statement, not a read-back."""
+    return any(followed_by_unit(text, b, call.conf) for a, b in digit_runs(text, call.conf, bridge=False, lo=start)
+               if b <= end)
+
+
+def _bare_number(said: str) -> bool:
+    """A slot that is a number and little else (「0-3-29」「7 3 5」)."""
+    rest = re.sub(r"[0-9０-９\s、,\-ー.の]", "", said)
+    return bool(_DIGIT.search(said)) and len(rest) <= BARE_NUMBER_REST
+
+
+def _latest_numeric_answer(call: CallView, spans: SpanSet, operator: TurnView) -> str | None:
+    """The numeric type of a finding in the caller's answer just given (since the operator's
+    previous turn), else None."""
+    for turn in reversed(call.turns[:operator.index]):
+        if turn.is_operator:
+            return None
+        found = [s.type for s in spans.findings(turn.index)] + [t.type for t in spans.times(turn.index)]
+        numeric = [t for t in found if t in NUMERIC_TYPES]
+        if numeric:
+            return numeric[0]
+    return None
+
+
 class _WordReadings:
     """An operator turn's words (Sudachi tokens) with their soft readings laid end to end."""
 
@@ -122,6 +234,18 @@ class _WordReadings:
             offset += len(token.surface)
             position += len(spoken)
         self.reading = "".join(parts)
+
+    def frame_starts(self, frames: tuple[str, ...]) -> list[int]:
+        """Text offsets of the words where one of `frames` (soft readings) starts, in order."""
+        starts = set()
+        for frame in frames:
+            position = self.reading.find(frame)
+            while position >= 0:
+                index = bisect_right(self.reading_starts, position) - 1
+                if self.reading_starts[index] == position:  # a frame starts a word (not 「…デスネ」 inside one)
+                    starts.add(self.bounds[index][0])
+                position = self.reading.find(frame, position + 1)
+        return sorted(starts)
 
     def best_match(self, reading: str, min_similarity: float, min_coverage: float) -> tuple[int, int] | None:
         """[start, end) of the whole words whose reading best matches `reading`, or None."""
