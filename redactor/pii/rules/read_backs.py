@@ -12,7 +12,9 @@ the finding's (rapidfuzz partial alignment) goes, typed as the finding, when it 
 is an amount (digits before 円, 回: 「42,300円」 sounds like no answer). Single words of an answer
 (a surname, a town) are looked for too, nearly verbatim, but only in the answer given since the
 operator's previous turn: short readings match too much to search further back. Short readings
-(under `min_kana`) are left to the other rules: two or three kana match anything.
+(under `min_kana`) are left to the other rules: two or three kana match anything. A number is
+compared by its digits instead (the operator's 「53004日」 repeats the caller's 「530の004」): a digit
+run of 4+ digits matching one the caller gave goes, unless it is an amount (18,420円, 3000円).
 
 The read-back is added by time too (its words' seconds; `SpanSet.add_by_time`), so no later rule
 drops it.
@@ -34,8 +36,6 @@ holding an amount (18,420円), is no read-back: it stays.
 from __future__ import annotations
 
 import re
-import unicodedata
-from bisect import bisect_right
 
 from pydantic import Field
 from rapidfuzz import fuzz
@@ -46,7 +46,7 @@ from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
 from redactor.pii.questions import asked_types
-from redactor.pii.readings import reading_of, soft_reading, tokens_of
+from redactor.pii.readings import WordReadings, is_silent, reading_of, soft_reading, tokens_of
 from redactor.pii.recognizers.address_shapes import GENERAL_TALK, MARKER
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
@@ -69,6 +69,12 @@ _SLOT_TOPIC = re.compile(r"([^\s、,\d]{1,8}?)(?:は|が)[\s、,]*")
 # A place named in a slot: a marker, or a prefecture heard in kana or garbled kanji (みやぎ県, 小御県)
 _PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}ぁ-ゖ]{{2,4}}(?:県|府)")
 _DIGIT = re.compile(r"[0-9０-９]")
+# A number read back: its digits compared with the caller's (a digit dropped or doubled still matches)
+READ_BACK_MIN_DIGITS = 4
+READ_BACK_DIGIT_SIMILARITY = 80.0
+COUNT_MAX_DIGITS = 5  # digits before a unit this many or more are no count (「53004日」: a postal code, 日 misheard)
+_DIGITS_ONLY = re.compile(r"[^0-9]")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
 BARE_NUMBER_REST = 4  # characters besides digits and separators a slot read back as a bare number holds
 
 
@@ -96,7 +102,7 @@ class ReadBacks(CallRule):
             if not turn.is_operator:
                 continue
             answers = self._answers(call, spans, turn)
-            words = _WordReadings(turn.text)
+            words = WordReadings(turn.text)
             found_here: list[tuple[str, int, int]] = []
             for entity_type, reading, whole in answers:
                 similarity, coverage = ((self.config.min_similarity, self.config.min_coverage) if whole
@@ -107,6 +113,9 @@ class ReadBacks(CallRule):
                 start, end = found
                 if _amount(turn.text, end, tuple(call.conf.number_units)):
                     continue
+                found_here.append((entity_type, start, end))
+                self._add(call, spans, turn, entity_type, start, end)
+            for entity_type, start, end in self._digit_read_backs(call, spans, turn):
                 found_here.append((entity_type, start, end))
                 self._add(call, spans, turn, entity_type, start, end)
             for entity_type, start, end in self._slots(call, spans, turn, words, found_here):
@@ -123,13 +132,39 @@ class ReadBacks(CallRule):
             seconds = (max(seconds[0] - self.config.lead_s, before if before is not None else 0.0), seconds[1])
         spans.add_by_time(turn.index, entity_type, start, end, *seconds)
 
-    def _slots(self, call: CallView, spans: SpanSet, turn: TurnView, words: "_WordReadings",
+    def _digit_read_backs(self, call: CallView, spans: SpanSet, operator: TurnView) -> list[tuple[str, int, int]]:
+        """(type, start, end) of the operator's digit runs that repeat a number the caller gave within
+        `lookback_turns` (digits compared, not readings: 「53004日」 for 「530の004」), not amounts."""
+        given = []
+        for turn in call.turns[max(0, operator.index - self.config.lookback_turns):operator.index]:
+            if turn.is_operator:
+                continue
+            found = [(s.type, s.start, s.end) for s in spans.findings(turn.index)]
+            found += [(t.type, t.start, t.end) for t in spans.times(turn.index)]
+            for entity_type, start, end in found:
+                digits = _DIGITS_ONLY.sub("", turn.text[start:end])
+                if len(digits) >= READ_BACK_MIN_DIGITS:
+                    given.append((entity_type, digits))
+        if not given:
+            return []
+        repeats = []
+        for start, end in digit_runs(operator.text, call.conf, bridge=True):
+            digits = _DIGITS_ONLY.sub("", operator.text[start:end])
+            if len(digits) < READ_BACK_MIN_DIGITS or _THOUSANDS.fullmatch(operator.text[start:end]) or (
+                    len(digits) < COUNT_MAX_DIGITS and followed_by_unit(operator.text, end, call.conf)):
+                continue  # an amount (18,420円, 3000円), not a number read back
+            best = max(given, key=lambda g: fuzz.partial_ratio(digits, g[1]))
+            if fuzz.partial_ratio(digits, best[1]) >= READ_BACK_DIGIT_SIMILARITY:
+                repeats.append((best[0], start, end))
+        return repeats
+
+    def _slots(self, call: CallView, spans: SpanSet, turn: TurnView, words: "WordReadings",
                found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         """(type, start, end) of the confirmation slots of an operator turn that go whole."""
         if self.config.max_slot_chars == 0:
             return []
         slots = []
-        for frame in words.frame_starts(CONFIRMATION_FRAMES):
+        for frame in words.word_starts(CONFIRMATION_FRAMES):
             slot = _slot(turn.text, frame, call)
             if slot is None:
                 continue
@@ -168,7 +203,7 @@ class ReadBacks(CallRule):
                 if not latest:
                     continue
                 # a read-back may repeat a part only (the surname of a full name, the town of an address)
-                parts = [soft_reading(t.reading) for t in tokens_of(said) if not _silent(t.surface)]
+                parts = [soft_reading(t.reading) for t in tokens_of(said) if not is_silent(t.surface)]
                 answers += [(entity_type, part, False) for part in parts
                             if len(part) >= PART_MIN_KANA and part != reading]
         return answers
@@ -217,51 +252,6 @@ def _latest_numeric_answer(call: CallView, spans: SpanSet, operator: TurnView) -
         if numeric:
             return numeric[0]
     return None
-
-
-class _WordReadings:
-    """An operator turn's words (Sudachi tokens) with their soft readings laid end to end."""
-
-    def __init__(self, text: str):
-        self.bounds: list[tuple[int, int]] = []  # each token's [start, end) in the text
-        self.reading_starts: list[int] = []  # where each token's reading starts in `reading`
-        parts, offset, position = [], 0, 0
-        for token in tokens_of(text):
-            spoken = "" if _silent(token.surface) else soft_reading(token.reading)
-            self.bounds.append((offset, offset + len(token.surface)))
-            self.reading_starts.append(position)
-            parts.append(spoken)
-            offset += len(token.surface)
-            position += len(spoken)
-        self.reading = "".join(parts)
-
-    def frame_starts(self, frames: tuple[str, ...]) -> list[int]:
-        """Text offsets of the words where one of `frames` (soft readings) starts, in order."""
-        starts = set()
-        for frame in frames:
-            position = self.reading.find(frame)
-            while position >= 0:
-                index = bisect_right(self.reading_starts, position) - 1
-                if self.reading_starts[index] == position:  # a frame starts a word (not 「…デスネ」 inside one)
-                    starts.add(self.bounds[index][0])
-                position = self.reading.find(frame, position + 1)
-        return sorted(starts)
-
-    def best_match(self, reading: str, min_similarity: float, min_coverage: float) -> tuple[int, int] | None:
-        """[start, end) of the whole words whose reading best matches `reading`, or None."""
-        if len(self.reading) < len(reading) * min_coverage:
-            return None
-        alignment = fuzz.partial_ratio_alignment(reading, self.reading, score_cutoff=min_similarity)
-        if alignment is None or alignment.dest_end - alignment.dest_start < len(reading) * min_coverage:
-            return None
-        first = bisect_right(self.reading_starts, alignment.dest_start) - 1
-        last = bisect_right(self.reading_starts, alignment.dest_end - 1) - 1
-        return self.bounds[first][0], self.bounds[last][1]
-
-
-def _silent(surface: str) -> bool:
-    """Spaces and punctuation: no reading of their own (Sudachi reads a space as キゴウ)."""
-    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in surface)
 
 
 def _amount(text: str, end: int, units: tuple[str, ...]) -> bool:

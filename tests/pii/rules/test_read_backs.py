@@ -48,6 +48,12 @@ ASK = ("operator", "お名前をお願いします")
       ("operator", "お支払い金額は42,300円でございます")], [(1, "751", "CARD_CVV", 0.5)], set()),
     # the caller repeating what the operator said is no read-back
     ([("operator", "やまだたろうさまですね"), ("caller", "山田太郎です")], [(1, "山田太郎", "PERSON", 0.5)], set()),
+    # a number read back is compared by its digits (a digit dropped, 日 heard after it); amounts stay
+    ([("operator", "新しいご住所を郵便番号からお願いします"), ("caller", "530の004道 大阪府大阪市北天井橋4丁目"),
+      ("operator", "宙をいたします 53004日 大阪府の")],
+     [(1, "530の004道", "POSTAL_CODE", 0.5)], {(2, "53004", "POSTAL_CODE")}),
+    ([("operator", "口座番号をお願いします"), ("caller", "1490の28815631です"),
+      ("operator", "ご請求は1,490円、手数料は2881円です")], [(1, "1490の28815631", "BANK_ACCOUNT", 0.5)], set()),
     # a confirmation frame (ですね, でよろしいでしょうか, でお間違いない…, found by reading) marks the
     # slot of the read-back: where a piece of it matches the answer, the whole slot goes
     ([("operator", "ご住所をお願いします"), ("caller", "愛知県名古屋市中区栄3丁目8の15の21"),
@@ -80,7 +86,7 @@ ASK = ("operator", "お名前をお願いします")
     ([("operator", "ご契約のプランはプレミアム30でよろしいですか")], [], set()),
 ])
 def test_read_backs(turns, spans, added):
-    assert rule_effect(ReadBacks(), turns, spans) == (added, set())
+    assert rule_effect(ReadBacks(), turns, spans, CONFIG) == (added, set())
 
 
 def test_a_read_back_opening_the_turn_is_muted_from_the_previous_turns_end():
