@@ -100,14 +100,11 @@ _DOMAIN_ONLY = re.compile(_DOMAIN)
 
 
 def _local_part_start(text: str, start: int, first: re.Match) -> int:
-    """Where an address whose first anchor is an at sign (or a domain after a heard と) starts:
-    back over the local part said before it, to a pause or the label; else `start`."""
-    at = _AT_SIGN.search(text[max(0, first.start() - 3):first.end()] if not _DOMAIN_ONLY.match(first.group())
-                         else text[max(0, first.start() - 3):first.start()])
-    if at is None and not _SYMBOL.fullmatch(first.group()):
+    """Where an address whose first anchor is a spoken symbol (アット, ドット, a domain after a heard
+    と) starts: back over the local part said before it, to a pause or the label; else `start`."""
+    if not _SYMBOL.fullmatch(first.group()):
         return start
-    lo = max(0, start - 3 - LOCAL_PART_MAX)
-    before = text[lo:start]
+    before = text[max(0, start - LOCAL_PART_MAX):start]
     cut = max((m.end() for m in _LOCAL_PART_START.finditer(before)), default=0)
     local = before[cut:].lstrip()
     return start - len(local) if local.strip() else start
