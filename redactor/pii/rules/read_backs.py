@@ -43,7 +43,7 @@ from rapidfuzz import fuzz
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.digit_runs import digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
-from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
 from redactor.pii.questions import asked_types
 from redactor.pii.readings import WordReadings, is_silent, reading_of, soft_reading, tokens_of
@@ -67,7 +67,7 @@ _SLOT_LEAD = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENI
 # A topic label opening a slot (「送付先は」「ご登録のご住所は」): up to 8 characters before は/が
 _SLOT_TOPIC = re.compile(r"([^\s、,\d]{1,8}?)(?:は|が)[\s、,]*")
 # A place named in a slot: a marker, or a prefecture heard in kana or garbled kanji (みやぎ県, 小御県)
-_PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}ぁ-ゖ]{{2,4}}(?:県|府)")
+_PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}{HIRAGANA_RANGE}]{{2,4}}(?:県|府)")
 _DIGIT = re.compile(r"[0-9０-９]")
 # A number read back: its digits compared with the caller's (a digit dropped or doubled still matches)
 READ_BACK_MIN_DIGITS = 4
