@@ -56,6 +56,10 @@ _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END_MARKS)}\n]+[{re.escape(SENTE
 _UNMARKED_SENTENCE_END = re.compile(rf"(?:ですか|ますか|でしょうか)(?![らねな{re.escape(PAUSE_MARKS)}]|\s*$)"
                                     r"|(?:です|ます|でした|ました)(?=[ 　]+\S)")
 _SENTENCE_END = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]")
+# Where a request's clause may start: a sentence's end, marked or a polite ending before a pause
+# (「名義変更の場合お支払いの口座も変更が必要です 新しい口座をお伺いしても…」: the name cue of the
+# sentence before asks for nothing)
+_CLAUSE_START = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]|(?:です|ます|でした|ました)[ 　]+")
 # Verbs that ask for information (garbled お願い too: おめがい, 追加がいできますか); 「ご確認ください」
 # 「お控えください」 instruct rather than ask
 _ASKING = re.compile(r"お?願い|[ねめ]がい|がい(?:いた|し|でき)|教え|伺|うかが|頂戴|いただけますか|いただけますでしょうか"
@@ -165,13 +169,13 @@ def requested_types(text: str, conf: CallContextConfig) -> set[str]:
 
 
 def request_clauses(text: str) -> list[str]:
-    """Each asking verb with the words before it (back to the previous verb, a sentence end or
-    `MAX_CLAUSE` characters) and its ending; the verb itself reads お願い (questions.py then
-    knows it for a request however it was garbled)."""
+    """Each asking verb with the words before it (back to the previous verb, a sentence end, marked
+    or a polite ending before a pause, or `MAX_CLAUSE` characters) and its ending; the verb itself
+    reads お願い (questions.py then knows it for a request however it was garbled)."""
     clauses, boundary = [], 0
     for verb in _ASKING.finditer(text):
         lo = max(boundary, verb.start() - MAX_CLAUSE)
-        begin = max((m.end() for m in _SENTENCE_END.finditer(text, lo, verb.start())), default=lo)
+        begin = max((m.end() for m in _CLAUSE_START.finditer(text, lo, verb.start())), default=lo)
         close = _SENTENCE_END.search(text, verb.end())
         end = min(close.end() if close else len(text), verb.end() + VERB_TAIL)  # 「お伺い|できますでしょうか」
         # the verb read as お願い however garbled (「お名前をおめがいします」), its ending kept (でしょうか)

@@ -128,6 +128,9 @@ def test_protected_text_refuses_a_window():
     ("お名前を教えていただけますか", {"PERSON"}),
     ("運転免許証などはお持ちでしょうか", {"DRIVERS_LICENSE"}),
     ("返金先の口座をお伺いできますか", {"BANK_ACCOUNT"}),
+    # a cue in the sentence before (ended by a polite ending and a pause, no mark) asks for nothing
+    ("名義変更の場合お支払いの講座も変更が必要です 新しい講座を追うかがいしてもよろしいですか", {"BANK_ACCOUNT"}),
+    ("メイギ変更の場合おしはらいの講座も変更が必要です 新しい講座を追うかがいしてもよろしいですか", {"BANK_ACCOUNT"}),
     ("ご登録のお店は番号もおめがいします", {"<number>"}),
     ("ご本人様でいらっしゃいますか", set()),
     ("お名前は山田様でよろしいでしょうか", set()),
