@@ -165,4 +165,20 @@ class WordReadings:
             return None
         first = bisect_right(self.reading_starts, alignment.dest_start) - 1
         last = bisect_right(self.reading_starts, alignment.dest_end - 1) - 1
+        # the alignment is as long as `reading`, so where the words say it a kana shorter it reaches
+        # into a neighbour (「いたしま|す せたがやく…」): a word at an edge mostly outside it is not part of it
+        if first < last and alignment.dest_start - self.reading_starts[first] >= self._length(first) / 2:
+            first += 1
+        if first < last and self._end(last) - alignment.dest_end >= self._length(last) / 2:
+            last -= 1
+        while first < last and self._length(first) == 0:  # a space or a mark before the words
+            first += 1
+        while first < last and self._length(last) == 0:
+            last -= 1
         return self.bounds[first][0], self.bounds[last][1]
+
+    def _end(self, index: int) -> int:
+        return self.reading_starts[index + 1] if index + 1 < len(self.reading_starts) else len(self.reading)
+
+    def _length(self, index: int) -> int:
+        return self._end(index) - self.reading_starts[index]

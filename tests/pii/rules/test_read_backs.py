@@ -65,6 +65,12 @@ ASK = ("operator", "お名前をお願いします")
      [(1, "mtakanashi21アットマークエグザンプルドットJP", "EMAIL_ADDRESS", 0.5)],
      {(2, "エムティエケレレネレス1位 2021がとエグザンプルJP", "EMAIL_ADDRESS"),  # the slot, and the pieces that matched
       (2, "2021", "EMAIL_ADDRESS"), (2, "エグザンプル", "EMAIL_ADDRESS"), (2, "JP", "EMAIL_ADDRESS")}),
+    # ...however the frame is said or heard (で間違いないですか, で合っていますか, でお間違いございませんか)
+    ([("operator", "有効期限をお願いします"), ("caller", "2029年3月までです"), ("operator", "はい 03の29で間違いないですか")],
+     [(1, "2029年3月", "CARD_EXPIRY", 0.5)], {(2, "03の29", "CARD_EXPIRY")}),
+    ([("operator", "ご住所をお願いします"), ("caller", "せたがやくたいしどう3の18の7です"),
+      ("operator", "確認いたします せたがやく対し度3の18の7で合っていますか")],
+     [(1, "せたがやくたいしどう3の18の7", "ADDRESS", 0.5)], {(2, "せたがやく対し度3の18の7", "ADDRESS")}),
     # ...a slot whose topic label asks for an item goes as that item, with no answer given (an
     # address on file read out; the label 送付先, heard ソフ先, stays)
     ([("operator", "住民票もあわせてお送りください ソフ先は小御県公別しなどく 6個大まち1 2 2 3 0 5でよろしいですか")], [],
