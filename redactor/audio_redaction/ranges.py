@@ -28,10 +28,14 @@ Speech recognition could not read (a decoding loop: Whisper writing one word ove
 「文 文 文 文 文」, for seconds of speech it lost track of) is muted too, from the word before the
 loop to the word after it: whatever was said there, names included, never reached the text rules.
 
-Everything here fails closed: whenever the timing cannot be trusted (a missing, zero-length,
-reversed or out-of-turn word timestamp, a word or span that lasts implausibly long for its
-number of characters, a turn whose words do not spell its text, a finding outside the text)
-the range widens to the whole turn; when the turn's own times are unusable, to the whole call.
+Everything here fails closed: whenever the timing cannot be trusted (a missing, reversed or
+out-of-turn timestamp of a spoken word, a finding none of whose words lasts any time, a word or
+span that lasts implausibly long for its number of characters, a turn whose words do not spell its
+text, a finding outside the text) the range widens to the whole turn; when the turn's own times are
+unusable, to the whole call. Two timings are NOT broken: a zero-length word among words that last
+(Whisper times a character split from its token, 「リ」 of 「リー」, as a point) and the times of a
+punctuation "word" inside a finding (「HINA-P」's "-": no sound of its own, often no duration), which
+are not used.
 Nothing here ever logs text: the only things that leave this module are times and type names.
 """
 
@@ -178,8 +182,8 @@ def _silent_token(text: str) -> bool:
 def _word_times(word: Any, turn_start: float, turn_end: float, options: RangeOptions) -> tuple[float, float] | None:
     """(start, end) of a word whose timestamps are believable, else None."""
     start, end = _finite(_get(word, "start")), _finite(_get(word, "end"))
-    if start is None or end is None or end <= start:
-        return None  # missing, zero-length or reversed
+    if start is None or end is None or end < start:
+        return None  # missing or reversed (a zero-length word is a point: see _word_span)
     if start < turn_start - options.turn_tolerance_s or end > turn_end + options.turn_tolerance_s:
         return None  # outside its turn
     chars = len(str(_get(word, "word") or ""))
@@ -211,10 +215,15 @@ def _word_span(
             covered.append(index)
     if not covered:
         return None  # no word covers the finding
-    times = [_word_times(words[i], turn_start, turn_end, options) for i in covered]
+    # a punctuation "word" inside the finding (the "-" of 「HINA-P-0716」) has no sound of its own:
+    # Whisper often gives it no duration, which says nothing about the words around it
+    spoken = [i for i in covered if not _silent_token(str(_get(words[i], "word") or ""))] or covered
+    times = [_word_times(words[i], turn_start, turn_end, options) for i in spoken]
     if any(t is None for t in times):
         return None
     first, last = min(t[0] for t in times), max(t[1] for t in times)  # type: ignore[index]
+    if last <= first:
+        return None  # no word of the finding lasts: nothing says when it was spoken
     if last - first > max(options.min_plausible_span_s, (char_end - char_start) * options.max_seconds_per_char):
         return None  # the entity as a whole lasts implausibly long
     for step, index in ((-1, covered[0] - 1), (1, covered[-1] + 1)):

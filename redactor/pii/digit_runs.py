@@ -19,6 +19,8 @@ from redactor.pii.recognizers.base import SEP
 _DIGIT_RUN = re.compile(rf"(?<!\d)(?<!\d\.)\d+(?:(?:{SEP}|\s*\.{{1,3}}\s*)\d+)*")
 _ELLIPSIS = re.compile(r"\.{2,}|…")  # a pause inside a number, not a sentence end
 _SENTENCE_END = set(SENTENCE_END_MARKS + "\n")
+# Words that begin with a unit's kanji but name no count (「…5631名義は」: the account's last digits, then 名義)
+NOT_UNIT_WORDS = ("名義", "名前", "名字", "名簿")
 
 
 def digit_runs(text: str, conf: CallContextConfig, bridge: bool, lo: int = 0) -> list[tuple[int, int]]:
@@ -41,7 +43,7 @@ def longest_digit_count(text: str, conf: CallContextConfig) -> int:
 def followed_by_unit(text: str, end: int, conf: CallContextConfig) -> bool:
     """A count, price or time unit follows the digits (3回, 1,100円, 2週間)."""
     rest = text[end:end + 6].lstrip()
-    return rest.startswith(tuple(conf.number_units)) if conf.number_units else False
+    return bool(conf.number_units) and rest.startswith(tuple(conf.number_units)) and not rest.startswith(NOT_UNIT_WORDS)
 
 
 def _bridgeable(text: str, gap_start: int, gap_end: int, conf: CallContextConfig) -> bool:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import jaconv
+from rapidfuzz import fuzz
 
 _LOCK = threading.Lock()
 _TOKENIZER = None
@@ -117,3 +120,65 @@ def fuzzy_context_hit(window: str, words: list[str]) -> str | None:
         return None
     haystack = words_reading(window)
     return next((word for word, r in readings if fuzzy_find(haystack, r, allowed_edits(len(r)))), None)
+
+
+def is_silent(surface: str) -> bool:
+    """Spaces and punctuation: no reading of their own (Sudachi reads a space as キゴウ)."""
+    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in surface)
+
+
+class WordReadings:
+    """A turn's words (Sudachi tokens) with their soft readings laid end to end, to find a reading in
+    it and map the find back to whole words of the text."""
+
+    def __init__(self, text: str):
+        self.bounds: list[tuple[int, int]] = []  # each token's [start, end) in the text
+        self.reading_starts: list[int] = []  # where each token's reading starts in `reading`
+        parts, offset, position = [], 0, 0
+        for token in tokens_of(text):
+            spoken = "" if is_silent(token.surface) else soft_reading(token.reading)
+            self.bounds.append((offset, offset + len(token.surface)))
+            self.reading_starts.append(position)
+            parts.append(spoken)
+            offset += len(token.surface)
+            position += len(spoken)
+        self.reading = "".join(parts)
+
+    def word_starts(self, readings: tuple[str, ...]) -> list[int]:
+        """Text offsets of the words where one of `readings` (soft readings) starts, in order."""
+        starts = set()
+        for wanted in readings:
+            position = self.reading.find(wanted)
+            while position >= 0:
+                index = bisect_right(self.reading_starts, position) - 1
+                if self.reading_starts[index] == position:  # it starts a word (not 「…デスネ」 inside one)
+                    starts.add(self.bounds[index][0])
+                position = self.reading.find(wanted, position + 1)
+        return sorted(starts)
+
+    def best_match(self, reading: str, min_similarity: float, min_coverage: float) -> tuple[int, int] | None:
+        """[start, end) of the whole words whose reading best matches `reading`, or None."""
+        if len(self.reading) < len(reading) * min_coverage:
+            return None
+        alignment = fuzz.partial_ratio_alignment(reading, self.reading, score_cutoff=min_similarity)
+        if alignment is None or alignment.dest_end - alignment.dest_start < len(reading) * min_coverage:
+            return None
+        first = bisect_right(self.reading_starts, alignment.dest_start) - 1
+        last = bisect_right(self.reading_starts, alignment.dest_end - 1) - 1
+        # the alignment is as long as `reading`, so where the words say it a kana shorter it reaches
+        # into a neighbour (「いたしま|す せたがやく…」): a word at an edge mostly outside it is not part of it
+        if first < last and alignment.dest_start - self.reading_starts[first] >= self._length(first) / 2:
+            first += 1
+        if first < last and self._end(last) - alignment.dest_end >= self._length(last) / 2:
+            last -= 1
+        while first < last and self._length(first) == 0:  # a space or a mark before the words
+            first += 1
+        while first < last and self._length(last) == 0:
+            last -= 1
+        return self.bounds[first][0], self.bounds[last][1]
+
+    def _end(self, index: int) -> int:
+        return self.reading_starts[index + 1] if index + 1 < len(self.reading_starts) else len(self.reading)
+
+    def _length(self, index: int) -> int:
+        return self._end(index) - self.reading_starts[index]

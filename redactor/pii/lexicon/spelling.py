@@ -12,3 +12,7 @@ AT_SIGN_WORDS = ("アットマーク", "あっとまーく", "アット")
 DOT_WORDS = ("ドット", "ドッド")  # ドッド: ドット as recognition often hears it
 # Other symbols of spelled IDs and addresses
 SYMBOL_WORDS = ("ハイフン", "アンダーバー", "アンダースコア", "スラッシュ")
+# The last label of an e-mail's domain, said (コム, ジェーピー) or written (JP); チェーピー: ジェーピー as
+# recognition often hears it
+DOMAIN_ENDINGS = ("ドットコム", "コム", "こむ", "ジェーピー", "ジェイピー", "チェーピー", "ネット", "オルグ",
+                  "com", "COM", "Com", "jp", "JP", "net", "NET", "org", "ORG")

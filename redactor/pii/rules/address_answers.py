@@ -3,7 +3,9 @@
 Speech recognition mangles the ward and town of an address (東京都世田谷区太子堂 -> 東京都接たがいやく
 対し度を) while the block number (3丁目18番7号) survives; the address recognizer alone then leaves the
 garbled part, which still identifies the caller. In a caller's turn answering an address question
-(call context, garbled cues included: see readings.py), each sentence holding a place marker or a
+(call context, garbled cues included: see readings.py), or answering any request when it opens
+with a place and a block number follows (the cue was lost: 「ご従事をお願いできますか」 -> 「静岡市が
+多いく安道にの14の9です」), each sentence holding a place marker or a
 block number gives one ADDRESS span:
 
 - start: the first prefecture/city/ward marker, else the start of the answer clause, after fillers
@@ -20,8 +22,10 @@ import re
 from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, alternation
 from redactor.pii.recognizers.address_shapes import (ANSWER_BLOCK, GARBLED_MIDDLE_MAX, GENERAL_TALK, MARKER,
-                                                      SENTENCE_ENDS, room_end)
+                                                      SENTENCE_ENDS, garbled_block_after, room_end)
+from redactor.pii.readings import WordReadings, allowed_edits, reading_of
 from redactor.pii.recognizers.ja_address_recognizer import BUILDING_WORDS, JaAddressRecognizer
+from redactor.pii.recognizers.prefectures import PREFECTURES
 from redactor.pii.rules.base import CallRule
 from redactor.pii.spans import SpanSet
 
@@ -45,6 +49,12 @@ _TRAIL = re.compile(r"[\s、,・の\-]+$")
 _DIGIT = re.compile(r"\d")
 _BUILDING = re.compile(BUILDING_WORDS)
 _SCANNER = JaAddressRecognizer()
+_PREFECTURE_READINGS = tuple(reading_of(p) for p in PREFECTURES)
+# Digits of a block or room after a spoken prefecture; not a count or price (3回, 2人, 1,100円)
+_BLOCK_DIGITS = re.compile(r"\d+(?![\d,]|\s?(?:回|件|個|人|名|台|枚|歳|才|倍|円|時|分|秒|日|週|か月|ヶ月|カ月|月|年|%|％|点|つ|本"
+                           r"|番(?!地|\s?の?\s?\d)))")
+# A clause ending between a place and the digits after it (「東京都に住んでいて、090…」): no address goes on
+_VERB_BREAK = re.compile(r"て[、,\s]")
 
 
 class AddressAnswers(CallRule):
@@ -54,8 +64,49 @@ class AddressAnswers(CallRule):
         if not self.config.enabled:
             return
         for turn in call.turns:
-            for start, end in address_answer_spans(turn.text, turn.context):
+            found = address_answer_spans(turn.text, turn.context)
+            if not found and not turn.is_operator:
+                found = volunteered_address_spans(turn.text)
+            for start, end in found:
                 spans.add_uncovered(turn.index, "ADDRESS", start, end)
+
+
+def volunteered_address_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of addresses a caller gives unasked (「資料は母と同じ住所に… いわらきけん つくばし
+    はずまに5、1、つくばてらす6.8です」): a prefecture heard by its reading, however written (いわらきけん,
+    イバラ危険, いわらき 県), with digits following it in one garbled phrase, through the last of them
+    to the clause end. Digits that count something (3回, 2人) make no address."""
+    found: list[tuple[int, int]] = []
+    for start, end in spoken_prefectures(text):
+        if found and start < found[-1][1]:
+            continue  # the same place read two ways (東京都, 東京都に)
+        pos = end
+        while True:
+            digit = _BLOCK_DIGITS.search(text, pos)
+            if digit is None or digit.start() - pos > GARBLED_MIDDLE_MAX:
+                break
+            gap = text[pos:digit.start()]
+            if any(ch in SENTENCE_ENDS for ch in gap) or GENERAL_TALK.search(gap) or _GAP_BREAK.search(gap) \
+                    or _VERB_BREAK.search(gap):
+                break
+            pos = digit.end()
+        if pos > end:
+            finish = start + len(_TRAIL.sub("", text[start:_to_clause_end(text, pos, len(text))]))
+            found.append((start, finish))
+    return found
+
+
+def spoken_prefectures(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the whole words reading as a prefecture with its 県/府/都/道 (a kana off for
+    long readings: イワラキケン is イバラキケン; short ones exactly)."""
+    words = WordReadings(text)
+    found = []
+    for reading in _PREFECTURE_READINGS:
+        share = 1 - allowed_edits(len(reading)) / len(reading)
+        match = words.best_match(reading, 100.0 * share - 0.01, share)
+        if match is not None:
+            found.append(match)
+    return sorted(found)
 
 
 def address_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:
@@ -63,7 +114,7 @@ def address_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int
     caller's answer to an address question (or, in mono, after the turn's own address question)."""
     if context.is_operator:
         return []
-    if "ADDRESS" in context.expected:
+    if "ADDRESS" in context.expected or (context.after_request and opens_with_address(text)):
         lo = 0
     elif context.address_from is not None:
         lo = context.address_from
@@ -75,6 +126,14 @@ def address_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int
         if span is not None:
             spans.append(span)
     return spans
+
+
+def opens_with_address(text: str) -> bool:
+    """The answer opens with a place (after fillers) and a block number follows it within one garbled
+    phrase (「静岡市が多いく安道にの14の9です」): an answer to an address request whose cue was lost."""
+    lead = _FILLER.match(text)
+    marker = MARKER.match(text, lead.end() if lead else 0)
+    return marker is not None and garbled_block_after(text, marker.end(), pattern=ANSWER_BLOCK) is not None
 
 
 def _sentence_span(text: str, lo: int, hi: int) -> tuple[int, int] | None:

@@ -40,7 +40,7 @@ from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.entities import CARD_DATA_TYPES, ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.names import RELATIONS, SELF_REFERENCES
-from redactor.pii.lexicon.chars import CLOSING_MARKS, PAUSE_MARKS, SENTENCE_END_MARKS
+from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
 from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, REFUSALS, STOCK_REPLIES,
                                          TOPIC_CHANGES, alternation)
 from redactor.pii.questions import asked_types, asks_for_name, asks_for_number
@@ -53,9 +53,13 @@ _LEADING = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENING
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END_MARKS)}\n]+[{re.escape(SENTENCE_END_MARKS)}]*")
 # Where recognition wrote no mark, a sentence still ends at a question's ending (「必要ですか通知カード
 # に…」; not ですから, ですかね, ですかな) and at a polite ending before a pause (「…です 父の…」)
-_UNMARKED_SENTENCE_END = re.compile(rf"(?:ですか|ますか|でしょうか)(?![らねな\s{re.escape(PAUSE_MARKS)}]|$)"
+_UNMARKED_SENTENCE_END = re.compile(rf"(?:ですか|ますか|でしょうか)(?![らねな{re.escape(PAUSE_MARKS)}]|\s*$)"
                                     r"|(?:です|ます|でした|ました)(?=[ 　]+\S)")
 _SENTENCE_END = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]")
+# Where a request's clause may start: a sentence's end, marked or a polite ending before a pause
+# (「名義変更の場合お支払いの口座も変更が必要です 新しい口座をお伺いしても…」: the name cue of the
+# sentence before asks for nothing)
+_CLAUSE_START = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]|(?:です|ます|でした|ました)[ 　]+")
 # Verbs that ask for information (garbled お願い too: おめがい, 追加がいできますか); 「ご確認ください」
 # 「お控えください」 instruct rather than ask
 _ASKING = re.compile(r"お?願い|[ねめ]がい|がい(?:いた|し|でき)|教え|伺|うかが|頂戴|いただけますか|いただけますでしょうか"
@@ -76,6 +80,8 @@ MAX_COUNT_DIGITS = 2  # a number said with a unit this short is a count or a tim
 # A sentence opening a new topic (「あと、」「あと引っ越し予定日は」; not 「あと3日」)
 _TOPIC_CHANGE = re.compile(rf"(?:{alternation(TOPIC_CHANGES)}|あと(?![0-9０-９一二三四五六七八九十何少]))")
 _TRIM = re.compile(rf"[{_PAUSES}]+")
+_CLAUSE_PAUSE = re.compile(r"[、，,\s]+")
+_KANJI = re.compile(rf"[{KANJI_RANGE}]")
 _TAIL_PAUSE = re.compile(rf"[{_PAUSES}]+$")
 # How an answer sentence closes (「…です。」「…と申します」): heard, kept
 _CLOSING = re.compile(rf"(?:です|でございます|と申します|といいます|と言います|って言います)?[{_PAUSES}]*$")
@@ -163,13 +169,13 @@ def requested_types(text: str, conf: CallContextConfig) -> set[str]:
 
 
 def request_clauses(text: str) -> list[str]:
-    """Each asking verb with the words before it (back to the previous verb, a sentence end or
-    `MAX_CLAUSE` characters) and its ending; the verb itself reads お願い (questions.py then
-    knows it for a request however it was garbled)."""
+    """Each asking verb with the words before it (back to the previous verb, a sentence end, marked
+    or a polite ending before a pause, or `MAX_CLAUSE` characters) and its ending; the verb itself
+    reads お願い (questions.py then knows it for a request however it was garbled)."""
     clauses, boundary = [], 0
     for verb in _ASKING.finditer(text):
         lo = max(boundary, verb.start() - MAX_CLAUSE)
-        begin = max((m.end() for m in _SENTENCE_END.finditer(text, lo, verb.start())), default=lo)
+        begin = max((m.end() for m in _CLAUSE_START.finditer(text, lo, verb.start())), default=lo)
         close = _SENTENCE_END.search(text, verb.end())
         end = min(close.end() if close else len(text), verb.end() + VERB_TAIL)  # 「お伺い|できますでしょうか」
         # the verb read as お願い however garbled (「お名前をおめがいします」), its ending kept (でしょうか)
@@ -265,11 +271,28 @@ def _answer_sentences(text: str, expected: Expectation) -> tuple[list[tuple[int,
         end = start + len(closing.sub("", body, count=1)) or start + len(body.rstrip(" 　、"))
         if end <= start or _not_an_answer(said, expected):
             continue
+        if expected.numbers_only:
+            start = _past_worded_clauses(text, start, end)
         if parts and not text[parts[-1][1]:start].strip(" 　、。.!！?？"):
             parts[-1] = (parts[-1][0], end)  # the next sentence of the same answer
         else:
             parts.append((start, end))
     return parts, False
+
+
+def _past_worded_clauses(text: str, start: int, end: int) -> int:
+    """Where a number answer's digits start to matter: past the clauses before its first digit
+    that are words (kanji, no digit: 「母の口座で、しらかば銀行の札幌駅前支店、普通の7 2 4…」 keeps the
+    bank and branch audible); a clause without kanji may be digits heard as kana (ぜろきゅう) and stays
+    in the answer, and so does the clause holding the first digit."""
+    first_digit = _DIGIT.search(text, start, end)
+    if first_digit is None:
+        return start
+    for pause in _CLAUSE_PAUSE.finditer(text, start, first_digit.start()):
+        if not _KANJI.search(text, start, pause.start()):
+            break
+        start = pause.end()
+    return start
 
 
 def _sentences(text: str, pos: int) -> list[tuple[int, str]]:

@@ -27,7 +27,7 @@ from pydantic import Field
 
 from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnContext
-from redactor.pii.digit_runs import digit_runs, followed_by_unit
+from redactor.pii.digit_runs import NOT_UNIT_WORDS, digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_SPECS
 from redactor.pii.lexicon.chars import CLOSING_MARKS, is_kanji
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS
@@ -187,7 +187,7 @@ def _glue(text: str, start: int, end: int) -> tuple[int, int]:
         if start > 0 and _glueable(text[start - 1]):
             start -= 1
     for _ in range(2):
-        if end < len(text) and _glueable(text[end]):
+        if end < len(text) and _glueable(text[end]) and not text.startswith(NOT_UNIT_WORDS, end):  # 5631名義は
             end += 1
     return start, end
 

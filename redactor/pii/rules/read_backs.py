@@ -12,22 +12,42 @@ the finding's (rapidfuzz partial alignment) goes, typed as the finding, when it 
 is an amount (digits before 円, 回: 「42,300円」 sounds like no answer). Single words of an answer
 (a surname, a town) are looked for too, nearly verbatim, but only in the answer given since the
 operator's previous turn: short readings match too much to search further back. Short readings
-(under `min_kana`) are left to the other rules: two or three kana match anything.
+(under `min_kana`) are left to the other rules: two or three kana match anything. A number is
+compared by its digits instead (the operator's 「53004日」 repeats the caller's 「530の004」): a digit
+run of 4+ digits matching one the caller gave goes, unless it is an amount (18,420円, 3000円).
 
 The read-back is added by time too (its words' seconds; `SpanSet.add_by_time`), so no later rule
 drops it.
+
+Recognition garbles a read-back further than its answer, so often only a piece of it matches. The
+confirmation frame says where the whole repeat lies: in an operator sentence closing with a
+confirmation (「〜ですね」「〜でよろしいでしょうか」「〜でお間違いないでしょうか」, found by reading:
+「でお待ちがいない」 is でお間違いない heard), the SLOT before the frame (back to the sentence's start,
+after fillers, openings like 復唱いたします and a topic label such as 「送付先は」) goes whole, whatever
+its characters, when
+- a read-back of a caller's answer (other than a name) was found in it; or
+- its topic label reads as an item cue (「送付先は」「ソフ先は」 -> ADDRESS; questions.py); or
+- it names a place and holds a number (「愛知県なごやしなかく…21」: an address on file read out); or
+- it is a bare number (「0-3-29ですね」) and the caller's answer just given was a number.
+A slot longer than `max_slot_chars`, holding general talk (ます, でした), or without a topic label
+holding an amount (18,420円), is no read-back: it stays.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from bisect import bisect_right
+import re
 
 from pydantic import Field
 from rapidfuzz import fuzz
 
 from redactor.pii.dialogue import CallView, TurnView
-from redactor.pii.readings import reading_of, soft_reading, tokens_of
+from redactor.pii.digit_runs import digit_runs, followed_by_unit
+from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
+from redactor.pii.questions import asked_types
+from redactor.pii.readings import WordReadings, is_silent, reading_of, soft_reading, tokens_of
+from redactor.pii.recognizers.address_shapes import GENERAL_TALK, MARKER
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -36,6 +56,26 @@ from redactor.pii.spans import SpanSet
 PART_MIN_KANA = 3
 PART_SIMILARITY = 85.0
 PART_COVERAGE = 0.9
+
+# Confirmation frames closing a read-back, by soft reading (ー and ッ dropped): でお待ちがいない is
+# でお間違いない heard, 出すね is ですね
+CONFIRMATION_FRAMES = ("デスネ", "デゴザイマスネ", "デヨロシイ", "デオマチガイ", "デマチガイ", "デアテ", "デヨカ")
+# Where a slot starts: after a sentence's closing, or a polite ending before a pause (「復唱いたします 」)
+_SLOT_BOUNDARY = re.compile(rf"[{re.escape(CLOSING_MARKS)}]|(?:ます|ました|です|でした|ください)(?:[\s、,]+|(?=[^\sたねよがけかの]))")
+_SLOT_LEAD = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENINGS)}|では|それでは|念のため)(?=[\s、,]|$)"
+                        r"|[\s、,])+")
+# A topic label opening a slot (「送付先は」「ご登録のご住所は」): up to 8 characters before は/が
+_SLOT_TOPIC = re.compile(r"([^\s、,\d]{1,8}?)(?:は|が)[\s、,]*")
+# A place named in a slot: a marker, or a prefecture heard in kana or garbled kanji (みやぎ県, 小御県)
+_PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}{HIRAGANA_RANGE}]{{2,4}}(?:県|府)")
+_DIGIT = re.compile(r"[0-9０-９]")
+# A number read back: its digits compared with the caller's (a digit dropped or doubled still matches)
+READ_BACK_MIN_DIGITS = 4
+READ_BACK_DIGIT_SIMILARITY = 80.0
+COUNT_MAX_DIGITS = 5  # digits before a unit this many or more are no count (「53004日」: a postal code, 日 misheard)
+_DIGITS_ONLY = re.compile(r"[^0-9]")
+_THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
+BARE_NUMBER_REST = 4  # characters besides digits and separators a slot read back as a bare number holds
 
 
 class ReadBacksConfig(RuleConfig):
@@ -47,6 +87,8 @@ class ReadBacksConfig(RuleConfig):
                                                  "its first recognized word (never before the previous turn ends).")
     lookback_turns: int = Field(4, ge=1, le=12, description="Caller turns before an operator turn whose answers it "
                                                             "may read back.")
+    max_slot_chars: int = Field(60, ge=0, description="Longest confirmation slot (「…でよろしいでしょうか」) muted whole; "
+                                                      "0 switches whole slots off.")
 
 
 class ReadBacks(CallRule):
@@ -60,9 +102,8 @@ class ReadBacks(CallRule):
             if not turn.is_operator:
                 continue
             answers = self._answers(call, spans, turn)
-            if not answers:
-                continue
-            words = _WordReadings(turn.text)
+            words = WordReadings(turn.text)
+            found_here: list[tuple[str, int, int]] = []
             for entity_type, reading, whole in answers:
                 similarity, coverage = ((self.config.min_similarity, self.config.min_coverage) if whole
                                         else (PART_SIMILARITY, PART_COVERAGE))
@@ -72,15 +113,76 @@ class ReadBacks(CallRule):
                 start, end = found
                 if _amount(turn.text, end, tuple(call.conf.number_units)):
                     continue
-                seconds = turn.time_of(start, end)
-                if seconds is None:
-                    spans.add_uncovered(turn.index, entity_type, start, end)
-                    continue
-                if not turn.text[:start].strip(" 、。"):
-                    # recognition starts a turn's first word late: from the previous turn's end on
-                    before = call.turns[turn.index - 1].end_s if turn.index else None
-                    seconds = (max(seconds[0] - self.config.lead_s, before if before is not None else 0.0), seconds[1])
-                spans.add_by_time(turn.index, entity_type, start, end, *seconds)
+                found_here.append((entity_type, start, end))
+                self._add(call, spans, turn, entity_type, start, end)
+            for entity_type, start, end in self._digit_read_backs(call, spans, turn):
+                found_here.append((entity_type, start, end))
+                self._add(call, spans, turn, entity_type, start, end)
+            for entity_type, start, end in self._slots(call, spans, turn, words, found_here):
+                self._add(call, spans, turn, entity_type, start, end)
+
+    def _add(self, call: CallView, spans: SpanSet, turn: TurnView, entity_type: str, start: int, end: int) -> None:
+        seconds = turn.time_of(start, end)
+        if seconds is None:
+            spans.add_uncovered(turn.index, entity_type, start, end)
+            return
+        if not turn.text[:start].strip(" 、。"):
+            # recognition starts a turn's first word late: from the previous turn's end on
+            before = call.turns[turn.index - 1].end_s if turn.index else None
+            seconds = (max(seconds[0] - self.config.lead_s, before if before is not None else 0.0), seconds[1])
+        spans.add_by_time(turn.index, entity_type, start, end, *seconds)
+
+    def _digit_read_backs(self, call: CallView, spans: SpanSet, operator: TurnView) -> list[tuple[str, int, int]]:
+        """(type, start, end) of the operator's digit runs that repeat a number the caller gave within
+        `lookback_turns` (digits compared, not readings: 「53004日」 for 「530の004」), not amounts."""
+        given = []
+        for turn in call.turns[max(0, operator.index - self.config.lookback_turns):operator.index]:
+            if turn.is_operator:
+                continue
+            found = [(s.type, s.start, s.end) for s in spans.findings(turn.index)]
+            found += [(t.type, t.start, t.end) for t in spans.times(turn.index)]
+            for entity_type, start, end in found:
+                digits = _DIGITS_ONLY.sub("", turn.text[start:end])
+                if len(digits) >= READ_BACK_MIN_DIGITS:
+                    given.append((entity_type, digits))
+        if not given:
+            return []
+        repeats = []
+        for start, end in digit_runs(operator.text, call.conf, bridge=True):
+            digits = _DIGITS_ONLY.sub("", operator.text[start:end])
+            if len(digits) < READ_BACK_MIN_DIGITS or _THOUSANDS.fullmatch(operator.text[start:end]) or (
+                    len(digits) < COUNT_MAX_DIGITS and followed_by_unit(operator.text, end, call.conf)):
+                continue  # an amount (18,420円, 3000円), not a number read back
+            best = max(given, key=lambda g: fuzz.partial_ratio(digits, g[1]))
+            if fuzz.partial_ratio(digits, best[1]) >= READ_BACK_DIGIT_SIMILARITY:
+                repeats.append((best[0], start, end))
+        return repeats
+
+    def _slots(self, call: CallView, spans: SpanSet, turn: TurnView, words: "WordReadings",
+               found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """(type, start, end) of the confirmation slots of an operator turn that go whole."""
+        if self.config.max_slot_chars == 0:
+            return []
+        slots = []
+        for frame in words.word_starts(CONFIRMATION_FRAMES):
+            slot = _slot(turn.text, frame, call)
+            if slot is None:
+                continue
+            start, end, topic_type = slot
+            said = turn.text[start:end]
+            # a topic label says what the slot holds; without one, an amount makes it a statement
+            if len(said) > self.config.max_slot_chars or GENERAL_TALK.search(said) or (
+                    topic_type is None and _holds_amount(turn.text, start, end, call)):
+                continue
+            read_back = next((t for t, a, b in found if a < end and start < b and t != "PERSON"), None)
+            entity_type = read_back or topic_type
+            if entity_type is None and _PLACE.search(said) and _DIGIT.search(said):
+                entity_type = "ADDRESS"
+            if entity_type is None and _bare_number(said):
+                entity_type = _latest_numeric_answer(call, spans, turn)
+            if entity_type is not None:
+                slots.append((entity_type, start, end))
+        return slots
 
     def _answers(self, call: CallView, spans: SpanSet, operator: TurnView) -> list[tuple[str, str, bool]]:
         """(type, reading, whole) of the findings of the caller turns within `lookback_turns`: word by
@@ -101,43 +203,55 @@ class ReadBacks(CallRule):
                 if not latest:
                     continue
                 # a read-back may repeat a part only (the surname of a full name, the town of an address)
-                parts = [soft_reading(t.reading) for t in tokens_of(said) if not _silent(t.surface)]
+                parts = [soft_reading(t.reading) for t in tokens_of(said) if not is_silent(t.surface)]
                 answers += [(entity_type, part, False) for part in parts
                             if len(part) >= PART_MIN_KANA and part != reading]
         return answers
 
 
-class _WordReadings:
-    """An operator turn's words (Sudachi tokens) with their soft readings laid end to end."""
+def _slot(text: str, frame: int, call: CallView) -> tuple[int, int, str | None] | None:
+    """[start, end) of the slot before a confirmation frame starting at `frame`, and the type its
+    topic label asks for (None without one); None when the slot is empty."""
+    start = max((m.end() for m in _SLOT_BOUNDARY.finditer(text, 0, frame)), default=0)
+    lead = _SLOT_LEAD.match(text, start)
+    if lead and lead.end() <= frame:
+        start = lead.end()
+    topic_type = None
+    topic = _SLOT_TOPIC.match(text, start, frame)
+    if topic:
+        types = asked_types(f"{topic.group(1)}をお願いします", call.conf)
+        if types:
+            topic_type = next(t for t in ENTITY_TYPES if t in types)
+            start = topic.end()
+    end = frame
+    while end > start and text[end - 1] in " 　、,":
+        end -= 1
+    return (start, end, topic_type) if end > start else None
 
-    def __init__(self, text: str):
-        self.bounds: list[tuple[int, int]] = []  # each token's [start, end) in the text
-        self.reading_starts: list[int] = []  # where each token's reading starts in `reading`
-        parts, offset, position = [], 0, 0
-        for token in tokens_of(text):
-            spoken = "" if _silent(token.surface) else soft_reading(token.reading)
-            self.bounds.append((offset, offset + len(token.surface)))
-            self.reading_starts.append(position)
-            parts.append(spoken)
-            offset += len(token.surface)
-            position += len(spoken)
-        self.reading = "".join(parts)
 
-    def best_match(self, reading: str, min_similarity: float, min_coverage: float) -> tuple[int, int] | None:
-        """[start, end) of the whole words whose reading best matches `reading`, or None."""
-        if len(self.reading) < len(reading) * min_coverage:
+def _holds_amount(text: str, start: int, end: int, call: CallView) -> bool:
+    """A count, price or time in the slot (18,420円, 2ヶ月): a statement, not a read-back."""
+    return any(followed_by_unit(text, b, call.conf) for a, b in digit_runs(text, call.conf, bridge=False, lo=start)
+               if b <= end)
+
+
+def _bare_number(said: str) -> bool:
+    """A slot that is a number and little else (「0-3-29」「7 3 5」)."""
+    rest = re.sub(r"[0-9０-９\s、,\-ー.の]", "", said)
+    return bool(_DIGIT.search(said)) and len(rest) <= BARE_NUMBER_REST
+
+
+def _latest_numeric_answer(call: CallView, spans: SpanSet, operator: TurnView) -> str | None:
+    """The numeric type of a finding in the caller's answer just given (since the operator's
+    previous turn), else None."""
+    for turn in reversed(call.turns[:operator.index]):
+        if turn.is_operator:
             return None
-        alignment = fuzz.partial_ratio_alignment(reading, self.reading, score_cutoff=min_similarity)
-        if alignment is None or alignment.dest_end - alignment.dest_start < len(reading) * min_coverage:
-            return None
-        first = bisect_right(self.reading_starts, alignment.dest_start) - 1
-        last = bisect_right(self.reading_starts, alignment.dest_end - 1) - 1
-        return self.bounds[first][0], self.bounds[last][1]
-
-
-def _silent(surface: str) -> bool:
-    """Spaces and punctuation: no reading of their own (Sudachi reads a space as キゴウ)."""
-    return all(unicodedata.category(c)[0] in "PSZ" or c.isspace() for c in surface)
+        found = [s.type for s in spans.findings(turn.index)] + [t.type for t in spans.times(turn.index)]
+        numeric = [t for t in found if t in NUMERIC_TYPES]
+        if numeric:
+            return numeric[0]
+    return None
 
 
 def _amount(text: str, end: int, units: tuple[str, ...]) -> bool:

@@ -10,6 +10,13 @@ is an EMAIL_ADDRESS when it holds a spoken symbol with another anchor, or `min_l
 characters (Latin runs in one case, as spelling comes back); acronyms and units (IP, NTT, kWh,
 128GB), product names in their own case (iPhone, Galaxy S24) and a lone symbol (「アットホーム」) stay.
 
+Letters read one by one come back joined by hyphens (「S-H-I-M-I-D-U-A-T-EG-ZAN-PUL」「HINA-P-07016A」):
+three groups or more with a letter alone among them are one spelled run. A domain said at the
+end of an address (a word, then its ending: 「エグザンプル、 チェーピー」「EGザンプル、こむ」「エグザンプル
+しようJP」, a garbled ドット between) is an anchor like a spoken symbol, and an at sign (アット, or
+its tail と/っと right before a domain) takes the local part said before it, however it was
+heard (「アイスイーチアイアイカミリンアット…」), back to a pause or the item's label (アドレス).
+
 A spoken IP address (「203.0.113.58」「2103.0 113.58」「192ドット168ドット1ドット1」) is four or more
 digit groups joined by dots, spoken dots or spaces, two of them dots at least (a version 2.1.4 stays).
 """
@@ -21,14 +28,25 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView
-from redactor.pii.lexicon.chars import CLOSING_MARKS
+from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.speech import alternation
-from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOT_WORDS, SYMBOL_WORDS
+from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOMAIN_ENDINGS, DOT_WORDS, SYMBOL_WORDS
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
-_SYMBOLS = rf"{alternation((*AT_SIGN_WORDS, *DOT_WORDS, *SYMBOL_WORDS))}|[@＠_]"
-_STRONG = re.compile(rf"{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
+# Letters read one by one, as recognition joins them: three hyphened groups or more, one a letter alone
+_LETTER_BY_LETTER = (r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"
+                     r"[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8}){2,}(?![A-Za-z0-9])")
+# A domain at the end of an address: a word, a dot said or garbled (up to 3 characters), its ending
+_DOMAIN = (rf"(?:(?!{alternation(AT_SIGN_WORDS)})[{KATAKANA_RANGE}ーA-Za-z]){{3,}}[\s、。]{{0,2}}(?:{alternation(DOT_WORDS)}|[.．]|[^\s、。A-Za-z]{{1,3}})?"
+           rf"[\s、。]{{0,2}}(?:{alternation(DOMAIN_ENDINGS)})(?=アテ|[^A-Za-z{KATAKANA_RANGE}ー]|$)")
+_SYMBOLS = rf"{alternation((*AT_SIGN_WORDS, *DOT_WORDS, *SYMBOL_WORDS))}|[@＠_]|{_DOMAIN}"
+_STRONG = re.compile(rf"{_LETTER_BY_LETTER}|{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
+_AT_SIGN = re.compile(rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|っと|と)$")
+# Where the local part said before an at sign starts: after a pause, a sentence's polite end or
+# the item's label
+_LOCAL_PART_START = re.compile(rf"(?:[{CLOSING_MARKS}、,]|(?:です|ます|ました)\s|アドレス(?:は|が)?|メール(?:は|が)?)\s*")
+LOCAL_PART_MAX = 20  # characters of a local part said before an at sign
 # spoken domain endings: part of an item next to one, never an item alone
 _WEAK = re.compile(r"コム|ジェーピー|ネット|オルグ|シーオー|エヌイー|オーアールジー|[A-Za-z]")
 _SYMBOL = re.compile(_SYMBOLS)
@@ -69,9 +87,27 @@ def spelled_items(text: str, max_gap: int = 8, min_letters: int = 6) -> list[tup
         start = anchors[0].start()
         spelled = sum(len(a.group()) for a in anchors if _spelled(a.group()))
         spoken_symbol = len(anchors) >= 2 and any(_SYMBOL.fullmatch(a.group()) for a in anchors)  # not 「アットホーム」
-        if (spoken_symbol or spelled >= min_letters) and not any(s <= start and end <= e for _, s, e in items):
+        at_domain = _AT_SIGN.search(text[max(0, start - 3):start]) is not None and _DOMAIN_ONLY.match(anchors[0].group())
+        if spoken_symbol or at_domain:
+            start = _local_part_start(text, start, anchors[0])
+        if (spoken_symbol or at_domain or spelled >= min_letters) and not any(
+                s <= start and end <= e for _, s, e in items):
             items.append(("EMAIL_ADDRESS", start, end))
     return sorted(items, key=lambda item: item[1])
+
+
+_DOMAIN_ONLY = re.compile(_DOMAIN)
+
+
+def _local_part_start(text: str, start: int, first: re.Match) -> int:
+    """Where an address whose first anchor is a spoken symbol (アット, ドット, a domain after a heard
+    と) starts: back over the local part said before it, to a pause or the label; else `start`."""
+    if not _SYMBOL.fullmatch(first.group()):
+        return start
+    before = text[max(0, start - LOCAL_PART_MAX):start]
+    cut = max((m.end() for m in _LOCAL_PART_START.finditer(before)), default=0)
+    local = before[cut:].lstrip()
+    return start - len(local) if local.strip() else start
 
 
 def _chains(text: str, max_gap: int) -> list[tuple[int, int]]:

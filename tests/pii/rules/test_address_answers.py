@@ -2,8 +2,9 @@
 
 import pytest
 
-from redactor.pii.rules.address_answers import address_answer_spans
 from redactor.pii.config import load_config
+from redactor.pii.normalize import normalize
+from redactor.pii.rules.address_answers import address_answer_spans, volunteered_address_spans
 
 from ..helpers import last_turn_context
 
@@ -63,8 +64,35 @@ def test_answer_to_an_address_question(answer, spans):
     ([("unknown", "新しいご住所をお願いします 東京都せたがいや区たいし度3-18-7です")], ["東京都せたがいや区たいし度3-18-7"]),
     # no address question: nothing here (the recognizer alone decides)
     ([("operator", "ご用件をお伺いします。"), ("caller", "せたがやくたいしどう3丁目18番7号です")], []),
+    # the request's cue lost (ご住所 -> ご従事): an answer opening with a place and going on to a block
+    # number answers an address request; after one, a place and a plan or a count is no address
+    ([("operator", "状況を確認いたしますので ご従事をお願いできますか"), ("caller", "静岡市が多いく安道にの14の9です。")],
+     ["静岡市が多いく安道にの14の9"]),
+    ([("operator", "ご用件をお願いできますか"), ("caller", "大阪市のプラン20に変更したいんですが")], []),
+    ([("operator", "ご用件をお願いできますか"), ("caller", "千葉県で3回目の引っ越しです")], []),
     # operators' turns are not answers
     ([ASK, ("operator", "東京都接たがいやく3丁目18番7号でお間違いないですか")], []),
 ])
 def test_address_dialogue(turns, spans):
     assert _spans(turns) == spans
+
+
+@pytest.mark.parametrize("text, spans", [
+    # an address given unasked: a prefecture heard by its reading however written, digits after it
+    ("お願いします。住所は母と同じでいわらきけん つくばしはずまに5、1、つくばてらす6.8です。",
+     ["いわらきけん つくばしはずまに5、1、つくばてらす6.8"]),
+    ("お願いします。重症は半波と同じで イバラ危険作場し はずまに5、1、作場テラス6.8です。",
+     ["イバラ危険作場し はずまに5、1、作場テラス6.8"]),
+    ("住所は半葉と同じでいわらき 県つくばしがずまに、5、1、つくばてらす6.8です。", ["いわらき 県つくばしがずまに、5、1、つくばてらす6.8"]),
+    ("実家はちばけんふなばししほんちょう5の3の2です", ["ちばけんふなばししほんちょう5の3の2"]),
+    # a place with no number, or with a count, a menu number or a number of another clause, stays
+    ("千葉県で3回目の引っ越しです", []),
+    ("大阪府の3番の窓口で聞きました", []),
+    ("東京都に住んでいて、090の1234です", []),
+    ("神奈川県のお客様センターに2回電話しました", []),
+    ("京都府に3年住んでました", []),
+    ("実家は三重県なんですけど", []),
+])
+def test_address_given_unasked(text, spans):
+    norm = normalize(text).text
+    assert [norm[s:e] for s, e in volunteered_address_spans(norm)] == spans

@@ -128,6 +128,9 @@ def test_protected_text_refuses_a_window():
     ("お名前を教えていただけますか", {"PERSON"}),
     ("運転免許証などはお持ちでしょうか", {"DRIVERS_LICENSE"}),
     ("返金先の口座をお伺いできますか", {"BANK_ACCOUNT"}),
+    # a cue in the sentence before (ended by a polite ending and a pause, no mark) asks for nothing
+    ("名義変更の場合お支払いの講座も変更が必要です 新しい講座を追うかがいしてもよろしいですか", {"BANK_ACCOUNT"}),
+    ("メイギ変更の場合おしはらいの講座も変更が必要です 新しい講座を追うかがいしてもよろしいですか", {"BANK_ACCOUNT"}),
     ("ご登録のお店は番号もおめがいします", {"<number>"}),
     ("ご本人様でいらっしゃいますか", set()),
     ("お名前は山田様でよろしいでしょうか", set()),
@@ -153,6 +156,8 @@ NUMBER = expectation({"PHONE_NUMBER"}, CONF)
     # ending still close their sentences
     ("長南の上記録行です 父の前南バラとかも必要ですか通知カードに2666って書いてあるんですけど", NAME,
      ["長南の上記録行", "通知カードに2666って書いてあるんですけど"]),
+    ("長男の上記録勇気です 父親の前南バラとかも必要ですか 通知カードに266605865161って書いてあるんですけど", NAME,
+     ["長男の上記録勇気", "通知カードに266605865161って書いてあるんですけど"]),   # a question's ending before a pause
     ("オオツカケンジです 大きいに塚で大塚", NAME, ["オオツカケンジ", "大きいに塚で大塚"]),
     ("山田ですから", NAME, ["山田ですから"]),      # ですから, ですかね go on
     ("田中ですかね 田中です", NAME, ["田中ですかね 田中"]),
@@ -168,6 +173,12 @@ NUMBER = expectation({"PHONE_NUMBER"}, CONF)
     ("午後0時9時7時", NUMBER, ["午後0時9時7時"]),    # garbled digits, three runs: an answer
     ("午後3時以降なら家にいます", NAME, ["午後3時以降なら家にいます"]),
     ("B、数Aです", NUMBER, ["B、数Aです"]),              # no digits at all: a number garbled into letters
+    # where only a number was asked, the clauses of words before its digits stay audible (the bank,
+    # the branch); a clause without kanji may be the digits heard as kana, and goes
+    ("母の口座で、しらかば銀行の札幌駅前支店、普通の7 2 4 1 0 5 9です。", NUMBER, ["普通の7 2 4 1 0 5 9です"]),
+    ("母の講座で、しらかば銀行のサッポロへ決まえ 視点、普通の7、2、4、1、0、5、9です", NUMBER,
+     ["普通の7、2、4、1、0、5、9です"]),
+    ("えーと、れいはち、1234の5678です", NUMBER, ["れいはち、1234の5678です"]),
     # who, not the name; questions back; refusals
     ("はい、本人です", NAME, []),
     ("はい、そうです。夫です", NAME, []),

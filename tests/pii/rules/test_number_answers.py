@@ -20,6 +20,7 @@ NUMBER_ANSWERS = NumberAnswers()
     ("カード番号をお願いします。", "3530 1113", True),
     # counts, prices and times stay
     ("カード番号をお願いします。", "3回目なんですけど", False),
+    ("お電話番号をお願いします。", "3名で伺います", False),
     ("お電話番号をお願いします。", "2週間後でもいいですか", False),
     ("お電話番号をお願いします。", "1,100円でしたっけ", False),
 ])
@@ -74,6 +75,8 @@ def _answer_runs(turns):
     ([("operator", "ご予算はおいくらくらいをお考えですか？"), ("caller", "3000です")], []),      # an amount
     # mono: question and answer in one turn; only what follows the question is the answer
     ([("unknown", "ギガプラン100の件で、ご契約番号をお願いします はい、4 4 0 1 9です")], ["4 4 0 1 9"]),
+    # 名義 after the digits is a word, not the count unit 名: the last group stays in the number
+    ([("operator", "口座番号をお願いします。"), ("caller", "1490の2881 5631名義は母です")], ["1490の2881 5631"]),
     # mono: 「続きをお願いします」 from an unknown speaker keeps the number going
     ([("unknown", "えっと、3530 1113"), ("unknown", "はい、続きをお願いします。"), ("unknown", "0790、68")],
      ["0790、68"]),

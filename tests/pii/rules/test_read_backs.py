@@ -48,9 +48,51 @@ ASK = ("operator", "お名前をお願いします")
       ("operator", "お支払い金額は42,300円でございます")], [(1, "751", "CARD_CVV", 0.5)], set()),
     # the caller repeating what the operator said is no read-back
     ([("operator", "やまだたろうさまですね"), ("caller", "山田太郎です")], [(1, "山田太郎", "PERSON", 0.5)], set()),
+    # a number read back is compared by its digits (a digit dropped, 日 heard after it); amounts stay
+    ([("operator", "新しいご住所を郵便番号からお願いします"), ("caller", "530の004道 大阪府大阪市北天井橋4丁目"),
+      ("operator", "宙をいたします 53004日 大阪府の")],
+     [(1, "530の004道", "POSTAL_CODE", 0.5)], {(2, "53004", "POSTAL_CODE")}),
+    ([("operator", "口座番号をお願いします"), ("caller", "1490の28815631です"),
+      ("operator", "ご請求は1,490円、手数料は2881円です")], [(1, "1490の28815631", "BANK_ACCOUNT", 0.5)], set()),
+    # a confirmation frame (ですね, でよろしいでしょうか, でお間違いない…, found by reading) marks the
+    # slot of the read-back: where a piece of it matches the answer, the whole slot goes
+    ([("operator", "ご住所をお願いします"), ("caller", "愛知県名古屋市中区栄3丁目8の15の21"),
+      ("operator", "愛知県なごやしなかくさかえ 産町名一号21でよろしいでしょうか")],
+     [(1, "愛知県名古屋市中区栄3丁目8の15の21", "ADDRESS", 0.5)],
+     {(2, "愛知県なごやしなかくさかえ 産町名1号21", "ADDRESS")}),
+    ([("operator", "メールアドレスをお願いします"), ("caller", "mtakanashi21アットマークエグザンプルドットJPです"),
+      ("operator", "確認いたします エムティエケレレネレス1位 2021がとエグザンプルJPでお待ちがいないでしょうか")],
+     [(1, "mtakanashi21アットマークエグザンプルドットJP", "EMAIL_ADDRESS", 0.5)],
+     {(2, "エムティエケレレネレス1位 2021がとエグザンプルJP", "EMAIL_ADDRESS"),  # the slot, and the pieces that matched
+      (2, "2021", "EMAIL_ADDRESS"), (2, "エグザンプル", "EMAIL_ADDRESS"), (2, "JP", "EMAIL_ADDRESS")}),
+    # ...however the frame is said or heard (で間違いないですか, で合っていますか, でお間違いございませんか)
+    ([("operator", "有効期限をお願いします"), ("caller", "2029年3月までです"), ("operator", "はい 03の29で間違いないですか")],
+     [(1, "2029年3月", "CARD_EXPIRY", 0.5)], {(2, "03の29", "CARD_EXPIRY")}),
+    ([("operator", "ご住所をお願いします"), ("caller", "せたがやくたいしどう3の18の7です"),
+      ("operator", "確認いたします せたがやく対し度3の18の7で合っていますか")],
+     [(1, "せたがやくたいしどう3の18の7", "ADDRESS", 0.5)], {(2, "せたがやく対し度3の18の7", "ADDRESS")}),
+    # ...a slot whose topic label asks for an item goes as that item, with no answer given (an
+    # address on file read out; the label 送付先, heard ソフ先, stays)
+    ([("operator", "住民票もあわせてお送りください ソフ先は小御県公別しなどく 6個大まち1 2 2 3 0 5でよろしいですか")], [],
+     {(0, "小御県公別しなどく 6個大まち1 2 2 3 0 5", "ADDRESS")}),
+    # ...a slot naming a place and a number is an address read out
+    ([("operator", "提供可能か確認が必要です ご通証はご登録のみやぎ県 選待し合おばく1番 町に町めきゅう 3でよろしいですか")], [],
+     {(0, "ご通証はご登録のみやぎ県 選待し合おばく1番 町に町めきゅう 3", "ADDRESS")}),
+    # ...a bare number confirmed right after a number answer is its read-back (digits reordered)
+    ([("operator", "有効期限をお願いします"), ("caller", "2029年3月までです"), ("operator", "0-3-29ですね こちらで登録いたしました")],
+     [(1, "2029年3月", "CARD_EXPIRY", 0.5)], {(2, "0-3-29", "CARD_EXPIRY")}),
+    # ...but a slot of general talk, or one stating an amount, is no read-back; nor is a slot
+    # where no answer, no item label and no place with a number says so
+    ([("operator", "お名前をお願いします"), ("caller", "森敏子です"),
+      ("operator", "ありがとうございます。森敏子様のご契約、1月分のご請求が18,420円でございますね")],
+     [(1, "森敏子", "PERSON", 0.5)], {(2, "森敏子", "PERSON")}),
+    ([("operator", "お届け日は3月5日でよろしいですか")], [], set()),
+    ([("operator", "お支払いは3回払いでよろしいですか")], [], set()),
+    ([("operator", "解約のお手続きでございますね")], [], set()),
+    ([("operator", "ご契約のプランはプレミアム30でよろしいですか")], [], set()),
 ])
 def test_read_backs(turns, spans, added):
-    assert rule_effect(ReadBacks(), turns, spans) == (added, set())
+    assert rule_effect(ReadBacks(), turns, spans, CONFIG) == (added, set())
 
 
 def test_a_read_back_opening_the_turn_is_muted_from_the_previous_turns_end():
