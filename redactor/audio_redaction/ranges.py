@@ -188,6 +188,20 @@ def _word_times(word: Any, turn_start: float, turn_end: float, options: RangeOpt
     return start, end
 
 
+def _instant_word(words: Sequence[Any], index: int, turn_start: float, turn_end: float) -> tuple[float, float] | None:
+    """A word Whisper timed as an instant (start == end, typically the first word after a space)
+    inside its turn lies between its neighbours: (the previous word's end, the next word's start,
+    or its own instant), instead of making the whole turn untrusted. None for anything else."""
+    start, end = _finite(_get(words[index], "start")), _finite(_get(words[index], "end"))
+    if start is None or end != start or not turn_start <= start <= turn_end:
+        return None
+    before = _finite(_get(words[index - 1], "end")) if index > 0 else None
+    after = _finite(_get(words[index + 1], "start")) if index + 1 < len(words) else None
+    lo = before if before is not None and turn_start <= before <= start else turn_start
+    hi = after if after is not None and start <= after <= turn_end else start
+    return (lo, hi) if hi > lo else None
+
+
 def _word_span(
     turn: Any, char_start: int, char_end: int, turn_start: float, turn_end: float,
     options: RangeOptions,
@@ -211,7 +225,8 @@ def _word_span(
             covered.append(index)
     if not covered:
         return None  # no word covers the finding
-    times = [_word_times(words[i], turn_start, turn_end, options) for i in covered]
+    times = [_word_times(words[i], turn_start, turn_end, options) or _instant_word(words, i, turn_start, turn_end)
+             for i in covered]
     if any(t is None for t in times):
         return None
     first, last = min(t[0] for t in times), max(t[1] for t in times)  # type: ignore[index]

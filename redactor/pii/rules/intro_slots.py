@@ -5,7 +5,12 @@ does not (「ソラネットを客様情報など口中に知れございます�
 「みなとてでこのお客様相談室 クマバラでございます」), the slot is still where the frame puts it:
 right before the operator's self-introduction ending (でございます, です, と申します, が承ります; a
 garbled 「…ございます」 without its で too) in the call's opening operator turn, and before
-「が承りました」「が担当いたしました」 in the sign-off. The slot is the words spoken in the
+「が承りました」「が担当いたしました」 in the sign-off. Where the ending itself was garbled too
+(「春火電力です。福井の大計いたします」 for 福井がお受けいたします, 「担当のおにしが受けたままります」
+for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
+from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
+particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
+sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」). The slot is the words spoken in the
 `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
@@ -21,13 +26,24 @@ from pydantic import Field
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.lexicon.chars import PAUSE_MARKS
 from redactor.pii.lexicon.speech import alternation
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.operator_intro import INTRO_END, SIGNOFF_END
+from redactor.pii.readings import reading_of
+from redactor.text_distance import edit_distance
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
 # 「…ございます」 with its で lost (「口中に知れございます」), but not ありがとうございます / おめでとうございます
 _BARE_GOZAIMASU = re.compile(r"(?<!とう)(?<!と)ござ(?:い|り)ます")
 _PAUSE = re.compile(rf"[\s{re.escape(PAUSE_MARKS)}]")
+# The operator's humble verbs of introduction (the operator is their subject: 「福井がお受けいたします」)
+HUMBLE_INTRO_VERBS = ("うけたまわります", "おうけいたします", "おうけします", "たんとういたします", "たいおういたします",
+                      "うけたまわりました", "おうけいたしました", "たんとういたしました", "たいおういたしました")
+_HUMBLE_READINGS: list[str] = []
+HUMBLE_EDITS = 2  # kana a garbled verb's reading may be off (大計いたします: タイケイイタシマス)
+# A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
+_PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
+                            rf"(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
 
 
 class IntroSlotsConfig(RuleConfig):
@@ -49,10 +65,12 @@ class IntroSlots(CallRule):
         opening, sign_off = operators[0], operators[-1]
         endings = [m.start() for m in INTRO_END.finditer(opening.text)] or [
             m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
+        endings += garbled_humble_endings(opening.text)
         self._slot(opening, spans, max(endings, default=None), frame)
         if sign_off is not opening:
-            self._slot(sign_off, spans, max((m.start() for m in SIGNOFF_END.finditer(sign_off.text)), default=None),
-                       frame)
+            endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
+                + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0]
+            self._slot(sign_off, spans, max(endings, default=None), frame)
 
     def _slot(self, turn: TurnView, spans: SpanSet, ending: int | None, frame: re.Pattern) -> None:
         """Mute and redact the words in the `slot_s` seconds before `ending`, back to a pause or the
@@ -71,6 +89,18 @@ class IntroSlots(CallRule):
                 spans.add_by_time(turn.index, "PERSON", start, ending, *seconds)
                 return
             start += 1
+
+
+def garbled_humble_endings(text: str) -> list[int]:
+    """Where the particle before a garbled humble introduction verb stands (「福井|の大計いたします」)."""
+    if not _HUMBLE_READINGS:
+        _HUMBLE_READINGS.extend(reading_of(v) for v in HUMBLE_INTRO_VERBS)
+    found = []
+    for match in _PARTICLE_VERB.finditer(text):
+        verb = reading_of(re.sub(r"\s", "", match.group("verb")))  # a space reads as 記号
+        if match.start() > 0 and any(edit_distance(verb, r) <= HUMBLE_EDITS for r in _HUMBLE_READINGS):
+            found.append(match.start())
+    return found
 
 
 def _frame_words(pii) -> re.Pattern:
