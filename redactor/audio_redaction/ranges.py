@@ -28,8 +28,12 @@ Speech recognition could not read (a decoding loop: Whisper writing one word ove
 「文 文 文 文 文」, for seconds of speech it lost track of) is muted too, from the word before the
 loop to the word after it: whatever was said there, names included, never reached the text rules.
 
-Everything here fails closed: whenever the timing cannot be trusted (a missing, zero-length,
-reversed or out-of-turn word timestamp, a word or span that lasts implausibly long for its
+A word Whisper timed as an instant (start == end, often the first word after a space) inside
+its turn lies between its neighbours: it is taken from the previous word's end to the next word's
+start rather than distrusted (which muted whole turns around a name).
+
+Everything here fails closed: whenever the timing cannot be trusted (a missing, reversed or
+out-of-turn word timestamp, a zero-length one outside its turn, a word or span that lasts implausibly long for its
 number of characters, a turn whose words do not spell its text, a finding outside the text)
 the range widens to the whole turn; when the turn's own times are unusable, to the whole call.
 Nothing here ever logs text: the only things that leave this module are times and type names.

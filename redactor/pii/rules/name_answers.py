@@ -108,7 +108,7 @@ def introduced_names(text: str) -> list[tuple[int, int]]:
         if match.start() - start > MAX_INTRODUCED:  # back to where kana turns into the name's kanji
             start = max((m.start() + 1 for m in _KANA_TO_WORD.finditer(text, start, match.start())), default=start)
         clause = text[start:match.start()].strip(" 　・")
-        if clause and not _DIGIT.search(clause) and _is_name(clause):
+        if clause and not _DIGIT.search(clause) and not _is_question(clause, text[match.end():]) and _is_name(clause):
             found.append((start, start + len(text[start:match.start()].rstrip(" 　・"))))
     return found
 

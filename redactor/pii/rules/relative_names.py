@@ -4,7 +4,7 @@ Callers name a family member once, right after saying who they are: 「娘の恵
 「主人の健一に代わります」. Recognition turns the name into an ordinary word (「娘の傾向が決めて
 くれた」), and the name recognizers then see a common noun. The slot decides: the word after
 「<relation>の」 (娘 息子 主人 妻 母 父 ..., `RELATIONS`) and before a particle, a copula or a pause
-is a PERSON, unless it is a word that follows a relation in other sentences: what the relative
+(or an honorific: ご主人の健一様) is a PERSON, unless it is a word that follows a relation in other sentences: what the relative
 has or does (娘の学校, 主人の携帯, 母の日, 夫の名義: `RELATIVE_THINGS`), another relation (娘の
 息子), or a word holding a digit. The word is a run of kanji or katakana (with the kana a given
 name ends in: 恵美子, ゆう子) or a short hiragana run (けいこ); a relation inside a longer kanji
@@ -18,13 +18,13 @@ import re
 from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
 from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS, RELATIVE_THINGS
-from redactor.pii.lexicon.speech import alternation
+from redactor.pii.lexicon.speech import HONORIFICS, alternation
 from redactor.pii.rules.base import CallRule
 from redactor.pii.spans import SpanSet
 
 _WORD = rf"[{KANJI_RANGE}々ヶ{KATAKANA_RANGE}ー]{{1,5}}|[{HIRAGANA_RANGE}]{{2,4}}?[{KANJI_RANGE}]?"
-# What ends the slot: a particle, a copula, a pause, or the end of the turn
-_AFTER = rf"(?=が|は|に|と|も|を|から|って|の|や|です|でした|だ|[\s{PAUSE_MARKS}」]|$)"
+# What ends the slot: a particle, a copula, an honorific, a pause, or the end of the turn
+_AFTER = rf"(?=が|は|に|と|も|を|から|って|の|や|です|でした|だ|{alternation(HONORIFICS)}|[\s{PAUSE_MARKS}」]|$)"
 RELATIVE_NAME = re.compile(
     rf"(?<![{KANJI_RANGE}々])(?:{alternation(RELATIONS)})の[\s、]?(?P<name>{_WORD}){_AFTER}")
 _DIGIT = re.compile(r"[0-9０-９]")

@@ -4,7 +4,8 @@ import pytest
 
 from redactor.pii.questions import asks_for_name
 from redactor.pii.config import load_config
-from redactor.pii.rules.name_answers import name_answer_spans
+from redactor.pii.normalize import normalize
+from redactor.pii.rules.name_answers import introduced_names, name_answer_spans, named_names
 
 from ..helpers import assert_gone_kept, last_turn_context, redact_pairs
 
@@ -85,6 +86,44 @@ def test_answer_to_a_name_question(answer, spans):
 ])
 def test_name_dialogue(turns, spans):
     assert _spans(turns) == spans
+
+
+@pytest.mark.parametrize("text, names", [
+    # whoever introduces themself names themself, question or not, however the name was heard
+    ("あ、はい、盛りと申します。先月の電気代が高くて", ["盛り"]),            # 森と申します
+    ("だいだと申しますけど、今日検針の人が", ["だいだ"]),                   # 平と申しますけど
+    ("はい 山田って言います", ["山田"]),
+    ("私、ヤマシタといいます", ["ヤマシタ"]),
+    ("担当の佐藤と申します", ["佐藤"]),                                   # the role is no part of it
+    ("先日お電話した田中って言います", ["田中"]),                           # a long clause: its last word
+    # no introduction: 申し訳, 言いますか, a clause that is no name
+    ("ちょっと申し訳ないんですが", []),
+    ("と言いますか、その", []),
+    ("何と言いますか", []),
+    ("そうと言いますのも", []),
+])
+def test_self_introductions(text, names):
+    text = normalize(text).text
+    assert [text[s:e] for s, e in introduced_names(text)] == names
+
+
+@pytest.mark.parametrize("text, names", [
+    # a name said right after naming it: ended by a quotation, a pause or a space too
+    ("検針員の名前は、寄しむらって名札つけてたけど", ["寄しむら"]),
+    ("契約あるのは奥さんの名前ですね。ねーはむいらん 私は契約ないです", ["ねーはむいらん"]),
+    ("名前は、田中太郎です。", ["田中太郎"]),
+    ("前の担当の名前は、サトウという人でした", ["サトウ"]),
+    # what follows is no name: a verb, a phrase, a reply, a question back
+    ("名前は、変わってないです", []),
+    ("名前が、違うんですけど", []),
+    ("名前は。漢字で書くと難しいんですけど", []),
+    ("名前ですね。はい", []),
+    ("名前は、わかりません", []),
+    ("名前は、どなたのですか", []),
+])
+def test_names_said_after_naming_them(text, names):
+    text = normalize(text).text
+    assert [text[s:e] for s, e in named_names(text)] == names
 
 
 @pytest.mark.parametrize("text, asks", [
