@@ -20,19 +20,25 @@ Two more clauses are names wherever they are said, question or not:
   (「あ、はい、盛りと申します」 for 森と申します, 「だいだと申しますけど」);
 - a name said after naming it, in a caller's turn: the clause after 「名前は、」「名前ですね。」, ended
   also by a quotation (って, という) or a space (「検診人の名前は、寄しむらって名札…」「奥さんの名前
-  ですね。ねーはむいらん 私は…」).
+  ですね。ねーはむいらん 私は…」);
+- the other half of a name: in a caller's answer to a request, a word opening the clause and set
+  off by a pause before a name the recognizers found (「またなげ、エミです」 for ワタナベ エミです) is
+  the surname, when recognition was unsure of it (its words' mean probability under
+  `max_probability`, 0.6: Whisper's own doubt marks a garbled name).
 """
 
 from __future__ import annotations
 
 import re
 
+from pydantic import Field
+
 from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
 from redactor.pii.lexicon.names import RELATIONS, VERB_ENDINGS
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
-from redactor.pii.rules.base import CallRule
+from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
 MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
@@ -66,6 +72,11 @@ MAX_INTRODUCED = 6
 _KANA_TO_WORD = re.compile(rf"[{HIRAGANA_RANGE}](?=[{KANJI_RANGE}{KATAKANA_RANGE}])")
 # The operator's role before their own name: 「担当の」「係の」
 _ROLE = re.compile(r"(?:担当(?:者)?|係|オペレーター)(?:の|は)[\s、,]*")
+# The other half of a name: a word of at most MAX_HALF characters before a pause (「またなげ、」), not
+# ending in a particle (娘の、 先月は、)
+_HALF_GAP = re.compile(r"[、,\s]+$")
+MAX_HALF = 6
+_PARTICLE_ENDS = ("の", "は", "が", "を", "に", "で", "と", "も", "へ", "ね", "よ", "か")
 _REQUEST_TAIL = re.compile(rf"[{HIRAGANA_RANGE}]{{0,8}}?(?:ます|ますか|ください|でしょうか)[{PAUSE_MARKS}\s]*")
 _PAUSE = re.compile(rf"[{PAUSE_MARKS}\n]")
 _SENTENCE_END = re.compile(rf"[{SENTENCE_END_MARKS}\n]")
@@ -86,8 +97,14 @@ _QUESTION_KANJI = ("何", "誰", "どなた", "どちら", "どっち")
 _QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "どう"}  # whole clauses only: いつき, なんば
 
 
+class NameAnswersConfig(RuleConfig):
+    max_probability: float = Field(0.6, ge=0, le=1, description=(
+        "Mean word probability under which a word set off before a found name is the name's other half."))
+
+
 class NameAnswers(CallRule):
     NAME = "name_answers"
+    Config = NameAnswersConfig
 
     def apply(self, call: CallView, spans: SpanSet) -> None:
         if not self.config.enabled:
@@ -97,6 +114,27 @@ class NameAnswers(CallRule):
                 + (named_names(turn.text) if not turn.is_operator else [])
             for start, end in dict.fromkeys(found):
                 spans.add_uncovered(turn.index, "PERSON", start, end)
+            if turn.is_operator or not (turn.context.after_request or turn.context.name_answer):
+                continue
+            for span in spans.findings(turn.index):
+                half = other_half(turn.text, span.start, span.end) if span.type == "PERSON" else None
+                probability = turn.probability_of(*half) if half else None
+                if probability is not None and probability < self.config.max_probability:
+                    spans.add_uncovered(turn.index, "PERSON", *half)
+
+
+def other_half(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[start, end) of the word opening the clause and set off by a pause before the name at
+    text[start:end] that ends its clause (「またなげ、|エミ|です」), if it may be the name's other half."""
+    gap = _HALF_GAP.search(text, 0, start)
+    if gap is None or not _NAME_END.match(text + "\n", end):
+        return None
+    lo = max((m.end() for m in _PAUSE.finditer(text, 0, gap.start())), default=0)
+    lo = _clause_start(text, lo)
+    word = text[lo:gap.start()]
+    if not 2 <= len(word) <= MAX_HALF or word.endswith(_PARTICLE_ENDS) or _DIGIT.search(word) or not _is_name(word):
+        return None
+    return lo, gap.start()
 
 
 def introduced_names(text: str) -> list[tuple[int, int]]:

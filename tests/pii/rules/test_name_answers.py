@@ -5,7 +5,9 @@ import pytest
 from redactor.pii.questions import asks_for_name
 from redactor.pii.config import load_config
 from redactor.pii.normalize import normalize
-from redactor.pii.rules.name_answers import introduced_names, name_answer_spans, named_names
+from redactor.pii.dialogue import CallView, TimedWord
+from redactor.pii.rules.name_answers import NameAnswers, introduced_names, name_answer_spans, named_names, other_half
+from redactor.pii.spans import Span, SpanSet
 
 from ..helpers import assert_gone_kept, last_turn_context, redact_pairs
 
@@ -124,6 +126,41 @@ def test_self_introductions(text, names):
 def test_names_said_after_naming_them(text, names):
     text = normalize(text).text
     assert [text[s:e] for s, e in named_names(text)] == names
+
+
+@pytest.mark.parametrize("text, name, half", [
+    # a word opening the clause, set off by a pause before a found name that ends the clause
+    ("またなげ、エミです", "エミ", "またなげ"),                   # ワタナベ エミです
+    ("えっと、ワタナベ、エミ", "エミ", "ワタナベ"),
+    ("田中 エミと申します", "エミ", "田中"),
+    # fillers, particles, digits, a clause going on: no other half
+    ("はい、エミです", "エミ", None),
+    ("娘の、エミです", "エミ", None),
+    ("またなげ、エミの件で", "エミ", None),
+    ("3番、エミです", "エミ", None),
+])
+def test_the_other_half_of_a_name(text, name, half):
+    start = text.index(name)
+    span = other_half(text, start, start + len(name))
+    assert (text[span[0]:span[1]] if span else None) == half
+
+
+def _other_half_added(probability):
+    """A request, then 「またなげ、エミです」 with エミ found, its words at `probability`."""
+    turns = [("operator", "カタカナでお願いします"), ("caller", "またなげ、エミです")]
+    texts = [normalize(t) for _, t in turns]
+    timings = [(0.0, 2.0, ()), (3.0, 5.0, tuple(TimedWord(i, i + 1, 3.0 + 0.2 * i, 3.2 + 0.2 * i, probability)
+                                                 for i in range(len(turns[1][1]))))]
+    call = CallView.build([s for s, _ in turns], texts, CONF, timings=timings)
+    spans = SpanSet(2, 0.5)
+    spans.add_candidate(1, Span("PERSON", 5, 7, 0.85))
+    NameAnswers().apply(call, spans)
+    return [call.turns[1].text[s.start:s.end] for s in sorted(spans.findings(1), key=lambda s: s.start)]
+
+
+def test_the_other_half_goes_when_recognition_doubted_it():
+    assert _other_half_added(0.3) == ["またなげ", "エミ"]
+    assert _other_half_added(0.9) == ["エミ"]        # heard with confidence: a word of its own
 
 
 @pytest.mark.parametrize("text, asks", [
