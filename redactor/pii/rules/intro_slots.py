@@ -10,7 +10,7 @@ garbled 「…ございます」 without its で too) in the call's opening oper
 for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
 from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
 particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
-sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」). The slot is the words spoken in the
+sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」. The slot is the words spoken in the
 `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
@@ -41,6 +41,8 @@ HUMBLE_INTRO_VERBS = ("うけたまわります", "おうけいたします", "�
                       "うけたまわりました", "おうけいたしました", "たんとういたしました", "たいおういたしました")
 _HUMBLE_READINGS: list[str] = []
 HUMBLE_EDITS = 2  # kana a garbled verb's reading may be off (大計いたします: タイケイイタシマス)
+# The sign-off's 「担当の山田でした」「担当は山田でした」: the slot ends where でした starts
+_SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*[^。、\s]{1,8}?(?=でした)")
 # A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
 _PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
                             rf"(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
@@ -69,7 +71,8 @@ class IntroSlots(CallRule):
         self._slot(opening, spans, max(endings, default=None), frame)
         if sign_off is not opening:
             endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
-                + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0]
+                + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0] \
+                + [m.end() for m in _SIGNOFF_ROLE.finditer(sign_off.text)]
             self._slot(sign_off, spans, max(endings, default=None), frame)
 
     def _slot(self, turn: TurnView, spans: SpanSet, ending: int | None, frame: re.Pattern) -> None:

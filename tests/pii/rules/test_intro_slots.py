@@ -72,6 +72,10 @@ def test_the_sign_off_slot_with_a_garbled_verb():
     assert [s for _, s, _, _ in _slots(turns)] == ["早先"]
     turns[-1] = ("operator", "本日はご確認いただきありがとうございました", 106.2, 110.0)
     assert _slots(turns) == []
+    turns[-1] = ("operator", "ありがとうございました。担当の杉の本でした。", 106.2, 110.0)   # 杉本, garbled
+    assert [s for _, s, _, _ in _slots(turns)] == ["杉の本"]
+    turns[-1] = ("operator", "以上でお手続きは完了でした", 106.2, 110.0)
+    assert _slots(turns) == []
 
 
 def test_without_word_times_the_text_frames_decide():
