@@ -21,7 +21,7 @@ from pydantic import Field
 
 from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import KANJI_RANGE, PAUSE_MARKS
-from redactor.pii.lexicon.speech import AFTER_ADDRESS, HONORIFICS, alternation
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, AFTER_ADDRESS, FILLERS, HONORIFICS, OPENINGS, alternation
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -53,6 +53,11 @@ STOCK_WORDS = (
 ROLE_SUFFIXES = ("者", "員")
 # A count of people or things addressed (2名様, お1人様, 3組様) or a bare number
 _DIGIT_END = re.compile(r"[0-9０-９][名人組件点枚台社店部室号階番]{0,2}$")
+# A name read back in parts: at most this many parts before the addressed word, of at most
+# MAX_PART characters each; replies and fillers are no part
+MAX_PARTS, MAX_PART = 3, 3
+_NOT_PARTS = {*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS, "では", "じゃあ", "それでは", "まず", "また", "あと", "次に", "なお",
+              "はいはい", "そう", "どうも", "本日", "今日", "先日", "以上"}
 # A sentence's end that recognition wrote no mark after: the addressed word starts after it
 _SENTENCE_ENDS = ("ます", "です", "ました", "でした", "ません")
 
@@ -84,8 +89,28 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
             start -= 1
         word = text[start:end]
         if word and not _DIGIT_END.search(word) and not word.endswith(STOCK_WORDS + ROLE_SUFFIXES):
-            found.append((start, end))
+            found.append((_earlier_parts(text, start, end), end))
     return found
+
+
+def _earlier_parts(text: str, start: int, end: int) -> int:
+    """Where a name read back in short parts with pauses between starts (「具演、1、民様」 for グエン・
+    ヴァン・ミン様, 「やまだ、はなこ様」): up to `MAX_PARTS` parts of at most `MAX_PART` characters before
+    a short addressed word, each set off by 、; never a filler, a reply or a stock word."""
+    if end - start > MAX_PART:
+        return start
+    for _ in range(MAX_PARTS):
+        if start < 2 or text[start - 1] not in "、,":
+            return start
+        lo = start - 1
+        while lo > 0 and start - 1 - lo < MAX_PART + 1 and not _PAUSE.match(text, lo - 1):
+            lo -= 1
+        part = text[lo:start - 1]
+        if not part or len(part) > MAX_PART or (lo > 0 and not _PAUSE.match(text, lo - 1)) \
+                or part in _NOT_PARTS or part.endswith(STOCK_WORDS + ROLE_SUFFIXES + HONORIFICS):
+            return start
+        start = lo
+    return start
 
 
 def _after_sentence_end(text: str, start: int) -> bool:

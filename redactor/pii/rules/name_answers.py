@@ -65,6 +65,9 @@ _NAMED = re.compile(rf"(?:名前|なまえ|氏名|フルネーム|名字|苗字)
 # quotation (寄しむらって名札, 田中という人), a pause or a space
 _NAMED_END = re.compile(rf"(?:でございます|です)(?=[{PAUSE_MARKS}\s]|$)|{SELF_INTRODUCTION}"
                         rf"|って(?=[名言い人呼書])|という|[{PAUSE_MARKS}\s]")
+# Parts of a foreign name said one by one: Latin letters or katakana, set off by pauses
+_FOREIGN_PART = re.compile(rf"[A-Za-z]{{1,8}}(?=[{PAUSE_MARKS}\s]|$)")
+_NEXT_FOREIGN_PART = re.compile(rf"[、,\s]+(?:[A-Za-z]{{1,4}}|[{KATAKANA_RANGE}ー]{{1,4}})(?=[{PAUSE_MARKS}\s]|$)")
 # A phrase, not a name: kanji, then kana, then kanji again (漢字で書く, 名前が違う)
 _PHRASE = re.compile(rf"[{KANJI_RANGE}][{HIRAGANA_RANGE}]+[{KANJI_RANGE}]")
 # A self-introduction's clause longer than this is cut to its last word (「先日お電話した|田中と申します」)
@@ -156,8 +159,15 @@ def named_names(text: str) -> list[tuple[int, int]]:
     found = []
     for match in _NAMED.finditer(text):
         span = _answer_name(text, match.end(), _NAMED_END, clauses=1)
+        if span is None:  # a foreign name in letters (「HAM、D、LAN」 for ファム・ティ・ラン)
+            start = _clause_start(text, match.end())
+            part = _FOREIGN_PART.match(text, start)
+            span = (start, part.end()) if part else None
         if span is not None and not _PHRASE.search(text, *span):
-            found.append(span)
+            end = span[1]
+            while (part := _NEXT_FOREIGN_PART.match(text, end)) is not None:
+                end = part.end()  # its other parts, each set off by a pause
+            found.append((span[0], end))
     return found
 
 

@@ -42,7 +42,14 @@ def _names(text):
     # the word is cut at a pause, a particle, a sentence's unmarked end or max_chars
     ("確認できました4月2日様のご契約", ["4月2日"]),
     ("確認いたしますうえんわんみんさまご 本人", ["うえんわんみん"]),
-    ("ますみ様", ["ますみ"]),                                            # ます opening the word is no end
+    ("ますみ様", ["ますみ"]),
+    # a name read back in short parts with pauses between (グエン・ヴァン・ミン様 heard so)
+    ("確認いたします 具演、1、民様ご本人のご契約は", ["具演、1、民"]),
+    ("長谷川、千尋様ですね", ["長谷川、千尋"]),
+    ("はい、田中様", ["田中"]),                                          # a reply is no part
+    ("では、林様", ["林"]),
+    ("お客様、田中様", ["田中"]),
+    ("ありがとうございます、林様", ["林"]),                                            # ます opening the word is no end
     ("はい、ますみ様", ["ますみ"]),
     ("ご契約者様の、ながせがわちひろさま", ["ながせがわちひろ"]),
     ("お申込みいただいたうえのやまたろう様", ["やまたろう"]),  # cut at a particle

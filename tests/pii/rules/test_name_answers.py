@@ -115,6 +115,9 @@ def test_self_introductions(text, names):
     ("契約あるのは奥さんの名前ですね。ねーはむいらん 私は契約ないです", ["ねーはむいらん"]),
     ("名前は、田中太郎です。", ["田中太郎"]),
     ("前の担当の名前は、サトウという人でした", ["サトウ"]),
+    # a foreign name said part by part, in letters or katakana
+    ("奥さんの名前ですね。HAM、D、LAN、私は契約ないです", ["HAM、D、LAN"]),
+    ("奥さんの名前ですね。ファム、ティ、ラン。私は契約ないです", ["ファム、ティ、ラン"]),
     # what follows is no name: a verb, a phrase, a reply, a question back
     ("名前は、変わってないです", []),
     ("名前が、違うんですけど", []),
