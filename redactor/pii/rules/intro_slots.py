@@ -14,7 +14,9 @@ sign-off's slot (「本日はみなとテレコム早先が受けた まわり�
 `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
-ございます。担当坂本です。」: the company comes first).
+ございます。担当坂本です。」: the company comes first). In a mono recording, where no turn is known
+to be the operator's, the first turns starting within `opening_s` seconds (pauses split the
+greeting into turns of its own) are the opening and the last two turns the sign-off.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.lexicon.chars import PAUSE_MARKS
 from redactor.pii.lexicon.speech import alternation
 from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
-from redactor.pii.operator_intro import INTRO_END, SIGNOFF_END
+from redactor.pii.operator_intro import INTRO_END, OPENING_TURNS, SIGNOFF_END
 from redactor.pii.readings import reading_of
 from redactor.text_distance import edit_distance
 from redactor.pii.rules.base import CallRule, RuleConfig
@@ -41,6 +43,9 @@ HUMBLE_INTRO_VERBS = ("うけたまわります", "おうけいたします", "�
                       "うけたまわりました", "おうけいたしました", "たんとういたしました", "たいおういたしました")
 _HUMBLE_READINGS: list[str] = []
 HUMBLE_EDITS = 2  # kana a garbled verb's reading may be off (大計いたします: タイケイイタシマス)
+# What です follows in a request or an explanation, not in an introduction (「変えたいです」「高いんです」)
+# (not した, った: やました, ほった are names)
+_NOT_INTRO_BEFORE = ("たい", "ない", "たいん", "ないん", "るん", "たん", "なん", "いん")
 # The sign-off's 「担当の山田でした」「担当は山田でした」: the slot ends where でした starts
 _SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*[^。、\s]{1,8}?(?=でした)")
 # A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
@@ -51,6 +56,8 @@ _PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKAN
 class IntroSlotsConfig(RuleConfig):
     slot_s: float = Field(1.2, gt=0, description="Seconds before the introduction's ending that hold the name.")
     max_chars: int = Field(8, ge=1, description="Characters the slot may span at most.")
+    opening_s: float = Field(8.0, gt=0, description=(
+        "Mono recordings: turns starting this soon (at most the first OPENING_TURNS) are the opening."))
 
 
 class IntroSlots(CallRule):
@@ -61,15 +68,24 @@ class IntroSlots(CallRule):
         if not self.config.enabled:
             return
         operators = [turn for turn in call.turns if turn.is_operator]
-        if not operators:
-            return
+        if operators:
+            openings = [operators[0]]
+            sign_offs = [operators[-1]] if len(operators) > 1 else []
+        else:
+            # mono (no one known to be the operator): the operator speaks first, and pauses split the
+            # greeting into turns of its own (「みなとてでこむでございます」「担当の井上です」)
+            unknown = [turn for turn in call.turns if turn.may_ask]
+            openings = [turn for turn in unknown[:OPENING_TURNS]
+                        if turn.start_s is not None and turn.start_s < self.config.opening_s]
+            sign_offs = [turn for turn in unknown[-2:] if turn not in openings]
         frame = _frame_words(self.pii)
-        opening, sign_off = operators[0], operators[-1]
-        endings = [m.start() for m in INTRO_END.finditer(opening.text)] or [
-            m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
-        endings += garbled_humble_endings(opening.text)
-        self._slot(opening, spans, max(endings, default=None), frame)
-        if sign_off is not opening:
+        for opening in openings:
+            endings = [m.start() for m in INTRO_END.finditer(opening.text)
+                       if not (m.group().startswith("です") and opening.text.endswith(_NOT_INTRO_BEFORE, 0, m.start()))] or [
+                m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
+            endings += garbled_humble_endings(opening.text)
+            self._slot(opening, spans, max(endings, default=None), frame)
+        for sign_off in sign_offs:
             endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
                 + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0] \
                 + [m.end() for m in _SIGNOFF_ROLE.finditer(sign_off.text)]
@@ -109,5 +125,6 @@ def garbled_humble_endings(text: str) -> list[int]:
 def _frame_words(pii) -> re.Pattern:
     """The organisation's words that may come right before the name (a department, a business
     word, 担当), with the particle after them."""
-    words = list(pii.organisations.department_words) + list(pii.organisations.business_suffixes) + ["担当", "担当者"]
+    words = list(pii.organisations.department_words) + list(pii.organisations.business_suffixes) \
+        + ["担当", "担当者", "本日", "わたくし", "私"]
     return re.compile(rf"(?:{alternation(words)})(?:の|は|、|\s)*")

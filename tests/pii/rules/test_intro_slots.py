@@ -34,7 +34,8 @@ CALLER = ("caller", "料金のことで電話しました", 5.0, 7.0)
     (("operator", "みなとてでこのお客様相談室 クマバラでございます", 0.0, 4.8), "クマバラ"),
     (("operator", "ソラネットを客様情報など口中に知れございます", 0.0, 4.4), "ど口中に知れ"),  # 1.2 s
     (("operator", "見なとテレコムの次山が受けたまわります", 0.0, 3.8), "次山"),
-    (("operator", "ハルカ電力でございます。担当坂本です。", 0.0, 3.8), "坂本"),  # the last ending: the company comes first
+    (("operator", "ハルカ電力でございます。担当坂本です。", 0.0, 3.8), "坂本"),
+    (("operator", "みなとテレコムのみやしたでございます", 0.0, 2.3), "みやした"),      # a name ending in した  # the last ending: the company comes first
     # the ending garbled too: a verb a couple of kana from a humble introduction verb, after が/の/は
     (("operator", "春火電力です。福井の大計いたします。", 0.0, 3.4), "福井"),             # 福井がお受けいたします
     (("operator", "お電話ありがとうございます。ソラネットです。担当のおにしが受けたままります。", 0.0, 6.0), "おにし"),
@@ -48,6 +49,14 @@ CALLER = ("caller", "料金のことで電話しました", 5.0, 7.0)
 def test_the_opening_slot(opening, slot):
     found = _slots([opening, CALLER])
     assert [s for _, s, _, _ in found] == ([slot] if slot else [])
+
+
+def test_mono_openings_are_the_first_turns():
+    # no turn is known to be the operator's: the first turns within opening_s are the opening
+    turns = [("unknown", "みなとてでこむでございます", 0.0, 1.7), ("unknown", "担当の井野へです", 2.4, 3.9),
+             ("unknown", "支払いをクレジットカードに変えたいんです", 4.4, 8.0),   # a request: no introduction
+             ("unknown", "お名前をお願いします", 9.0, 11.0), ("unknown", "山田です", 12.0, 13.0)]
+    assert [(t, s) for t, s, _, _ in _slots(turns)] == [(0, "みなとてでこむ"), (1, "井野へ")]
 
 
 def test_the_slot_is_bounded_by_time_and_muted_over_its_words():
