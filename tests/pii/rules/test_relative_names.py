@@ -37,6 +37,11 @@ def _names(text):
     ("娘のなんですけど", []),
     ("妻の誕生日は3月です", []),
     ("息子の2人が", []),
+    ("娘の結婚式で", []),                                                # the head of a longer word
+    ("母の認知症が進んで", []),
+    ("息子の保育園に", []),                                              # a word ending like a place
+    ("父の入院費を", []),
+    ("娘の千代が", ["千代"]),                                            # 代 ends names too
     # a relation inside a longer word is that word (叔父, 祖母 are relations of their own)
     ("叔父の家", []),
     ("分母の数", []),
