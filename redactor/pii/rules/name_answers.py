@@ -34,7 +34,8 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView, TurnContext
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
+from redactor.pii.lexicon.chars import (HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS,
+                                       is_hiragana)
 from redactor.pii.lexicon.names import RELATIONS, VERB_ENDINGS
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
@@ -57,8 +58,11 @@ _SPACES = re.compile(r"[\s、,。.・]+")
 # Where the name ends: a copula, a self-introduction or a pause
 _NAME_END = re.compile(rf"でございます|でござ|です|{SELF_INTRODUCTION}"
                        rf"|で(?=[{PAUSE_MARKS}\s])|[{PAUSE_MARKS}\n]")
-# 「と申します」「といいます」「って言います」, not 「ちょっと申し訳」
-_INTRODUCED = re.compile(r"(?:と|って)(?:申し(?!訳)|申す|(?:言|い)います)")
+# 「と申します」「といいます」「って言います」, not 「ちょっと申し訳」「申し上げます」「申しますと」(speaking
+# of) or 「言いますか」
+_INTRODUCED = re.compile(r"(?:と|って)(?:申します(?!と)|申す者|(?:言|い)います(?![とか]))")
+# Adverbs that take と (はっきりと申しますと, きちんと言います): the clause before と is no name then
+_ADVERBS_WITH_TO = {"はっきり", "しっかり", "ゆっくり", "きっちり", "きちん", "ちゃん", "あっさり", "すっきり", "ずばり"}
 # 「名前は、」「名前ですね。」: the caller is about to say a name (a pause or a copula after the topic)
 _NAMED = re.compile(rf"(?:名前|なまえ|氏名|フルネーム|名字|苗字)(?:は|が|ですね|です|って)?[{PAUSE_MARKS}\s]+")
 # Where a name said after naming it ends: a copula ending the sentence, a self-introduction, a
@@ -149,7 +153,9 @@ def introduced_names(text: str) -> list[tuple[int, int]]:
         if match.start() - start > MAX_INTRODUCED:  # back to where kana turns into the name's kanji
             start = max((m.start() + 1 for m in _KANA_TO_WORD.finditer(text, start, match.start())), default=start)
         clause = text[start:match.start()].strip(" 　・")
-        if clause and not _DIGIT.search(clause) and not _is_question(clause, text[match.end():]) and _is_name(clause):
+        if not clause or clause.endswith("っ") or clause in _ADVERBS_WITH_TO or (len(clause) == 1 and is_hiragana(clause)):
+            continue  # ちょっと, ずっと, きちんと; だと言います
+        if not _DIGIT.search(clause) and not _is_question(clause, text[match.end():]) and _is_name(clause):
             found.append((start, start + len(text[start:match.start()].rstrip(" 　・"))))
     return found
 

@@ -103,6 +103,11 @@ def test_name_dialogue(turns, spans):
     ("と言いますか、その", []),
     ("何と言いますか", []),
     ("そうと言いますのも", []),
+    ("ちょっと言いますね", []),                                          # adverbs that take と
+    ("はっきりと申しますと", []),
+    ("きちんと申し上げます", []),
+    ("だと言います", []),
+    ("けんと申します", ["けん"]),
 ])
 def test_self_introductions(text, names):
     text = normalize(text).text
