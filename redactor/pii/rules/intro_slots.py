@@ -10,8 +10,8 @@ garbled 「…ございます」 without its で too) in the call's opening oper
 for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
 from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
 particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
-sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」. The slot is the words spoken in the
-`slot_s` seconds before that ending, back to the previous pause or the frame's department or
+sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」.
+The slot is the words spoken in the `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
 ございます。担当坂本です。」: the company comes first). In a mono recording, where no turn is known
@@ -26,14 +26,13 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView, TurnView
-from redactor.pii.lexicon.chars import PAUSE_MARKS
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
 from redactor.pii.lexicon.speech import alternation
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.operator_intro import INTRO_END, OPENING_TURNS, SIGNOFF_END
 from redactor.pii.readings import reading_of
-from redactor.text_distance import edit_distance
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
+from redactor.text_distance import edit_distance
 
 # 「…ございます」 with its で lost (「口中に知れございます」), but not ありがとうございます / おめでとうございます
 _BARE_GOZAIMASU = re.compile(r"(?<!とう)(?<!と)ござ(?:い|り)ます")
@@ -80,8 +79,7 @@ class IntroSlots(CallRule):
             sign_offs = [turn for turn in unknown[-2:] if turn not in openings]
         frame = _frame_words(self.pii)
         for opening in openings:
-            endings = [m.start() for m in INTRO_END.finditer(opening.text)
-                       if not (m.group().startswith("です") and opening.text.endswith(_NOT_INTRO_BEFORE, 0, m.start()))] or [
+            endings = [m.start() for m in INTRO_END.finditer(opening.text) if not _after_request(opening.text, m)] or [
                 m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
             endings += garbled_humble_endings(opening.text)
             self._slot(opening, spans, max(endings, default=None), frame)
@@ -108,6 +106,11 @@ class IntroSlots(CallRule):
                 spans.add_by_time(turn.index, "PERSON", start, ending, *seconds)
                 return
             start += 1
+
+
+def _after_request(text: str, ending: re.Match) -> bool:
+    """「変えたいです」「高いんです」: a です that ends a request or an explanation, not a name."""
+    return ending.group().startswith("です") and text.endswith(_NOT_INTRO_BEFORE, 0, ending.start())
 
 
 def garbled_humble_endings(text: str) -> list[int]:

@@ -15,7 +15,7 @@ The clause is no name, and nothing is added (the recognizers alone decide), when
 than `MAX_NAME` characters, holds a digit, is a question back (「漢字ですか？」), or is a word that
 fills the slot in other answers (本人, 夫, わかりません, ちょっと待ってください, そうです).
 
-Two more clauses are names wherever they are said, question or not:
+More clauses are names, whether a name was asked for or not:
 - a self-introduction: the clause before と申します / といいます / って言います, in any turn
   (「あ、はい、盛りと申します」 for 森と申します, 「だいだと申しますけど」);
 - a name said after naming it, in a caller's turn: the clause after 「名前は、」「名前ですね。」, ended

@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 
 import jaconv
-
-from redactor.pii.dialogue import CallView
 from pydantic import Field
 
+from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import KANJI_RANGE, is_hiragana, is_katakana
 from redactor.pii.lexicon.speech import COPULAS, HONORIFICS, SELF_INTRODUCTIONS
 from redactor.pii.readings import soft_reading, tokens_of
