@@ -32,8 +32,9 @@ Everything here fails closed: whenever the timing cannot be trusted (a missing, 
 out-of-turn timestamp of a spoken word, a finding none of whose words lasts any time, a word or
 span that lasts implausibly long for its number of characters, a turn whose words do not spell its
 text, a finding outside the text) the range widens to the whole turn; when the turn's own times are
-unusable, to the whole call. Two timings are NOT broken: a zero-length word among words that last
-(Whisper times a character split from its token, 「リ」 of 「リー」, as a point) and the times of a
+unusable, to the whole call. Two timings are NOT broken: a zero-length word (Whisper times a
+character split from its token, 「リ」 of 「リー」, or the first word after a space, as an instant),
+which is taken to last from the previous word's end to the next word's start, and the times of a
 punctuation "word" inside a finding (「HINA-P」's "-": no sound of its own, often no duration), which
 are not used.
 Nothing here ever logs text: the only things that leave this module are times and type names.
@@ -192,6 +193,21 @@ def _word_times(word: Any, turn_start: float, turn_end: float, options: RangeOpt
     return start, end
 
 
+def _bracket_instant(words: Sequence[Any], index: int, times: tuple[float, float] | None,
+                     turn_start: float, turn_end: float) -> tuple[float, float] | None:
+    """`times` of words[index]; a word Whisper timed as an instant (start == end) lies between its
+    neighbours, so it is taken from the previous word's end (the turn's start for a first word) to
+    the next word's start (each only where it lies on the right side of the instant, in the turn)."""
+    if times is None or times[0] != times[1]:
+        return times
+    instant = times[0]
+    before = _finite(_get(words[index - 1], "end")) if index > 0 else None
+    after = _finite(_get(words[index + 1], "start")) if index + 1 < len(words) else None
+    lo = before if before is not None and turn_start <= before <= instant else turn_start  # first word: from the turn's start
+    hi = after if after is not None and instant <= after <= turn_end else instant
+    return lo, hi
+
+
 def _word_span(
     turn: Any, char_start: int, char_end: int, turn_start: float, turn_end: float,
     options: RangeOptions,
@@ -218,7 +234,8 @@ def _word_span(
     # a punctuation "word" inside the finding (the "-" of 「HINA-P-0716」) has no sound of its own:
     # Whisper often gives it no duration, which says nothing about the words around it
     spoken = [i for i in covered if not _silent_token(str(_get(words[i], "word") or ""))] or covered
-    times = [_word_times(words[i], turn_start, turn_end, options) for i in spoken]
+    times = [_bracket_instant(words, i, _word_times(words[i], turn_start, turn_end, options), turn_start, turn_end)
+             for i in spoken]
     if any(t is None for t in times):
         return None
     first, last = min(t[0] for t in times), max(t[1] for t in times)  # type: ignore[index]

@@ -66,12 +66,14 @@ class TurnContext:
 
 @dataclass(frozen=True)
 class TimedWord:
-    """A recognized word: [start, end) in the turn's original text and its time span in seconds."""
+    """A recognized word: [start, end) in the turn's original text, its time span in seconds and
+    the recognizer's probability for it (None where the transcript has none)."""
 
     start: int
     end: int
     start_s: float
     end_s: float
+    probability: float | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ class TurnView:
     @property
     def is_operator(self) -> bool:
         return self.context.is_operator
+
+    def probability_of(self, start: int, end: int) -> float | None:
+        """The mean recognizer probability of the words under [start, end) of `text`; None without it."""
+        lo, hi = self.normalized.to_original(start, end)
+        under = [w.probability for w in self.words if w.start < hi and lo < w.end and w.probability is not None]
+        return sum(under) / len(under) if under else None
 
     def time_of(self, start: int, end: int) -> tuple[float, float] | None:
         """The time span of the words under [start, end) of `text`; None without word timings."""
@@ -175,10 +183,11 @@ def timing_of(turn, original: str) -> tuple[float | None, float | None, tuple[Ti
     timed, position = [], 0
     for word in words:
         wget = word.get if isinstance(word, Mapping) else (lambda key, w=word: getattr(w, key, None))
-        text, w_start, w_end = wget("word"), wget("start"), wget("end")
+        text, w_start, w_end, probability = wget("word"), wget("start"), wget("end"), wget("probability")
         if not isinstance(text, str) or not isinstance(w_start, (int, float)) or not isinstance(w_end, (int, float)):
             return start_s, end_s, ()
-        timed.append(TimedWord(position, position + len(text), float(w_start), float(w_end)))
+        probability = float(probability) if isinstance(probability, (int, float)) else None
+        timed.append(TimedWord(position, position + len(text), float(w_start), float(w_end), probability))
         position += len(text)
     if position != len(original):
         return start_s, end_s, ()

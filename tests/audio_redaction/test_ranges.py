@@ -79,13 +79,19 @@ CASES = [
      [Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=5.0, end_s=5.0),
       Finding("PHONE_NUMBER", 1, 10, 21, 0.9, start_s=math.nan, end_s=9.0)], 0.0, None,
      [(4.0, 5.6, ("PHONE_NUMBER",), False)]),
+    # Whisper times a word as an instant (often the first word after a space): it lies between
+    # its neighbours, the previous word's end and the next word's start
+    ("zero-length word inside its turn", call(replace_word(6, 4.0, 4.0)), [PHONE], 0.15, None,
+     [(3.85, 5.75, ("PHONE_NUMBER",), False)]),
+    ("zero-length word with a gap before it", call(replace_word(0, 2.9, 2.9)), [NAME], 0.0, None,
+     [(2.5, 3.3, ("PERSON",), False)]),
     ("dict findings by time (Finding.to_dict's shape)", call(),
      [{"type": "CARD_CVV", "turn": 1, "start": 10, "end": 21, "score": 0.5, "start_s": 4.0, "end_s": 6.2}], 0.0, None,
      [(4.0, 6.2, ("CARD_CVV",), False)]),
     # --- fail closed: widen to the whole turn --------------------------------------------
     ("missing word timestamp", call(replace_word(6, None, 5.6)), [PHONE], 0.15, None,
      [(*WHOLE_CALLER_TURN, ("PHONE_NUMBER",), True)]),
-    ("a finding whose only word lasts no time", call(replace_word(6, 4.0, 4.0)), [PHONE], 0.15, None,
+    ("zero-length word outside its turn", call(replace_word(6, 9.0, 9.0)), [PHONE], 0.15, None,
      [(*WHOLE_CALLER_TURN, ("PHONE_NUMBER",), True)]),
     ("a zero-length punctuation word inside a finding says nothing: its spoken words time it",
      [make_turn("caller", 2.5, 6.0, [("HINA", 2.5, 3.2), ("-", 3.2, 3.2), ("P", 3.2, 3.6), ("です", 3.6, 4.0)])],

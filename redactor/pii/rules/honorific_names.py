@@ -3,9 +3,11 @@
 The operator reads the caller's name back with 様 (「長谷川千尋様ですね」), and recognition garbles
 it into ordinary words (「貼せがわき広さまですね」「生まれの発生がまさま」): the name recognizers
 need a name's shape, the honorific does not. The word before an honorific (様 さん 殿 ...; back to a
-pause, a particle の/は/を/に/へ, or at most `max_chars` characters) is a PERSON unless it is a
-stock word that takes an honorific (お客様, 皆様, 奥様, ご契約者様, お疲れさま, たくさん ...) or
-holds a digit. The honorific counts only as a word of its own: followed by a pause, a particle,
+pause, a particle の/は/を/に/へ, the end of a sentence recognition wrote no mark after (「確認
+いたしますうえんわんみんさま」), or at most `max_chars` characters) is a PERSON unless it is a
+stock word that takes an honorific (お客様, 皆様, 奥様, ご契約者様, お疲れさま, たくさん ...) or a
+count of people (2名様, お1人様). Digits do not make it no name: a name written like a date
+(四月一日 read back as 「4月2日おり様」) comes back in digits. The honorific counts only as a word of its own: followed by a pause, a particle,
 a copula, 「で」 (「中村様でよろしいですか」) or what an operator says next to an addressed name
 (「岡田さまありがとうございます」; recognition often writes no pause there), or for 様, any next
 word in kanji (「阿部様個人番号は」); not 「さまざま」「ちゃんと」「様子」「様式」.
@@ -19,7 +21,7 @@ from pydantic import Field
 
 from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import KANJI_RANGE, PAUSE_MARKS
-from redactor.pii.lexicon.speech import AFTER_ADDRESS, HONORIFICS, alternation
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, AFTER_ADDRESS, FILLERS, HONORIFICS, OPENINGS, alternation
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -27,8 +29,9 @@ HONORIFIC = re.compile(
     rf"(?:{alternation(h for h in HONORIFICS if h != 'ちゃん')}|ちゃん(?!と))"  # ちゃんと: properly
     rf"(?=$|[\s{PAUSE_MARKS}」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|で|から|より|って|、|{alternation(AFTER_ADDRESS)})"
     # 様 runs straight into the operator's next word where recognition wrote no pause
-    # (「阿部様個人番号は」), but not into the words it forms (様子, 様式, 様々, 様相, 様態, 様変わり)
-    rf"|(?:様|さま)(?=[{KANJI_RANGE}])(?![子式々相態変])"
+    # (「阿部様個人番号は」「盛り様ご連絡ありがとう」), but not into the words it forms (様子, 様式,
+    # 様々, 様相, 様態, 様変わり)
+    rf"|(?:様|さま)(?=[{KANJI_RANGE}]|[ごお]\s?[{KANJI_RANGE}])(?![子式々相態変])"
 )
 # Where the addressed word starts: after a pause, or after a particle once the word has two
 # characters (「担当の佐藤さん」; but 「はなちゃん」 keeps its は).
@@ -48,7 +51,15 @@ STOCK_WORDS = (
 # A word ending in a role suffix names a role, whatever noun comes before it (ご注文者様, ご購入者様,
 # 保護者様, 会員様): no Japanese name ends in 者 or 員, while 人 (直人) and 主 do, so they stay out.
 ROLE_SUFFIXES = ("者", "員")
-_DIGIT = re.compile(r"[0-9０-９]")
+# A count of people or things addressed (2名様, お1人様, 3組様) or a bare number
+_DIGIT_END = re.compile(r"[0-9０-９][名人組件点枚台社店部室号階番]{0,2}$")
+# A name read back in parts: at most this many parts before the addressed word, of at most
+# MAX_PART characters each; replies and fillers are no part
+MAX_PARTS, MAX_PART = 3, 3
+_NOT_PARTS = {*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS, "では", "じゃあ", "それでは", "まず", "また", "あと", "次に", "なお",
+              "はいはい", "そう", "どうも", "本日", "今日", "先日", "以上"}
+# A sentence's end that recognition wrote no mark after: the addressed word starts after it
+_SENTENCE_ENDS = ("ます", "です", "ました", "でした", "ません")
 
 
 class HonorificNamesConfig(RuleConfig):
@@ -74,9 +85,39 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
         end = match.start()
         start = end
         while start > 0 and end - start < max_chars and not _PAUSE.match(text, start - 1) \
-                and not (text[start - 1] in _PARTICLES and end - start >= 2):
+                and not (text[start - 1] in _PARTICLES and end - start >= 2) and not _after_sentence_end(text, start):
             start -= 1
         word = text[start:end]
-        if word and not _DIGIT.search(word) and not word.endswith(STOCK_WORDS + ROLE_SUFFIXES):
-            found.append((start, end))
+        if word and not _DIGIT_END.search(word) and not word.endswith(STOCK_WORDS + ROLE_SUFFIXES):
+            found.append((_earlier_parts(text, start, end), end))
     return found
+
+
+def _earlier_parts(text: str, start: int, end: int) -> int:
+    """Where a name read back in short parts with pauses between starts (「具演、1、民様」 for グエン・
+    ヴァン・ミン様, 「やまだ、はなこ様」): up to `MAX_PARTS` parts of at most `MAX_PART` characters before
+    a short addressed word, each set off by 、; never a filler, a reply or a stock word."""
+    if end - start > MAX_PART:
+        return start
+    for _ in range(MAX_PARTS):
+        if start < 2 or text[start - 1] not in "、,":
+            return start
+        lo = start - 1
+        while lo > 0 and start - 1 - lo < MAX_PART + 1 and not _PAUSE.match(text, lo - 1):
+            lo -= 1
+        part = text[lo:start - 1]
+        if not part or len(part) > MAX_PART or (lo > 0 and not _PAUSE.match(text, lo - 1)) \
+                or part in _NOT_PARTS or part.endswith(STOCK_WORDS + ROLE_SUFFIXES + HONORIFICS):
+            return start
+        start = lo
+    return start
+
+
+def _after_sentence_end(text: str, start: int) -> bool:
+    """text[:start] ends a sentence with a verb ending that follows more of the sentence (「確認いたします|」,
+    not the start of 「ますみ」)."""
+    for ending in _SENTENCE_ENDS:
+        if text.endswith(ending, 0, start):
+            lo = start - len(ending)
+            return lo > 0 and not _PAUSE.match(text, lo - 1)
+    return False

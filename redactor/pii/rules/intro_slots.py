@@ -5,11 +5,18 @@ does not (「ソラネットを客様情報など口中に知れございます�
 「みなとてでこのお客様相談室 クマバラでございます」), the slot is still where the frame puts it:
 right before the operator's self-introduction ending (でございます, です, と申します, が承ります; a
 garbled 「…ございます」 without its で too) in the call's opening operator turn, and before
-「が承りました」「が担当いたしました」 in the sign-off. The slot is the words spoken in the
-`slot_s` seconds before that ending, back to the previous pause or the frame's department or
+「が承りました」「が担当いたしました」 in the sign-off. Where the ending itself was garbled too
+(「春火電力です。福井の大計いたします」 for 福井がお受けいたします, 「担当のおにしが受けたままります」
+for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
+from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
+particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
+sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」.
+The slot is the words spoken in the `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
-ございます。担当坂本です。」: the company comes first).
+ございます。担当坂本です。」: the company comes first). In a mono recording, where no turn is known
+to be the operator's, the first turns starting within `opening_s` seconds (pauses split the
+greeting into turns of its own) are the opening and the last two turns the sign-off.
 """
 
 from __future__ import annotations
@@ -19,20 +26,37 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView, TurnView
-from redactor.pii.lexicon.chars import PAUSE_MARKS
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
 from redactor.pii.lexicon.speech import alternation
-from redactor.pii.operator_intro import INTRO_END, SIGNOFF_END
+from redactor.pii.operator_intro import INTRO_END, OPENING_TURNS, SIGNOFF_END
+from redactor.pii.readings import reading_of
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
+from redactor.text_distance import edit_distance
 
 # 「…ございます」 with its で lost (「口中に知れございます」), but not ありがとうございます / おめでとうございます
 _BARE_GOZAIMASU = re.compile(r"(?<!とう)(?<!と)ござ(?:い|り)ます")
 _PAUSE = re.compile(rf"[\s{re.escape(PAUSE_MARKS)}]")
+# The operator's humble verbs of introduction (the operator is their subject: 「福井がお受けいたします」)
+HUMBLE_INTRO_VERBS = ("うけたまわります", "おうけいたします", "おうけします", "たんとういたします", "たいおういたします",
+                      "うけたまわりました", "おうけいたしました", "たんとういたしました", "たいおういたしました")
+_HUMBLE_READINGS: list[str] = []
+HUMBLE_EDITS = 2  # kana a garbled verb's reading may be off (大計いたします: タイケイイタシマス)
+# What です follows in a request or an explanation, not in an introduction (「変えたいです」「高いんです」)
+# (not した, った: やました, ほった are names)
+_NOT_INTRO_BEFORE = ("たい", "ない", "たいん", "ないん", "るん", "たん", "なん", "いん")
+# The sign-off's 「担当の山田でした」「担当は山田でした」: the slot ends where でした starts
+_SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*[^。、\s]{1,8}?(?=でした)")
+# A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
+_PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
+                            rf"(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
 
 
 class IntroSlotsConfig(RuleConfig):
     slot_s: float = Field(1.2, gt=0, description="Seconds before the introduction's ending that hold the name.")
     max_chars: int = Field(8, ge=1, description="Characters the slot may span at most.")
+    opening_s: float = Field(8.0, gt=0, description=(
+        "Mono recordings: turns starting this soon (at most the first OPENING_TURNS) are the opening."))
 
 
 class IntroSlots(CallRule):
@@ -43,16 +67,27 @@ class IntroSlots(CallRule):
         if not self.config.enabled:
             return
         operators = [turn for turn in call.turns if turn.is_operator]
-        if not operators:
-            return
+        if operators:
+            openings = [operators[0]]
+            sign_offs = [operators[-1]] if len(operators) > 1 else []
+        else:
+            # mono (no one known to be the operator): the operator speaks first, and pauses split the
+            # greeting into turns of its own (「みなとてでこむでございます」「担当の井上です」)
+            unknown = [turn for turn in call.turns if turn.may_ask]
+            openings = [turn for turn in unknown[:OPENING_TURNS]
+                        if turn.start_s is not None and turn.start_s < self.config.opening_s]
+            sign_offs = [turn for turn in unknown[-2:] if turn not in openings]
         frame = _frame_words(self.pii)
-        opening, sign_off = operators[0], operators[-1]
-        endings = [m.start() for m in INTRO_END.finditer(opening.text)] or [
-            m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
-        self._slot(opening, spans, max(endings, default=None), frame)
-        if sign_off is not opening:
-            self._slot(sign_off, spans, max((m.start() for m in SIGNOFF_END.finditer(sign_off.text)), default=None),
-                       frame)
+        for opening in openings:
+            endings = [m.start() for m in INTRO_END.finditer(opening.text) if not _after_request(opening.text, m)] or [
+                m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
+            endings += garbled_humble_endings(opening.text)
+            self._slot(opening, spans, max(endings, default=None), frame)
+        for sign_off in sign_offs:
+            endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
+                + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0] \
+                + [m.end() for m in _SIGNOFF_ROLE.finditer(sign_off.text)]
+            self._slot(sign_off, spans, max(endings, default=None), frame)
 
     def _slot(self, turn: TurnView, spans: SpanSet, ending: int | None, frame: re.Pattern) -> None:
         """Mute and redact the words in the `slot_s` seconds before `ending`, back to a pause or the
@@ -73,8 +108,26 @@ class IntroSlots(CallRule):
             start += 1
 
 
+def _after_request(text: str, ending: re.Match) -> bool:
+    """「変えたいです」「高いんです」: a です that ends a request or an explanation, not a name."""
+    return ending.group().startswith("です") and text.endswith(_NOT_INTRO_BEFORE, 0, ending.start())
+
+
+def garbled_humble_endings(text: str) -> list[int]:
+    """Where the particle before a garbled humble introduction verb stands (「福井|の大計いたします」)."""
+    if not _HUMBLE_READINGS:
+        _HUMBLE_READINGS.extend(reading_of(v) for v in HUMBLE_INTRO_VERBS)
+    found = []
+    for match in _PARTICLE_VERB.finditer(text):
+        verb = reading_of(re.sub(r"\s", "", match.group("verb")))  # a space reads as 記号
+        if match.start() > 0 and any(edit_distance(verb, r) <= HUMBLE_EDITS for r in _HUMBLE_READINGS):
+            found.append(match.start())
+    return found
+
+
 def _frame_words(pii) -> re.Pattern:
     """The organisation's words that may come right before the name (a department, a business
     word, 担当), with the particle after them."""
-    words = list(pii.organisations.department_words) + list(pii.organisations.business_suffixes) + ["担当", "担当者"]
+    words = list(pii.organisations.department_words) + list(pii.organisations.business_suffixes) \
+        + ["担当", "担当者", "本日", "わたくし", "私"]
     return re.compile(rf"(?:{alternation(words)})(?:の|は|、|\s)*")

@@ -14,18 +14,32 @@ Clauses that answer something else first (a date of birth: digits; 「名前で�
 The clause is no name, and nothing is added (the recognizers alone decide), when it is longer
 than `MAX_NAME` characters, holds a digit, is a question back (「漢字ですか？」), or is a word that
 fills the slot in other answers (本人, 夫, わかりません, ちょっと待ってください, そうです).
+
+More clauses are names, whether a name was asked for or not:
+- a self-introduction: the clause before と申します / といいます / って言います, in any turn
+  (「あ、はい、盛りと申します」 for 森と申します, 「だいだと申しますけど」);
+- a name said after naming it, in a caller's turn: the clause after 「名前は、」「名前ですね。」, ended
+  also by a quotation (って, という) or a space (「検診人の名前は、寄しむらって名札…」「奥さんの名前
+  ですね。ねーはむいらん 私は…」);
+- the other half of a name: in a caller's answer to a request, a word opening the clause and set
+  off by a pause before a name the recognizers found (「またなげ、エミです」 for ワタナベ エミです) is
+  the surname, when recognition was unsure of it (its words' mean probability under
+  `max_probability`, 0.6: Whisper's own doubt marks a garbled name).
 """
 
 from __future__ import annotations
 
 import re
 
+from pydantic import Field
+
 from redactor.pii.dialogue import CallView, TurnContext
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
+from redactor.pii.lexicon.chars import (HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS,
+                                       is_hiragana)
 from redactor.pii.lexicon.names import RELATIONS, VERB_ENDINGS
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
 from redactor.pii.recognizers.names import is_plausible_name
-from redactor.pii.rules.base import CallRule
+from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
 MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
@@ -44,6 +58,32 @@ _SPACES = re.compile(r"[\s、,。.・]+")
 # Where the name ends: a copula, a self-introduction or a pause
 _NAME_END = re.compile(rf"でございます|でござ|です|{SELF_INTRODUCTION}"
                        rf"|で(?=[{PAUSE_MARKS}\s])|[{PAUSE_MARKS}\n]")
+# 「と申します」「といいます」「って言います」, not 「ちょっと申し訳」「申し上げます」「申しますと」(speaking
+# of) or 「言いますか」
+_INTRODUCED = re.compile(r"(?:と|って)(?:申します(?!と)|申す者|(?:言|い)います(?![とか]))")
+# Adverbs that take と (はっきりと申しますと, きちんと言います): the clause before と is no name then
+_ADVERBS_WITH_TO = {"はっきり", "しっかり", "ゆっくり", "きっちり", "きちん", "ちゃん", "あっさり", "すっきり", "ずばり"}
+# 「名前は、」「名前ですね。」: the caller is about to say a name (a pause or a copula after the topic)
+_NAMED = re.compile(rf"(?:名前|なまえ|氏名|フルネーム|名字|苗字)(?:は|が|ですね|です|って)?[{PAUSE_MARKS}\s]+")
+# Where a name said after naming it ends: a copula ending the sentence, a self-introduction, a
+# quotation (寄しむらって名札, 田中という人), a pause or a space
+_NAMED_END = re.compile(rf"(?:でございます|です)(?=[{PAUSE_MARKS}\s]|$)|{SELF_INTRODUCTION}"
+                        rf"|って(?=[名言い人呼書])|という|[{PAUSE_MARKS}\s]")
+# Parts of a foreign name said one by one: Latin letters or katakana, set off by pauses
+_FOREIGN_PART = re.compile(rf"[A-Za-z]{{1,8}}(?=[{PAUSE_MARKS}\s]|$)")
+_NEXT_FOREIGN_PART = re.compile(rf"[、,\s]+(?:[A-Za-z]{{1,4}}|[{KATAKANA_RANGE}ー]{{1,4}})(?=[{PAUSE_MARKS}\s]|$)")
+# A phrase, not a name: kanji, then kana, then kanji again (漢字で書く, 名前が違う)
+_PHRASE = re.compile(rf"[{KANJI_RANGE}][{HIRAGANA_RANGE}]+[{KANJI_RANGE}]")
+# A self-introduction's clause longer than this is cut to its last word (「先日お電話した|田中と申します」)
+MAX_INTRODUCED = 6
+_KANA_TO_WORD = re.compile(rf"[{HIRAGANA_RANGE}](?=[{KANJI_RANGE}{KATAKANA_RANGE}])")
+# The operator's role before their own name: 「担当の」「係の」
+_ROLE = re.compile(r"(?:担当(?:者)?|係|オペレーター)(?:の|は)[\s、,]*")
+# The other half of a name: a word of at most MAX_HALF characters before a pause (「またなげ、」), not
+# ending in a particle (娘の、 先月は、)
+_HALF_GAP = re.compile(r"[、,\s]+$")
+MAX_HALF = 6
+_PARTICLE_ENDS = ("の", "は", "が", "を", "に", "で", "と", "も", "へ", "ね", "よ", "か")
 _REQUEST_TAIL = re.compile(rf"[{HIRAGANA_RANGE}]{{0,8}}?(?:ます|ますか|ください|でしょうか)[{PAUSE_MARKS}\s]*")
 _PAUSE = re.compile(rf"[{PAUSE_MARKS}\n]")
 _SENTENCE_END = re.compile(rf"[{SENTENCE_END_MARKS}\n]")
@@ -64,15 +104,77 @@ _QUESTION_KANJI = ("何", "誰", "どなた", "どちら", "どっち")
 _QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "どう"}  # whole clauses only: いつき, なんば
 
 
+class NameAnswersConfig(RuleConfig):
+    max_probability: float = Field(0.6, ge=0, le=1, description=(
+        "Mean word probability under which a word set off before a found name is the name's other half."))
+
+
 class NameAnswers(CallRule):
     NAME = "name_answers"
+    Config = NameAnswersConfig
 
     def apply(self, call: CallView, spans: SpanSet) -> None:
         if not self.config.enabled:
             return
         for turn in call.turns:
-            for start, end in name_answer_spans(turn.text, turn.context):
+            found = name_answer_spans(turn.text, turn.context) + introduced_names(turn.text) \
+                + (named_names(turn.text) if not turn.is_operator else [])
+            for start, end in dict.fromkeys(found):
                 spans.add_uncovered(turn.index, "PERSON", start, end)
+            if turn.is_operator or not (turn.context.after_request or turn.context.name_answer):
+                continue
+            for span in spans.findings(turn.index):
+                half = other_half(turn.text, span.start, span.end) if span.type == "PERSON" else None
+                probability = turn.probability_of(*half) if half else None
+                if probability is not None and probability < self.config.max_probability:
+                    spans.add_uncovered(turn.index, "PERSON", *half)
+
+
+def other_half(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """[start, end) of the word opening the clause and set off by a pause before the name at
+    text[start:end] that ends its clause (「またなげ、|エミ|です」), if it may be the name's other half."""
+    gap = _HALF_GAP.search(text, 0, start)
+    if gap is None or not _NAME_END.match(text + "\n", end):
+        return None
+    lo = max((m.end() for m in _PAUSE.finditer(text, 0, gap.start())), default=0)
+    lo = _clause_start(text, lo)
+    word = text[lo:gap.start()]
+    if not 2 <= len(word) <= MAX_HALF or word.endswith(_PARTICLE_ENDS) or _DIGIT.search(word) or not _is_name(word):
+        return None
+    return lo, gap.start()
+
+
+def introduced_names(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the name each self-introduction in `text` gives (「盛りと申します」)."""
+    found = []
+    for match in _INTRODUCED.finditer(text):
+        lo = max((m.end() for m in _PAUSE.finditer(text, 0, match.start())), default=0)
+        start = _clause_start(text, lo)
+        if match.start() - start > MAX_INTRODUCED:  # back to where kana turns into the name's kanji
+            start = max((m.start() + 1 for m in _KANA_TO_WORD.finditer(text, start, match.start())), default=start)
+        clause = text[start:match.start()].strip(" 　・")
+        if not clause or clause.endswith("っ") or clause in _ADVERBS_WITH_TO or (len(clause) == 1 and is_hiragana(clause)):
+            continue  # ちょっと, ずっと, きちんと; だと言います
+        if not _DIGIT.search(clause) and not _is_question(clause, text[match.end():]) and _is_name(clause):
+            found.append((start, start + len(text[start:match.start()].rstrip(" 　・"))))
+    return found
+
+
+def named_names(text: str) -> list[tuple[int, int]]:
+    """[start, end) of the name said right after naming it (「名前は、寄しむらって…」)."""
+    found = []
+    for match in _NAMED.finditer(text):
+        span = _answer_name(text, match.end(), _NAMED_END, clauses=1)
+        if span is None:  # a foreign name in letters (「HAM、D、LAN」 for ファム・ティ・ラン)
+            start = _clause_start(text, match.end())
+            part = _FOREIGN_PART.match(text, start)
+            span = (start, part.end()) if part else None
+        if span is not None and not _PHRASE.search(text, *span):
+            end = span[1]
+            while (part := _NEXT_FOREIGN_PART.match(text, end)) is not None:
+                end = part.end()  # its other parts, each set off by a pause
+            found.append((span[0], end))
+    return found
 
 
 def name_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:
@@ -91,13 +193,13 @@ def name_answer_spans(text: str, context: TurnContext) -> list[tuple[int, int]]:
     return [span] if span is not None else []
 
 
-def _answer_name(text: str, pos: int) -> tuple[int, int] | None:
+def _answer_name(text: str, pos: int, ends: re.Pattern = _NAME_END, clauses: int = MAX_CLAUSES) -> tuple[int, int] | None:
     """The name clause of an answer starting at `pos`, or None when the answer gives no name."""
-    for _ in range(MAX_CLAUSES):
+    for _ in range(clauses):
         pos = _clause_start(text, pos)
         if pos >= len(text):
             return None
-        end_match = _NAME_END.search(text, pos)
+        end_match = ends.search(text, pos)
         end = end_match.start() if end_match else len(text)
         clause = text[pos:end].strip(" 　・")
         sentence_end = _SENTENCE_END.search(text, end)
@@ -118,7 +220,7 @@ def _clause_start(text: str, pos: int) -> int:
     """Past fillers, apologies, a pronoun and a topic (名前は), never past the clause itself."""
     while True:
         before = pos
-        for pattern in (_SPACES, _FILLER, _PRONOUN, _TOPIC, _OWNER):
+        for pattern in (_SPACES, _FILLER, _PRONOUN, _TOPIC, _OWNER, _ROLE):
             match = pattern.match(text, pos)
             if match and match.end() > pos:
                 pos = match.end()

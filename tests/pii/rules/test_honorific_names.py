@@ -32,7 +32,25 @@ def _names(text):
     ("すずきさまいつもご利用いただき", ["すずき"]),
     ("アベヒロ雪様個人番号は必要ございません", ["アベヒロ雪"]),  # 様 straight into a kanji word
     ("石井沢様家族代理としてご登録がございます", ["石井沢"]),
-    # the word is cut at a pause, a particle or max_chars
+    # a name written like a date comes back in digits (四月一日 read back as 4月2日): still a name
+    ("4月2日おり様でいらっしゃいますね", ["4月2日おり"]),
+    ("4月2日ちさまのご契約は", ["4月2日ち"]),
+    # 様 straight into an honorific-prefixed word (ご連絡, ご本人, お電話)
+    ("盛り様ご連絡ありがとうございます", ["盛り"]),
+    ("うえんわんみんさまご 本人のご契約は", ["うえんわんみん"]),
+    ("ヤマダ様お電話ありがとうございます", ["ヤマダ"]),
+    # the word is cut at a pause, a particle, a sentence's unmarked end or max_chars
+    ("確認できました4月2日様のご契約", ["4月2日"]),
+    ("確認いたしますうえんわんみんさまご 本人", ["うえんわんみん"]),
+    ("ますみ様", ["ますみ"]),
+    # a name read back in short parts with pauses between (グエン・ヴァン・ミン様 heard so)
+    ("確認いたします 具演、1、民様ご本人のご契約は", ["具演、1、民"]),
+    ("長谷川、千尋様ですね", ["長谷川、千尋"]),
+    ("はい、田中様", ["田中"]),                                          # a reply is no part
+    ("では、林様", ["林"]),
+    ("お客様、田中様", ["田中"]),
+    ("ありがとうございます、林様", ["林"]),                                            # ます opening the word is no end
+    ("はい、ますみ様", ["ますみ"]),
     ("ご契約者様の、ながせがわちひろさま", ["ながせがわちひろ"]),
     ("お申込みいただいたうえのやまたろう様", ["やまたろう"]),  # cut at a particle
     ("ご案内はKLMNOPQRSTU様", ["NOPQRSTU"]),  # at most max_chars (8)
@@ -65,6 +83,12 @@ def _names(text):
     ("所定の様式でお送りください", []),
     ("お客様個人番号はお伺いしておりません", []),
     ("ご氏名をお願いします", []),
+    # a count of people or things addressed is no name
+    ("2名様ですね", []),
+    ("お1人様1点限りです", []),
+    ("3組様までご案内できます", []),
+    ("101号室様宛てです", []),
+    ("お客様ご本人でしょうか", []),
     ("3番の窓口の方が", []),
 ])
 def test_addressed_names(text, names):

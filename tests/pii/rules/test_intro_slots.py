@@ -34,13 +34,29 @@ CALLER = ("caller", "料金のことで電話しました", 5.0, 7.0)
     (("operator", "みなとてでこのお客様相談室 クマバラでございます", 0.0, 4.8), "クマバラ"),
     (("operator", "ソラネットを客様情報など口中に知れございます", 0.0, 4.4), "ど口中に知れ"),  # 1.2 s
     (("operator", "見なとテレコムの次山が受けたまわります", 0.0, 3.8), "次山"),
-    (("operator", "ハルカ電力でございます。担当坂本です。", 0.0, 3.8), "坂本"),  # the last ending: the company comes first
+    (("operator", "ハルカ電力でございます。担当坂本です。", 0.0, 3.8), "坂本"),
+    (("operator", "みなとテレコムのみやしたでございます", 0.0, 2.3), "みやした"),      # a name ending in した  # the last ending: the company comes first
+    # the ending garbled too: a verb a couple of kana from a humble introduction verb, after が/の/は
+    (("operator", "春火電力です。福井の大計いたします。", 0.0, 3.4), "福井"),             # 福井がお受けいたします
+    (("operator", "お電話ありがとうございます。ソラネットです。担当のおにしが受けたままります。", 0.0, 6.0), "おにし"),
+    (("operator", "ハルカ電力です。福井のオーケーいたします", 0.0, 3.2), "福井"),
+    # other verbs in the opening are no introduction
+    (("operator", "お電話ありがとうございます。ご用件をお伺いいたします", 0.0, 4.0), None),
+    (("operator", "お電話ありがとうございます。料金のご案内いたします", 0.0, 4.0), None),
     # no introduction ending, nothing
     (("operator", "お電話ありがとうございます", 0.0, 2.6), None),
 ])
 def test_the_opening_slot(opening, slot):
     found = _slots([opening, CALLER])
     assert [s for _, s, _, _ in found] == ([slot] if slot else [])
+
+
+def test_mono_openings_are_the_first_turns():
+    # no turn is known to be the operator's: the first turns within opening_s are the opening
+    turns = [("unknown", "みなとてでこむでございます", 0.0, 1.7), ("unknown", "担当の井野へです", 2.4, 3.9),
+             ("unknown", "支払いをクレジットカードに変えたいんです", 4.4, 8.0),   # a request: no introduction
+             ("unknown", "お名前をお願いします", 9.0, 11.0), ("unknown", "山田です", 12.0, 13.0)]
+    assert [(t, s) for t, s, _, _ in _slots(turns)] == [(0, "みなとてでこむ"), (1, "井野へ")]
 
 
 def test_the_slot_is_bounded_by_time_and_muted_over_its_words():
@@ -57,6 +73,18 @@ def test_the_sign_off_slot():
     turns = [("operator", "お電話ありがとうございます", 0.0, 2.6), CALLER,
              ("operator", "本日は担当中島が受けたまわりました", 8.0, 11.4)]
     assert [s for _, s, _, _ in _slots(turns)] == ["中島"]
+
+
+def test_the_sign_off_slot_with_a_garbled_verb():
+    turns = [("operator", "お電話ありがとうございます", 0.0, 2.6), CALLER,
+             ("operator", "本日はみなとテレコム早先が受けた まわりました。ご不明点はお問い合わせください。", 106.2, 116.1)]
+    assert [s for _, s, _, _ in _slots(turns)] == ["早先"]
+    turns[-1] = ("operator", "本日はご確認いただきありがとうございました", 106.2, 110.0)
+    assert _slots(turns) == []
+    turns[-1] = ("operator", "ありがとうございました。担当の杉の本でした。", 106.2, 110.0)   # 杉本, garbled
+    assert [s for _, s, _, _ in _slots(turns)] == ["杉の本"]
+    turns[-1] = ("operator", "以上でお手続きは完了でした", 106.2, 110.0)
+    assert _slots(turns) == []
 
 
 def test_without_word_times_the_text_frames_decide():

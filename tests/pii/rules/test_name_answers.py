@@ -4,7 +4,10 @@ import pytest
 
 from redactor.pii.questions import asks_for_name
 from redactor.pii.config import load_config
-from redactor.pii.rules.name_answers import name_answer_spans
+from redactor.pii.normalize import normalize
+from redactor.pii.dialogue import CallView, TimedWord
+from redactor.pii.rules.name_answers import NameAnswers, introduced_names, name_answer_spans, named_names, other_half
+from redactor.pii.spans import Span, SpanSet
 
 from ..helpers import assert_gone_kept, last_turn_context, redact_pairs
 
@@ -85,6 +88,87 @@ def test_answer_to_a_name_question(answer, spans):
 ])
 def test_name_dialogue(turns, spans):
     assert _spans(turns) == spans
+
+
+@pytest.mark.parametrize("text, names", [
+    # whoever introduces themself names themself, question or not, however the name was heard
+    ("あ、はい、盛りと申します。先月の電気代が高くて", ["盛り"]),            # 森と申します
+    ("だいだと申しますけど、今日検針の人が", ["だいだ"]),                   # 平と申しますけど
+    ("はい 山田って言います", ["山田"]),
+    ("私、ヤマシタといいます", ["ヤマシタ"]),
+    ("担当の佐藤と申します", ["佐藤"]),                                   # the role is no part of it
+    ("先日お電話した田中って言います", ["田中"]),                           # a long clause: its last word
+    # no introduction: 申し訳, 言いますか, a clause that is no name
+    ("ちょっと申し訳ないんですが", []),
+    ("と言いますか、その", []),
+    ("何と言いますか", []),
+    ("そうと言いますのも", []),
+    ("ちょっと言いますね", []),                                          # adverbs that take と
+    ("はっきりと申しますと", []),
+    ("きちんと申し上げます", []),
+    ("だと言います", []),
+    ("けんと申します", ["けん"]),
+])
+def test_self_introductions(text, names):
+    text = normalize(text).text
+    assert [text[s:e] for s, e in introduced_names(text)] == names
+
+
+@pytest.mark.parametrize("text, names", [
+    # a name said right after naming it: ended by a quotation, a pause or a space too
+    ("検針員の名前は、寄しむらって名札つけてたけど", ["寄しむら"]),
+    ("契約あるのは奥さんの名前ですね。ねーはむいらん 私は契約ないです", ["ねーはむいらん"]),
+    ("名前は、田中太郎です。", ["田中太郎"]),
+    ("前の担当の名前は、サトウという人でした", ["サトウ"]),
+    # a foreign name said part by part, in letters or katakana
+    ("奥さんの名前ですね。HAM、D、LAN、私は契約ないです", ["HAM、D、LAN"]),
+    ("奥さんの名前ですね。ファム、ティ、ラン。私は契約ないです", ["ファム、ティ、ラン"]),
+    # what follows is no name: a verb, a phrase, a reply, a question back
+    ("名前は、変わってないです", []),
+    ("名前が、違うんですけど", []),
+    ("名前は。漢字で書くと難しいんですけど", []),
+    ("名前ですね。はい", []),
+    ("名前は、わかりません", []),
+    ("名前は、どなたのですか", []),
+])
+def test_names_said_after_naming_them(text, names):
+    text = normalize(text).text
+    assert [text[s:e] for s, e in named_names(text)] == names
+
+
+@pytest.mark.parametrize("text, name, half", [
+    # a word opening the clause, set off by a pause before a found name that ends the clause
+    ("またなげ、エミです", "エミ", "またなげ"),                   # ワタナベ エミです
+    ("えっと、ワタナベ、エミ", "エミ", "ワタナベ"),
+    ("田中 エミと申します", "エミ", "田中"),
+    # fillers, particles, digits, a clause going on: no other half
+    ("はい、エミです", "エミ", None),
+    ("娘の、エミです", "エミ", None),
+    ("またなげ、エミの件で", "エミ", None),
+    ("3番、エミです", "エミ", None),
+])
+def test_the_other_half_of_a_name(text, name, half):
+    start = text.index(name)
+    span = other_half(text, start, start + len(name))
+    assert (text[span[0]:span[1]] if span else None) == half
+
+
+def _other_half_added(probability):
+    """A request, then 「またなげ、エミです」 with エミ found, its words at `probability`."""
+    turns = [("operator", "カタカナでお願いします"), ("caller", "またなげ、エミです")]
+    texts = [normalize(t) for _, t in turns]
+    timings = [(0.0, 2.0, ()), (3.0, 5.0, tuple(TimedWord(i, i + 1, 3.0 + 0.2 * i, 3.2 + 0.2 * i, probability)
+                                                 for i in range(len(turns[1][1]))))]
+    call = CallView.build([s for s, _ in turns], texts, CONF, timings=timings)
+    spans = SpanSet(2, 0.5)
+    spans.add_candidate(1, Span("PERSON", 5, 7, 0.85))
+    NameAnswers().apply(call, spans)
+    return [call.turns[1].text[s.start:s.end] for s in sorted(spans.findings(1), key=lambda s: s.start)]
+
+
+def test_the_other_half_goes_when_recognition_doubted_it():
+    assert _other_half_added(0.3) == ["またなげ", "エミ"]
+    assert _other_half_added(0.9) == ["エミ"]        # heard with confidence: a word of its own
 
 
 @pytest.mark.parametrize("text, asks", [

@@ -24,6 +24,13 @@ OP, CA = "operator", "caller"
     # a name recurring as the call's organisation word is not spread there
     ([(OP, "お電話ありがとうございます。ハルカ電力の佐藤です。"), (OP, "お名前をお願いします。"), (CA, "ハルカです"),
       (OP, "ハルカ電力のプランですね")], [(0, "佐藤", "PERSON", 0.9), (2, "ハルカ", "PERSON", 0.5)], set()),
+    # the same name spelled otherwise: found by its reading (4 kana or more), over the characters read so
+    ([(CA, "盛りとしこです"), (OP, "かしこまりました、森都市コサマーてにお送りします。")],
+     [(0, "盛りとしこ", "PERSON", 0.5)], {(1, "森都市コ", "PERSON")}),
+    ([(CA, "ワタヌキです"), (OP, "わたぬき様ですね")], [(0, "ワタヌキ", "PERSON", 0.9)], {(1, "わたぬき", "PERSON")}),
+    # short readings are not looked for (森 = モリ is in 盛り上がり), nor a reading only part of a word holds
+    ([(CA, "森です"), (OP, "盛り上がりましたね")], [(0, "森", "PERSON", 0.9)], set()),
+    ([(CA, "高橋です"), (OP, "高速道路の端で")], [(0, "高橋", "PERSON", 0.9)], set()),
     # other types are not spread
     ([(CA, "090-1234-5678です"), (OP, "090-1234-5678ですね")], [(0, "090-1234-5678", "PHONE_NUMBER", 1.0)], set()),
 ])
