@@ -4,7 +4,8 @@
 does not (「ソラネットを客様情報など口中に知れございます」 for 「ソラネットお客様情報窓口、中西でございます」,
 「みなとてでこのお客様相談室 クマバラでございます」), the slot is still where the frame puts it:
 right before the operator's self-introduction ending (でございます, です, と申します, が承ります; a
-garbled 「…ございます」 without its で too) in the call's opening operator turn, and before
+garbled 「…ございます」 without its で too) in the call's opening operator turn (the last of the opening's turns holding one, where a mono
+greeting was recognized in parts), and before
 「が承りました」「が担当いたしました」 in the sign-off. The slot is the words spoken in the
 `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
@@ -21,7 +22,7 @@ from pydantic import Field
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.lexicon.chars import PAUSE_MARKS
 from redactor.pii.lexicon.speech import alternation
-from redactor.pii.operator_intro import INTRO_END, SIGNOFF_END
+from redactor.pii.operator_intro import INTRO_END, OPENING_TURNS, SIGNOFF_END
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -46,10 +47,14 @@ class IntroSlots(CallRule):
         if not operators:
             return
         frame = _frame_words(self.pii)
-        opening, sign_off = operators[0], operators[-1]
-        endings = [m.start() for m in INTRO_END.finditer(opening.text)] or [
-            m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
-        self._slot(opening, spans, max(endings, default=None), frame)
+        sign_off = operators[-1]
+        opening, ending = operators[0], None
+        for turn in _opening_turns(call) or operators[:1]:
+            endings = [m.start() for m in INTRO_END.finditer(turn.text)] or [
+                m.start() for m in _BARE_GOZAIMASU.finditer(turn.text)]
+            if endings:
+                opening, ending = turn, max(endings)
+        self._slot(opening, spans, ending, frame)
         if sign_off is not opening:
             self._slot(sign_off, spans, max((m.start() for m in SIGNOFF_END.finditer(sign_off.text)), default=None),
                        frame)
@@ -71,6 +76,17 @@ class IntroSlots(CallRule):
                 spans.add_by_time(turn.index, "PERSON", start, ending, *seconds)
                 return
             start += 1
+
+
+def _opening_turns(call: CallView) -> list[TurnView]:
+    """The operator turns before the caller first speaks (a mono greeting recognized in parts:
+    「ソラネットサポートです」「今井でございます」), at most OPENING_TURNS."""
+    turns = []
+    for turn in call.turns[:OPENING_TURNS]:
+        if not turn.is_operator:
+            break
+        turns.append(turn)
+    return turns
 
 
 def _frame_words(pii) -> re.Pattern:
