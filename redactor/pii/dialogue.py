@@ -35,7 +35,7 @@ from redactor.pii.normalize import NormalizedText
 from redactor.pii.organisations import CallOrganisations, OrganisationFinder
 from redactor.pii.questions import asked_types, asks_for_name, asks_for_number, is_request, request_end
 from redactor.pii.recognizers.names import sudachi_tags, tokens_in
-from redactor.pii.speaker_roles import CALLER, OPERATOR, infer_roles
+from redactor.pii.speaker_roles import CALLER, OPERATOR, infer_roles, sentence_leads
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,17 @@ class TurnView:
     start_s: float | None = None
     end_s: float | None = None
     words: tuple[TimedWord, ...] = ()
+    lead: str = ""  # mono: the previous turn's unfinished sentence this turn goes on with (same speaker)
 
     @property
     def is_operator(self) -> bool:
         return self.context.is_operator
+
+    @property
+    def utterance(self) -> str:
+        """The turn with the start of its sentence cut off by a pause (「お名前をおめが」+「いたします」):
+        what a request is read in."""
+        return self.lead + self.text
 
     def time_of(self, start: int, end: int) -> tuple[float, float] | None:
         """The time span of the words under [start, end) of `text`; None without word timings."""
@@ -121,13 +128,15 @@ class CallView:
         `organisation_finder` gather its organisation evidence."""
         lines = [t.text.replace("\n", " ").replace("\r", " ") for t in texts]
         timings = timings or [(None, None, ())] * len(lines)
-        roles = infer_roles(speakers, lines, conf, [(start_s, end_s) for start_s, end_s, _ in timings])
-        contexts = plan_turn_contexts(list(speakers), lines, conf, roles)
+        times = [(start_s, end_s) for start_s, end_s, _ in timings]
+        roles = infer_roles(speakers, lines, conf, times)
+        leads = sentence_leads(speakers, roles, lines, conf, times)
+        contexts = plan_turn_contexts(list(speakers), lines, conf, roles, leads)
         turns, offset = [], 0
-        for index, (speaker, norm, line, context, role, (start_s, end_s, words)) in enumerate(
-                zip(speakers, texts, lines, contexts, roles, timings)):
+        for index, (speaker, norm, line, context, role, lead, (start_s, end_s, words)) in enumerate(
+                zip(speakers, texts, lines, contexts, roles, leads, timings)):
             turns.append(TurnView(index, speaker, line, norm, offset, context, role != CALLER,
-                                  start_s, end_s, words))
+                                  start_s, end_s, words, lead))
             offset += len(line) + 1
         joined = "\n".join(lines)
         call = cls(tuple(turns), joined, nlp(joined) if nlp is not None else None, None, conf)
@@ -190,11 +199,13 @@ def timing_of(turn, original: str) -> tuple[float | None, float | None, tuple[Ti
 
 
 def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextConfig,
-                       roles: list[str] | None = None) -> list[TurnContext]:
+                       roles: list[str] | None = None, leads: list[str] | None = None) -> list[TurnContext]:
     """For each turn, what recent questions asked for (previous `lookback_turns` turns), and
     whether it answers a number request or continues a number given in an earlier answer.
-    `roles`: each turn's OPERATOR, CALLER or UNKNOWN (speaker_roles.infer_roles, by default)."""
+    `roles`: each turn's OPERATOR, CALLER or UNKNOWN (speaker_roles.infer_roles, by default);
+    `leads`: the unfinished sentence each mono turn goes on with (speaker_roles.sentence_leads)."""
     roles = roles if roles is not None else infer_roles(speakers, texts, conf)
+    leads = leads if leads is not None else sentence_leads(speakers, roles, texts, conf)
     asked: list[set[str]] = []
     number_asked: list[bool] = []
     new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation
@@ -223,8 +234,9 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         number = continues or any(number_asked[j] for j in window)
         after_request = not operator and any(open_request[j] for j in window)
         asking = role != CALLER  # an operator, or a turn whose role is unknown
-        here = asked_types(text, conf) if asking else set()
-        here_number = asks_for_number(text, conf) if asking else False
+        utterance = leads[i] + text  # a question cut in two by a pause is read whole
+        here = asked_types(utterance, conf) if asking else set()
+        here_number = asks_for_number(utterance, conf) if asking else False
         answer_from, asked_here = None, frozenset()
         # mono: 「ご住所をお願いします 東京都…」 answers the address question in the same turn
         address_from = request_end(text, conf) if asking and not operator and "ADDRESS" in here else None
@@ -234,7 +246,7 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
             asked_here = frozenset((here & set(NUMERIC_TYPES)) - expected)
             expected |= asked_here
             answer_from = request_end(text, conf)
-        name_asked.append(asking and "PERSON" in here and asks_for_name(text, conf))
+        name_asked.append(asking and "PERSON" in here and asks_for_name(utterance, conf))
         name_from = request_end(text, conf) if name_asked[-1] and not operator else None
         contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here,
                                     address_from, not operator and _answers_name(i, roles, name_asked, conf),

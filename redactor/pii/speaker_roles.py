@@ -12,10 +12,12 @@ speaker ("unknown"). The conversation still says who speaks:
 The roles are inferred in passes, each a rule of conversation:
 
 1. register: a turn holding cues of one side only is that side's; a turn holding both (two
-   voices in one recognized segment, or a caller quoting the operator) or neither stays open;
+   voices in one recognized segment, or a caller quoting the operator) or neither stays open, and
+   so does an operator turn holding a question and, after it, an answer (「…をお願いします 平成3年
+   …です」) or, right after the operator's question, opening with an answer;
 2. the opening: a call-center recording starts when the operator answers, so an open first turn
-   (without digits: those are an answer) and the open turns before the first operator turn of
-   the opening are the operator's greeting, unless a caller turn comes first;
+   (without digits: those are an answer) and the open turns before an operator turn of the
+   opening (up to the first caller turn) are the operator's greeting;
 3. context, repeated until nothing changes: an open turn that goes on with the previous turn's
    unfinished sentence (it ended on a particle or a comma, without asking, and the pause was
    short: recognition cut one utterance in two) is that speaker's; an open turn right after a
@@ -68,16 +70,18 @@ _CALLER_TEXT = re.compile(
 # ので, which a speaker often leaves hanging: 「…して欲しくて」)
 _UNFINISHED = re.compile(r"[のがにとでへや、,]\s*$")
 # A question's or a request's ending (garbled お願い too: おめがいします, お願いいします)
-_ASKING_END = r"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)いい?(?:いた)?します|ください|を)"
+_ASKING_END = r"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください|を)"
 _ASKS = re.compile(rf"{_ASKING_END}[{re.escape(CLOSING_MARKS)}、\s]*$")
 # …and inside a turn, where a sentence ends (「ですから」「をお」 end none)
-_ASKS_WITHIN = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)いい?(?:いた)?します|ください)"
+_ASKS_WITHIN = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください)"
                           rf"(?![らねなのもいと])[{re.escape(CLOSING_MARKS)}、\s]*(?=\S)")
 # The verbs an operator asks for an item with (a caller's 「…してください」「…できますか」 asks for a service)
 _REQUEST_VERB = re.compile(r"願い|[ねめ]がい|教え|伺|うかが|いただけ|頂戴|お聞かせ")
 # What an answer sounds like after a question inside one turn: digits, plain speech, an answer's
 # opening (はい, えっと) or a short 「…です」 (「お名前をお願いします 糸をまさみです」)
 _ANSWER_OPENING = re.compile(rf"^(?:{alternation(ACKNOWLEDGEMENTS + FILLERS)})")
+_COPULA_END = re.compile(rf"です[{re.escape(CLOSING_MARKS)}、\s]*$")
+MIN_ANSWER_CHARS = 2
 _SHORT_ANSWER = re.compile(rf"^.{{1,12}}(?:です|と申します|(?:と|って)(?:言|い)います)[{re.escape(CLOSING_MARKS)}]*$")
 MAX_CONTINUATION_GAP_S = 1.0  # a pause longer than this between turns ends an utterance
 
@@ -96,6 +100,7 @@ def infer_roles(speakers: Sequence[str], texts: Sequence[str], conf: CallContext
         return roles
     inferred = {i: _register(texts[i], conf) for i in open_turns}
     _opening(inferred, texts)
+    _answers_first(inferred, texts)
     times = times or [(None, None)] * len(texts)
     changed = True
     while changed:
@@ -142,17 +147,34 @@ def _answered_within(text: str) -> bool:
 
 
 def _opening(inferred: dict[int, str], texts: Sequence[str]) -> None:
-    """The recording starts when the operator answers: the open turns before the first operator
-    turn of the opening (`OPENING_TURNS`) are the greeting's, and so is an open first turn
-    without digits, unless a caller turn comes first."""
-    first = next((i for i in range(OPENING_TURNS) if inferred.get(i, UNKNOWN) != UNKNOWN), None)
-    if first is not None and inferred[first] == CALLER:
-        return
-    if first is not None and inferred[first] == OPERATOR:
-        for i in range(first):
+    """The recording starts when the operator answers: within the opening (`OPENING_TURNS`, until
+    a caller turn or one of both voices), the open turns before an operator turn are the
+    greeting's, and so is an open first turn without digits (digits are an answer: an excerpt)."""
+    opening = []
+    for i in range(OPENING_TURNS):
+        if inferred.get(i) not in (OPERATOR, UNKNOWN):
+            break
+        opening.append(i)
+    operators = [i for i in opening if inferred[i] == OPERATOR]
+    if operators:
+        for i in opening[:opening.index(operators[-1])]:
             inferred[i] = OPERATOR
-    elif inferred.get(0) == UNKNOWN and not any(c.isdigit() for c in texts[0]):
-        inferred[0] = OPERATOR  # a greeting names the organisation; digits are an answer (an excerpt)
+    elif opening == [0, *opening[1:]] and opening and not any(c.isdigit() for c in texts[0]):
+        inferred[0] = OPERATOR
+
+
+def _answers_first(inferred: dict[int, str], texts: Sequence[str]) -> None:
+    """An operator turn right after an operator's question that opens with an answer (digits,
+    plain speech, a 「…です」) before its first operator words holds both voices: the caller's
+    answer and the operator going on (「商事まことです IDはSN550217 商事様ありがとうございます」)."""
+    for i, role in inferred.items():
+        if role != OPERATOR or inferred.get(i - 1) != OPERATOR or not asks(texts[i - 1]):
+            continue
+        first = _OPERATOR_TEXT.search(texts[i])
+        head = _ANSWER_OPENING.sub("", texts[i][:first.start()] if first else "").strip(" 　、。")
+        if len(head) >= MIN_ANSWER_CHARS and (any(c.isdigit() for c in head) or _CALLER_TEXT.search(head)
+                                              or _COPULA_END.search(head)):
+            inferred[i] = _BOTH
 
 
 def _from_context(i: int, inferred: dict[int, str], texts: Sequence[str],
@@ -164,9 +186,23 @@ def _from_context(i: int, inferred: dict[int, str], texts: Sequence[str],
         return UNKNOWN
     if _goes_on(texts[i - 1], times[i - 1], times[i]):
         return before
-    if asks(texts[i - 1]):
+    said = texts[i - 1]
+    if i >= 2 and inferred.get(i - 2) == before and _goes_on(texts[i - 2], times[i - 2], times[i - 1]):
+        said = texts[i - 2] + said  # a question cut in two: 「…お名前をおめが」「いたします」
+    if asks(said):
         return CALLER if before == OPERATOR else OPERATOR
     return UNKNOWN
+
+
+def sentence_leads(speakers: Sequence[str], roles: Sequence[str], texts: Sequence[str], conf: CallContextConfig,
+                   times: Sequence[tuple[float | None, float | None]] | None = None) -> list[str]:
+    """For each mono turn that goes on with the previous turn's unfinished sentence (the same
+    inferred speaker, a short pause: 「お名前をおめが」「いたします」), that turn's text; else ""."""
+    unknown = {s.lower() for s in conf.unknown_speakers}
+    times = times or [(None, None)] * len(texts)
+    return ["" if i == 0 or speakers[i].strip().lower() not in unknown or roles[i] == UNKNOWN
+            or roles[i] != roles[i - 1] or not _goes_on(texts[i - 1], times[i - 1], times[i]) else texts[i - 1]
+            for i in range(len(texts))]
 
 
 def _goes_on(text: str, this: tuple[float | None, float | None], following: tuple[float | None, float | None]) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from redactor.pii.config import load_config
 from redactor.pii.dialogue import CallView, plan_turn_contexts
 from redactor.pii.normalize import normalize
-from redactor.pii.speaker_roles import infer_roles
+from redactor.pii.speaker_roles import infer_roles, sentence_leads
 
 CONF = load_config().call_context
 ROLE = {"operator": "O", "caller": "C", "unknown": "U"}
@@ -77,3 +77,15 @@ def test_the_plan_reads_inferred_roles():
     call = CallView.build(["unknown"] * 3, [normalize(t) for t in texts], CONF)
     assert [t.may_ask for t in call.turns] == [True, True, False]
     assert [t.speaker for t in call.turns] == ["unknown"] * 3  # the transcript's speaker stays
+
+
+def test_a_question_cut_in_two_is_read_whole():
+    texts = ["お電話ありがとうございます", "ご契約者様のお名前をおめが", "いたします", "ハットリマサトです"]
+    times = [(0.0, 1.5), (2.0, 4.0), (4.1, 5.0), (5.5, 7.0)]
+    assert _roles(texts, times) == "OOOC"
+    roles = infer_roles(["unknown"] * 4, texts, CONF, times)
+    assert sentence_leads(["unknown"] * 4, roles, texts, CONF, times) == ["", "", "ご契約者様のお名前をおめが", ""]
+    call = CallView.build(["unknown"] * 4, [normalize(t) for t in texts], CONF, timings=[(*t, ()) for t in times])
+    assert call.turns[2].utterance == "ご契約者様のお名前をおめがいたします" and call.turns[3].utterance == texts[3]
+    # stereo turns are whole already: no leads
+    assert sentence_leads(["operator", "operator"], ["operator", "operator"], texts[1:3], CONF) == ["", ""]

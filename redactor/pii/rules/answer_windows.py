@@ -43,7 +43,7 @@ from redactor.pii.lexicon.names import RELATIONS, SELF_REFERENCES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, PAUSE_MARKS, SENTENCE_END_MARKS
 from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, REFUSALS, STOCK_REPLIES,
                                          TOPIC_CHANGES, alternation)
-from redactor.pii.questions import asked_types, asks_for_name, asks_for_number
+from redactor.pii.questions import answer_start, asked_types, asks_for_name, asks_for_number
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -105,11 +105,28 @@ class AnswerWindows(CallRule):
             return
         conf = call.conf
         for request in call.turns:
-            if not request.is_operator:
+            if not request.may_ask:
                 continue
-            types = requested_types(request.text, conf)
-            if types:
-                self._window(call, spans, request, types)
+            types = requested_types(request.utterance, conf)
+            if not types:
+                continue
+            if not request.is_operator:  # mono, role unknown: the turn may hold its answer too
+                self._answer_within(call, spans, request, types)
+            self._window(call, spans, request, types)
+
+    def _answer_within(self, call: CallView, spans: SpanSet, turn: TurnView, types: set[str]) -> None:
+        """A mono turn of unknown role asking for an item: what follows its last request is
+        heard as the answer (「青年学期をお願いいたします 平成3年5月16日です」)."""
+        start = answer_start(turn.text, call.conf)
+        parts, _ = answer_parts(turn.text[start:], expectation(types, call.conf))
+        entity_type = _window_type(types, turn)
+        for lo, hi in ((start + a, start + b) for a, b in parts):
+            last = not _TRIM.sub("", turn.text[hi:])
+            seconds = _seconds(turn, lo, hi, last, None, turn.end_s, self.config.trail_s)
+            if seconds is None:
+                spans.add_uncovered(turn.index, entity_type, lo, hi)
+            else:
+                spans.add_by_time(turn.index, entity_type, lo, hi, *seconds)
 
     def _window(self, call: CallView, spans: SpanSet, request: TurnView, types: set[str]) -> None:
         answers, window_end = self._answers(call, request)
@@ -136,9 +153,10 @@ class AnswerWindows(CallRule):
                 if is_backchannel(turn.text):
                     continue
                 return answers, turn.start_s
-            if turn.may_ask or len(answers) >= self.config.max_turns or not _starts_within(
-                    turn, request, self.config.max_window_s):
+            if len(answers) >= self.config.max_turns or not _starts_within(turn, request, self.config.max_window_s):
                 break
+            if turn.may_ask:  # mono, role unknown: it may be the answer, and it may be the operator again
+                return answers + [turn], turn.end_s
             answers.append(turn)
         return answers, None
 
