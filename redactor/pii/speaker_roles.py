@@ -16,8 +16,8 @@ The roles are inferred in passes, each a rule of conversation:
    so does an operator turn holding a question and, after it, an answer (「…をお願いします 平成3年
    …です」) or, right after the operator's question, opening with an answer;
 2. the opening: a call-center recording starts when the operator answers, so an open first turn
-   (without digits: those are an answer) and the open turns before an operator turn of the
-   opening (up to the first caller turn) are the operator's greeting;
+   (without digits: those are an answer) and the open turns before the first operator turn of
+   the opening (up to the first caller turn) are the operator's greeting;
 3. context, repeated until nothing changes: an open turn that goes on with the previous turn's
    unfinished sentence (it ended on a particle or a comma, without asking, and the pause was
    short: recognition cut one utterance in two) is that speaker's; an open turn right after a
@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 
 from redactor.pii.config import CallContextConfig
-from redactor.pii.lexicon.chars import CLOSING_MARKS
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, alternation
 from redactor.pii.operator_intro import OPENING_TURNS
 from redactor.pii.questions import asked_types, asks_for_number
@@ -52,6 +52,7 @@ _OPERATOR_TEXT = re.compile(
     r"|かしこま|承知いたし|承り|承っ|うけたまわ|受けたまわ|恐れ入|おそれ入|おそれい|申し訳ござ|失礼いたし"
     r"|お電話ありがとう|ご利用ありがとう|お待たせ|少々お待ち|いらっしゃ|なさいますか|でしょうか|お伺い|お調べ|お問い合わせ|お手元|お手続き|お名前"
     r"|お持ち|おもち|お分かり|おわかり|お変わり|おかわり|お控え|お届け"
+    rf"|お(?!願)[{KANJI_RANGE}][{HIRAGANA_RANGE}]{{0,2}}(?:します|しました|しており)"  # お送りします, お調べしました
     r"|様(?!番号)|さま(?:です|で(?:よろしい|お間違い|いらっしゃ)|、|の|ありがとう|お待たせ)|でよろしい|でお間違い|担当"
     r"|(?:願|[ねめ]が)いい?でき(?:ます|ません)(?:か|でしょうか)"
     r"|ご(?:登録|本人|住所|契約|利用|確認|連絡|請求|希望|用件|不明|心配|迷惑|注文|指定|記入|案内|家族|自宅|名義"
@@ -64,7 +65,9 @@ _CALLER_TEXT = re.compile(
     r"もしもし|んです(?:けど|が|よ)|んだけど|んですか|たいんで|けど[。、\s]*$|すみません|すいません"
     r"|(?<!お)(?<!て)わかりました|(?<!お)(?<!て)分かりました|(?:と|って)(?:言|い)います|(?<!ご)本人です"
     r"|(?<![ごお])(?:息子|娘|主人|家内|嫁|父親|母親)|(?:て|で)(?:ます|ました)(?![か])|(?:じゃあ|じゃ、)|っけ|ちゃっ"
-    r"|(?:た|ほし|欲し)くて|(?:と|って)思って|なくて(?:ね|さ|[、。]|$)|ない(?:んです|です|の|よ|ね)(?!か)|(?:あの|のよ|よね|てね|だね)(?:[、。]|$)")
+    r"|(?:た|ほし|欲し)くて|(?:と|って)思って|"
+    rf"(?<=[{HIRAGANA_RANGE}{KATAKANA_RANGE}{KANJI_RANGE}])とか(?=[あはでも、。\s]|$)"
+    r"|なくて(?:ね|さ|[、。]|$)|ない(?:んです|です|の|よ|ね)(?!か)|(?:あの|のよ|よね|てね|だね)(?:[、。]|$)")
 # A sentence going on in the next turn: the turn ends on a case particle or a comma (not は or
 # を: 「お名前は」「カード番号を」 ask, and the other side answers; not a clause ending in て or
 # ので, which a speaker often leaves hanging: 「…して欲しくて」)
@@ -76,6 +79,7 @@ _ASKS = re.compile(rf"{_ASKING_END}[{re.escape(CLOSING_MARKS)}、\s]*$")
 _ASKS_WITHIN = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください)"
                           rf"(?![らねなのもいと])[{re.escape(CLOSING_MARKS)}、\s]*(?=\S)")
 # The verbs an operator asks for an item with (a caller's 「…してください」「…できますか」 asks for a service)
+_GARBLED_REQUEST = re.compile(r"お?[ねめ]がい")
 _REQUEST_VERB = re.compile(r"願い|[ねめ]がい|教え|伺|うかが|いただけ|頂戴|お聞かせ")
 # What an answer sounds like after a question inside one turn: digits, plain speech, an answer's
 # opening (はい, えっと) or a short 「…です」 (「お名前をお願いします 糸をまさみです」)
@@ -120,8 +124,9 @@ def _register(text: str, conf: CallContextConfig) -> str:
     """OPERATOR or CALLER where a turn's words are in one side's register only, else UNKNOWN.
     A request for a personal item (「青年学期をお願いできますか」, cues read as questions.py reads
     them) is the operator's too."""
-    operator = _operator_words(text) or (_REQUEST_VERB.search(text) is not None and (
-        bool(asked_types(text, conf)) or asks_for_number(text, conf)))
+    request = _GARBLED_REQUEST.sub("お願い", text)  # 「有効機限のおめがいします」 asks as お願い
+    operator = _operator_words(text) or (_REQUEST_VERB.search(request) is not None and (
+        bool(asked_types(request, conf)) or asks_for_number(request, conf)))
     caller = _CALLER_TEXT.search(text) is not None
     if not operator and not caller:
         return UNKNOWN
@@ -148,7 +153,7 @@ def _answered_within(text: str) -> bool:
 
 def _opening(inferred: dict[int, str], texts: Sequence[str]) -> None:
     """The recording starts when the operator answers: within the opening (`OPENING_TURNS`, until
-    a caller turn or one of both voices), the open turns before an operator turn are the
+    a caller turn or one of both voices), the open turns before the first operator turn are the
     greeting's, and so is an open first turn without digits (digits are an answer: an excerpt)."""
     opening = []
     for i in range(OPENING_TURNS):
@@ -157,7 +162,7 @@ def _opening(inferred: dict[int, str], texts: Sequence[str]) -> None:
         opening.append(i)
     operators = [i for i in opening if inferred[i] == OPERATOR]
     if operators:
-        for i in opening[:opening.index(operators[-1])]:
+        for i in opening[:opening.index(operators[0])]:
             inferred[i] = OPERATOR
     elif opening == [0, *opening[1:]] and opening and not any(c.isdigit() for c in texts[0]):
         inferred[0] = OPERATOR

@@ -52,6 +52,10 @@ def _roles(texts, times=None, speakers=None):
     (["お電話ありがとうございます", "さようでございますか、今後は上限を設定することも可能ですが"], "OO"),
     # ambiguous: a bare acknowledgement or an item with nothing around it says nobody
     (["もしもし、解約したいんですけど", "はい", "0.66."], "CUU"),
+    # humble お…します and a garbled request for an item are the operator's; casual 〜とか the caller's
+    (["もしもし、解約したいんですけど", "請求書をお送りしますので"], "CO"),
+    (["もしもし", "有効機限のおめがいします", "27年の10月です"], "COC"),
+    (["お電話ありがとうございます", "口座振替にすると割引とかあります?"], "OC"),
     # the caller's requests for a service are no operator requests
     (["もしもし", "母の名義にしてください。", "かしこまりました"], "CUO"),
 ])

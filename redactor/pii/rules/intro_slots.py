@@ -4,8 +4,8 @@
 does not (「ソラネットを客様情報など口中に知れございます」 for 「ソラネットお客様情報窓口、中西でございます」,
 「みなとてでこのお客様相談室 クマバラでございます」), the slot is still where the frame puts it:
 right before the operator's self-introduction ending (でございます, です, と申します, が承ります; a
-garbled 「…ございます」 without its で too) in the call's opening operator turn (the last of the opening's turns holding one, where a mono
-greeting was recognized in parts), and before
+garbled 「…ございます」 without its で too) in the call's opening operator turn (of the opening's
+turns, the last holding one: a mono greeting is recognized in parts), and before
 「が承りました」「が担当いたしました」 in the sign-off. The slot is the words spoken in the
 `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
@@ -80,10 +80,11 @@ class IntroSlots(CallRule):
 
 def _opening_turns(call: CallView) -> list[TurnView]:
     """The operator turns before the caller first speaks (a mono greeting recognized in parts:
-    「ソラネットサポートです」「今井でございます」), at most OPENING_TURNS."""
+    「ソラネットサポートです」「今井でございます」; a mono turn whose role is unknown may be the
+    operator's too), at most OPENING_TURNS."""
     turns = []
     for turn in call.turns[:OPENING_TURNS]:
-        if not turn.is_operator:
+        if not turn.may_ask:
             break
         turns.append(turn)
     return turns
