@@ -18,7 +18,10 @@ So, in a recording whose speakers are known (stereo), for each caller turn of th
   mistimed.
 
 The window is bounded: it ends when the operator speaks again (a bare 「はい」 back-channel does
-not end it), after `max_turns` caller turns, or `max_window_s` seconds after the request. A turn
+not end it), after `max_turns` caller turns, or `max_window_s` seconds after the request. In a
+mono recording the speakers are inferred (speaker_roles.py); a turn whose role stayed unknown
+may ask (its request opens a window, and what follows the request in the turn is its answer)
+and may answer (it is in the window, uncounted), failing closed. A turn
 that is plainly not an answer stays, text and audio (the window goes on past it): fillers and stock
 replies alone (「はい、そうです」「ちょっと待ってください」), a refusal (「わかりません」), a short question
 back (「漢字ですか？」), none holding a digit.
@@ -153,10 +156,11 @@ class AnswerWindows(CallRule):
                 if is_backchannel(turn.text):
                     continue
                 return answers, turn.start_s
-            if len(answers) >= self.config.max_turns or not _starts_within(turn, request, self.config.max_window_s):
+            # mono turns of unknown role may answer (fail closed); recognition cuts an answer at
+            # its pauses into many of them, so they do not count towards max_turns
+            counted = [t for t in answers if not t.may_ask]
+            if len(counted) >= self.config.max_turns or not _starts_within(turn, request, self.config.max_window_s):
                 break
-            if turn.may_ask:  # mono, role unknown: it may be the answer, and it may be the operator again
-                return answers + [turn], turn.end_s
             answers.append(turn)
         return answers, None
 

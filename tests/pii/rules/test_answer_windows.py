@@ -209,10 +209,17 @@ GREETING = ("unknown", "お電話ありがとうございます", 0.0, 1.5)
     ([GREETING, ("unknown", "ご契約者様のお名前をおめが", 2.0, 4.0), ("unknown", "いたします", 7.0, 8.0),
       ("unknown", "ハットリマサトです", 8.5, 10.0)], []),
     # a turn of unknown role after a request may be its answer: it goes, whole (fail closed), and
-    # ends the window (it may be the operator speaking again)
+    # the window goes on past it, to the operator's next turn
     ([GREETING, ("unknown", "お名前をお願いします", 2.0, 3.5), ("unknown", "山田太郎です。かしこまりました", 4.0, 7.0),
       ("unknown", "ご住所は東京都ですね", 7.5, 9.0)],
-     [(2, "山田太郎", "PERSON", 4.0, 5.3), (2, "かしこまりました", "PERSON", 5.4, 7.0)]),
+     [(2, "山田太郎", "PERSON", 4.0, 5.3), (2, "かしこまりました", "PERSON", 5.4, 7.5)]),
+    # a number said in parts, each part its own mono turn of unknown role: all of them answer
+    # (they do not count towards max_turns: recognition cut one answer at its pauses)
+    ([GREETING, ("unknown", "口座番号をお願いいたします", 2.0, 4.0), ("unknown", "みずなみ銀行の錦糸町支店で普通です", 4.5, 7.0),
+      ("unknown", "7、2、", 7.5, 8.5), ("unknown", "4、1、", 9.0, 10.0), ("unknown", "0、5、9です。", 10.5, 12.0),
+      ("unknown", "かしこまりました", 12.5, 13.5)],
+     [(2, "みずなみ銀行の錦糸町支店で普通です", "BANK_ACCOUNT", 4.5, 7.5), (3, "7、2", "BANK_ACCOUNT", 7.5, 8.75),
+      (4, "4、1", "BANK_ACCOUNT", 9.0, 10.25), (5, "0、5、9です", "BANK_ACCOUNT", 10.5, 12.31)]),
     # a turn of unknown role holding a request and, after it, its answer: the answer goes
     ([GREETING, ("unknown", "青年学期をお願いいたします 平成3年7月22日です", 2.0, 8.0),
       ("unknown", "ありがとうございます", 8.5, 9.5)], [(1, "平成3年7月22日", "DATE_OF_BIRTH", 5.36, 8.0)]),
