@@ -16,8 +16,7 @@ The roles are inferred in passes, each a rule of conversation:
    so does an operator turn holding a question and, after it, an answer (「…をお願いします 平成3年
    …です」) or, right after the operator's question, opening with an answer;
 2. the opening: a call-center recording starts when the operator answers, so an open first turn
-   (without digits: those are an answer) and the open turns before the first operator turn of
-   the opening (up to the first caller turn) are the operator's greeting;
+   is the operator's greeting (unless it holds digits: an answer, the recording is an excerpt);
 3. context, repeated until nothing changes: an open turn that goes on with the previous turn's
    unfinished sentence (it ended on a particle or a comma, without asking, and the pause was
    short: recognition cut one utterance in two) is that speaker's; an open turn right after a
@@ -37,7 +36,6 @@ from collections.abc import Sequence
 from redactor.pii.config import CallContextConfig
 from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, alternation
-from redactor.pii.operator_intro import OPENING_TURNS
 from redactor.pii.questions import asked_types, asks_for_number
 from redactor.pii.readings import reading_of
 
@@ -52,9 +50,7 @@ _OPERATOR_TEXT = re.compile(
     r"|かしこま|承知いたし|承り|承っ|うけたまわ|受けたまわ|恐れ入|おそれ入|おそれい|申し訳ござ|失礼いたし"
     r"|お電話ありがとう|ご利用ありがとう|お待たせ|少々お待ち|いらっしゃ|なさいますか|でしょうか|お伺い|お調べ|お問い合わせ|お手元|お手続き|お名前"
     r"|お持ち|おもち|お分かり|おわかり|お変わり|おかわり|お控え|お届け"
-    rf"|お(?!願)[{KANJI_RANGE}][{HIRAGANA_RANGE}]{{0,2}}(?:します|しました|しており)"  # お送りします, お調べしました
     r"|様(?!番号)|さま(?:です|で(?:よろしい|お間違い|いらっしゃ)|、|の|ありがとう|お待たせ)|でよろしい|でお間違い|担当"
-    r"|(?:願|[ねめ]が)いい?でき(?:ます|ません)(?:か|でしょうか)"
     r"|ご(?:登録|本人|住所|契約|利用|確認|連絡|請求|希望|用件|不明|心配|迷惑|注文|指定|記入|案内|家族|自宅|名義"
     r"|提示|送付|変更|解約|入金|了承|準備|都合|負担|返却|返送|依頼|相談|対応|予約|到着|生年)")
 # The same stock phrases as recognition garbles them (貸しこまりました, かしこなりました), by reading
@@ -78,9 +74,10 @@ _ASKS = re.compile(rf"{_ASKING_END}[{re.escape(CLOSING_MARKS)}、\s]*$")
 # …and inside a turn, where a sentence ends (「ですから」「をお」 end none)
 _ASKS_WITHIN = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください)"
                           rf"(?![らねなのもいと])[{re.escape(CLOSING_MARKS)}、\s]*(?=\S)")
-# The verbs an operator asks for an item with (a caller's 「…してください」「…できますか」 asks for a service)
+# An operator asking for an item: its object, then the asking verb (「有効期限をお願いします」, を
+# garbled to の too); a caller's 「住所変更お願いします」「…をお願いしたいです」 asks for a service
 _GARBLED_REQUEST = re.compile(r"お?[ねめ]がい")
-_REQUEST_VERB = re.compile(r"願い|[ねめ]がい|教え|伺|うかが|いただけ|頂戴|お聞かせ")
+_REQUEST_VERB = re.compile(r"[をもの][\s、]*(?:お?願い|お?[ねめ]がい|教えて|お伺い|伺|うかが|頂戴|お聞かせ)(?!したい|してい)")
 # What an answer sounds like after a question inside one turn: digits, plain speech, an answer's
 # opening (はい, えっと) or a short 「…です」 (「お名前をお願いします 糸をまさみです」)
 _ANSWER_OPENING = re.compile(rf"^(?:{alternation(ACKNOWLEDGEMENTS + FILLERS)})")
@@ -152,19 +149,9 @@ def _answered_within(text: str) -> bool:
 
 
 def _opening(inferred: dict[int, str], texts: Sequence[str]) -> None:
-    """The recording starts when the operator answers: within the opening (`OPENING_TURNS`, until
-    a caller turn or one of both voices), the open turns before the first operator turn are the
-    greeting's, and so is an open first turn without digits (digits are an answer: an excerpt)."""
-    opening = []
-    for i in range(OPENING_TURNS):
-        if inferred.get(i) not in (OPERATOR, UNKNOWN):
-            break
-        opening.append(i)
-    operators = [i for i in opening if inferred[i] == OPERATOR]
-    if operators:
-        for i in opening[:opening.index(operators[0])]:
-            inferred[i] = OPERATOR
-    elif opening == [0, *opening[1:]] and opening and not any(c.isdigit() for c in texts[0]):
+    """The recording starts when the operator answers: an open first turn is the greeting, unless
+    it holds digits (an answer: the recording is an excerpt)."""
+    if inferred.get(0) == UNKNOWN and not any(c.isdigit() for c in texts[0]):
         inferred[0] = OPERATOR
 
 

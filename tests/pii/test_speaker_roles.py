@@ -53,11 +53,16 @@ def _roles(texts, times=None, speakers=None):
     # ambiguous: a bare acknowledgement or an item with nothing around it says nobody
     (["もしもし、解約したいんですけど", "はい", "0.66."], "CUU"),
     # humble お…します and a garbled request for an item are the operator's; casual 〜とか the caller's
-    (["もしもし、解約したいんですけど", "請求書をお送りしますので"], "CO"),
+    (["もしもし、解約したいんですけど", "請求書をお送りいたしますので"], "CO"),
     (["もしもし", "有効機限のおめがいします", "27年の10月です"], "COC"),
     (["お電話ありがとうございます", "口座振替にすると割引とかあります?"], "OC"),
     # the caller's requests for a service are no operator requests
     (["もしもし", "母の名義にしてください。", "かしこまりました"], "CUO"),
+    (["お電話ありがとうございます", "住所変更お願いします。"], "OU"),
+    (["お電話ありがとうございます", "メールアドレスの変更をお願いしたいです。契約者の新井です。"], "OU"),
+    (["お電話ありがとうございます", "夫の岩田健太郎の分もお願いできますか"], "OU"),
+    # the greeting is the first turn only: the caller may speak next without a word of plain speech
+    (["ソラネットサポートデスク、三宅です。", "回線を速いのに変えたいです。", "かしこまりました"], "OUO"),
 ])
 def test_mono_roles(texts, roles):
     assert _roles(texts) == roles
