@@ -19,9 +19,9 @@ The roles are inferred in passes, each a rule of conversation:
    is the operator's greeting (unless it holds digits: an answer, the recording is an excerpt);
 3. context, repeated until nothing changes: an open turn that goes on with the previous turn's
    unfinished sentence (it ended on a particle or a comma, without asking, and the pause was
-   short: recognition cut one utterance in two) is that speaker's; an open turn right after a
-   question of one side (an operator's request for a personal item, any sentence ending in a
-   question) is the other side's answer.
+   short: recognition cut one utterance in two) is that speaker's; an open turn right after an
+   operator's question or request is the caller's answer, and one right after a caller's
+   question the operator's.
 
 Whatever stays open is "unknown", and the rules treat it as they treat every mono turn without
 inference: it may ask and it may answer (fail closed). Turns of known speakers (stereo) keep
@@ -66,11 +66,14 @@ _CALLER_TEXT = re.compile(
     r"|なくて(?:ね|さ|[、。]|$)|ない(?:んです|です|の|よ|ね)(?!か)|(?:あの|のよ|よね|てね|だね)(?:[、。]|$)")
 # A sentence going on in the next turn: the turn ends on a case particle or a comma (not は or
 # を: 「お名前は」「カード番号を」 ask, and the other side answers; not a clause ending in て or
-# ので, which a speaker often leaves hanging: 「…して欲しくて」)
-_UNFINISHED = re.compile(r"[のがにとでへや、,]\s*$")
-# A question's or a request's ending (garbled お願い too: おめがいします, お願いいします)
-_ASKING_END = r"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください|を)"
+# ので, which a speaker often leaves hanging: 「…して欲しくて」「持ってなくて、」)
+_UNFINISHED = re.compile(r"(?:[のがにとへや]|(?<!の)で|(?<![てで])[、,])\s*$")
+# A question's or a request's ending (garbled お願い too: おめがいします, お願いいします; of the
+# 「…ください」 only those asking to be told: 「お控えください」 instructs)
+_ASKING_END = (r"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します"
+                r"|(?:教えて|お聞かせ|お知らせ)ください|を)")
 _ASKS = re.compile(rf"{_ASKING_END}[{re.escape(CLOSING_MARKS)}、\s]*$")
+_QUESTION_END = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?])[{re.escape(CLOSING_MARKS)}、\s]*$")
 # …and inside a turn, where a sentence ends (「ですから」「をお」 end none)
 _ASKS_WITHIN = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください)"
                           rf"(?![らねなのもいと])[{re.escape(CLOSING_MARKS)}、\s]*(?=\S)")
@@ -160,7 +163,7 @@ def _answers_first(inferred: dict[int, str], texts: Sequence[str]) -> None:
     plain speech, a 「…です」) before its first operator words holds both voices: the caller's
     answer and the operator going on (「商事まことです IDはSN550217 商事様ありがとうございます」)."""
     for i, role in inferred.items():
-        if role != OPERATOR or inferred.get(i - 1) != OPERATOR or not asks(texts[i - 1]):
+        if role != OPERATOR or inferred.get(i - 1) != OPERATOR or not _ends_asking(texts[i - 1]):
             continue
         first = _OPERATOR_TEXT.search(texts[i])
         head = _ANSWER_OPENING.sub("", texts[i][:first.start()] if first else "").strip(" 　、。")
@@ -172,7 +175,8 @@ def _answers_first(inferred: dict[int, str], texts: Sequence[str]) -> None:
 def _from_context(i: int, inferred: dict[int, str], texts: Sequence[str],
                   times: Sequence[tuple[float | None, float | None]]) -> str:
     """An open turn's role from the turn before it: the same speaker as an unfinished sentence it
-    goes on with, the other side of a question or request it follows."""
+    goes on with; the caller after an operator's question or request, the operator after a
+    caller's question (a caller's request is for a service, and the caller often goes on)."""
     before = inferred.get(i - 1, UNKNOWN)
     if before in (UNKNOWN, _BOTH):
         return UNKNOWN
@@ -181,8 +185,10 @@ def _from_context(i: int, inferred: dict[int, str], texts: Sequence[str],
     said = texts[i - 1]
     if i >= 2 and inferred.get(i - 2) == before and _goes_on(texts[i - 2], times[i - 2], times[i - 1]):
         said = texts[i - 2] + said  # a question cut in two: 「…お名前をおめが」「いたします」
-    if asks(said):
-        return CALLER if before == OPERATOR else OPERATOR
+    if before == OPERATOR and _ends_asking(said):
+        return CALLER
+    if before == CALLER and _QUESTION_END.search(said):  # the caller's 「…してください」 asks for a service
+        return OPERATOR
     return UNKNOWN
 
 
@@ -199,12 +205,12 @@ def sentence_leads(speakers: Sequence[str], roles: Sequence[str], texts: Sequenc
 
 def _goes_on(text: str, this: tuple[float | None, float | None], following: tuple[float | None, float | None]) -> bool:
     """The turn's last sentence is unfinished, asks for nothing, and the next turn follows closely."""
-    if not _UNFINISHED.search(text) or asks(text):
+    if not _UNFINISHED.search(text) or _ends_asking(text):
         return False
     end, start = this[1], following[0]
     return end is None or start is None or start - end <= MAX_CONTINUATION_GAP_S
 
 
-def asks(text: str) -> bool:
+def _ends_asking(text: str) -> bool:
     """The turn ends asking: a question, or a request (「…をお願いします」「…を。」)."""
     return _ASKS.search(text) is not None
