@@ -89,6 +89,7 @@ _ANY_NUMBER = "<number>"  # what a request naming only "a number" asks for (「�
 DIGIT_ANSWERS = frozenset(NUMERIC_TYPES) - {"CARD_EXPIRY"} | {_ANY_NUMBER}
 _SELVES = frozenset(SELF_REFERENCES) | frozenset(RELATIONS)
 MAX_NOT_ANSWER = 20  # characters: a longer turn is an answer, whatever words it holds
+_VERB_ENDING_ONLY = re.compile(r"(?:いた)?(?:します|しました|ます|ました|ください|でしょうか)$")
 
 
 class AnswerWindowsConfig(RuleConfig):
@@ -156,6 +157,10 @@ class AnswerWindows(CallRule):
                 if is_backchannel(turn.text):
                     continue
                 return answers, turn.start_s
+            if turn.may_ask and requested_types(turn.utterance, call.conf):
+                # mono, role unknown, asking for an item: the operator again (its own window follows),
+                # after what may still be an answer or a read-back
+                return answers + [turn], turn.end_s
             # mono turns of unknown role may answer (fail closed); recognition cuts an answer at
             # its pauses into many of them, so they do not count towards max_turns
             counted = [t for t in answers if not t.may_ask]
@@ -320,6 +325,8 @@ def _not_an_answer(sentence: str, expected: Expectation) -> bool:
         rest = rest.replace(reply, "")
     rest = _TRIM.sub("", _LEADING.sub("", rest))
     if not rest or re.split("[はが]", _CLOSING.sub("", rest, count=1))[-1] in _SELVES:  # 「契約者は私です」
+        return True
+    if _VERB_ENDING_ONLY.match(rest):  # 「します」: the end of a request recognition cut at a pause (mono)
         return True
     return any(word in sentence for word in REFUSALS) or _QUESTION_BACK.search(sentence) is not None
 

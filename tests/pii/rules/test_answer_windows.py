@@ -220,6 +220,15 @@ GREETING = ("unknown", "お電話ありがとうございます", 0.0, 1.5)
       ("unknown", "かしこまりました", 12.5, 13.5)],
      [(2, "みずなみ銀行の錦糸町支店で普通です", "BANK_ACCOUNT", 4.5, 7.5), (3, "7、2", "BANK_ACCOUNT", 7.5, 8.75),
       (4, "4、1", "BANK_ACCOUNT", 9.0, 10.25), (5, "0、5、9です", "BANK_ACCOUNT", 10.5, 12.31)]),
+    # a turn of unknown role asking for another item ends the window (it is in it: it may open with
+    # an answer) and opens its own
+    ([GREETING, ("unknown", "お名前をお願いします", 2.0, 3.5), ("unknown", "山田太郎です ご住所もお願いいたします", 4.0, 8.0),
+      ("unknown", "東京都港区芝5の7の1です", 8.5, 11.0)],
+     [(2, "山田太郎", "PERSON", 4.0, 5.34), (2, "ご住所もお願いいたします", "PERSON", 5.47, 8.0),
+      (3, "東京都港区芝5の7の1", "ADDRESS", 8.5, 11.0)]),
+    # the end of a request's verb cut off at a pause answers nothing
+    ([GREETING, ("unknown", "口座番号をお願いいた", 2.0, 3.5), ("unknown", "します", 3.6, 4.0),
+      ("unknown", "1234567です", 4.5, 6.0)], [(3, "1234567です", "BANK_ACCOUNT", 4.5, 6.5)]),
     # a turn of unknown role holding a request and, after it, its answer: the answer goes
     ([GREETING, ("unknown", "青年学期をお願いいたします 平成3年7月22日です", 2.0, 8.0),
       ("unknown", "ありがとうございます", 8.5, 9.5)], [(1, "平成3年7月22日", "DATE_OF_BIRTH", 5.36, 8.0)]),
