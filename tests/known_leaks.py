@@ -13,7 +13,8 @@ caller were the particle next to the item (は, が, です, 生) counted at the
 (「29-8月です」「75です」 after garbled requests) go by time since the answer windows
 (redactor/pii/rules/answer_windows.py), in the retained raw audio too. call03's birth date passes
 in the redacted audio since its range follows the caller's voice (2026-12-03). call05's operator
-name is gone from the stored text since the name rules of the `names` branch (2026-12-03).
+name is gone from the stored text since the name rules of the `names` branch and the mono
+speaker roles (redactor/pii/speaker_roles.py) (2026-12-03).
 """
 
 from __future__ import annotations

@@ -12,10 +12,12 @@ Real speech recognition garbles both sides of the dialogue, so the plan is built
 - a card number question (or a card-length answer) opens a card dialogue whose later answers may
   be its expiry (`dialogue_followups`);
 - a bare number right after any request (「735です」) answers it, even when the cue was lost.
-In mono recordings (speaker unknown) every turn may be a question or an answer: a turn that asks
-and then answers in itself marks where its answer starts (`answer_from`, `address_from`,
-`name_from`). A name question (not a read-back, not 名義変更) marks the caller's next turn
-`name_answer`.
+In mono recordings (speaker "unknown") each turn's role is inferred from the conversation
+(speaker_roles.py: register, the opening greeting, questions and their answers, sentences cut
+in two), and the plan and every rule then read the turn as the operator's or the caller's; a turn
+whose role stays unknown may be a question or an answer: a turn that asks and then answers in
+itself marks where its answer starts (`answer_from`, `address_from`, `name_from`). A name question
+(not a read-back, not 名義変更) marks the caller's next turn `name_answer`.
 
 A `CallView` carries the turns' normalized text, speaker, plan, the NLP tokens of the whole call,
 the organisation evidence, and, where the transcript has them, each turn's time span and words.
@@ -33,6 +35,7 @@ from redactor.pii.normalize import NormalizedText
 from redactor.pii.organisations import CallOrganisations, OrganisationFinder
 from redactor.pii.questions import asked_types, asks_for_name, asks_for_number, is_request, request_end
 from redactor.pii.recognizers.names import sudachi_tags, tokens_in
+from redactor.pii.speaker_roles import CALLER, OPERATOR, infer_roles, sentence_leads
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,16 @@ class TurnView:
     """One turn: `text` is the normalized text rule offsets refer to (one line, no line breaks)."""
 
     index: int
-    speaker: str
+    speaker: str  # as the transcript has it ("unknown" in mono: the redacted turn keeps it)
     text: str
     normalized: NormalizedText
     offset: int  # where the turn starts in the call's joined text
     context: TurnContext
-    may_ask: bool  # an operator, or an unknown speaker in a mono recording
+    may_ask: bool  # an operator, or a mono turn whose role stayed unknown
     start_s: float | None = None
     end_s: float | None = None
     words: tuple[TimedWord, ...] = ()
+    lead: str = ""  # mono: the previous turn's unfinished sentence this turn goes on with (same speaker)
 
     @property
     def is_operator(self) -> bool:
@@ -100,6 +104,12 @@ class TurnView:
         lo, hi = self.normalized.to_original(start, end)
         under = [w.probability for w in self.words if w.start < hi and lo < w.end and w.probability is not None]
         return sum(under) / len(under) if under else None
+
+    @property
+    def utterance(self) -> str:
+        """The turn with the start of its sentence cut off by a pause (「お名前をおめが」+「いたします」):
+        what a request is read in."""
+        return self.lead + self.text
 
     def time_of(self, start: int, end: int) -> tuple[float, float] | None:
         """The time span of the words under [start, end) of `text`; None without word timings."""
@@ -125,13 +135,16 @@ class CallView:
         """Plan the dialogue; with `nlp` (joined text -> NlpArtifacts) tokenize the call, with
         `organisation_finder` gather its organisation evidence."""
         lines = [t.text.replace("\n", " ").replace("\r", " ") for t in texts]
-        contexts = plan_turn_contexts(list(speakers), lines, conf)
         timings = timings or [(None, None, ())] * len(lines)
+        times = [(start_s, end_s) for start_s, end_s, _ in timings]
+        roles = infer_roles(speakers, lines, conf, times)
+        leads = sentence_leads(speakers, roles, lines, conf, times)
+        contexts = plan_turn_contexts(list(speakers), lines, conf, roles, leads)
         turns, offset = [], 0
-        for index, (speaker, norm, line, context, (start_s, end_s, words)) in enumerate(
-                zip(speakers, texts, lines, contexts, timings)):
-            turns.append(TurnView(index, speaker, line, norm, offset, context, may_ask(speaker, conf),
-                                  start_s, end_s, words))
+        for index, (speaker, norm, line, context, role, lead, (start_s, end_s, words)) in enumerate(
+                zip(speakers, texts, lines, contexts, roles, leads, timings)):
+            turns.append(TurnView(index, speaker, line, norm, offset, context, role != CALLER,
+                                  start_s, end_s, words, lead))
             offset += len(line) + 1
         joined = "\n".join(lines)
         call = cls(tuple(turns), joined, nlp(joined) if nlp is not None else None, None, conf)
@@ -194,19 +207,14 @@ def timing_of(turn, original: str) -> tuple[float | None, float | None, tuple[Ti
     return start_s, end_s, tuple(timed)
 
 
-def is_operator(speaker: str, conf: CallContextConfig) -> bool:
-    return speaker.strip().lower() in {s.lower() for s in conf.operator_speakers}
-
-
-def may_ask(speaker: str, conf: CallContextConfig) -> bool:
-    """Operators ask; so may anyone in a mono recording, where the speaker is unknown."""
-    name = speaker.strip().lower()
-    return is_operator(speaker, conf) or name in {s.lower() for s in conf.unknown_speakers}
-
-
-def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextConfig) -> list[TurnContext]:
+def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextConfig,
+                       roles: list[str] | None = None, leads: list[str] | None = None) -> list[TurnContext]:
     """For each turn, what recent questions asked for (previous `lookback_turns` turns), and
-    whether it answers a number request or continues a number given in an earlier answer."""
+    whether it answers a number request or continues a number given in an earlier answer.
+    `roles`: each turn's OPERATOR, CALLER or UNKNOWN (speaker_roles.infer_roles, by default);
+    `leads`: the unfinished sentence each mono turn goes on with (speaker_roles.sentence_leads)."""
+    roles = roles if roles is not None else infer_roles(speakers, texts, conf)
+    leads = leads if leads is not None else sentence_leads(speakers, roles, texts, conf)
     asked: list[set[str]] = []
     number_asked: list[bool] = []
     new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation
@@ -219,8 +227,8 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
     last_number = False
     contexts = []
     greeted = False
-    for i, (speaker, text) in enumerate(zip(speakers, texts)):
-        operator = is_operator(speaker, conf)
+    for i, (role, text) in enumerate(zip(roles, texts)):
+        operator = role == OPERATOR
         window = range(max(0, i - conf.lookback_turns), i)
         expected: set[str] = set()
         for j in window:
@@ -234,9 +242,10 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
         continues = not operator and _continues(i, new_question, long_answer, conf)
         number = continues or any(number_asked[j] for j in window)
         after_request = not operator and any(open_request[j] for j in window)
-        asking = may_ask(speaker, conf)
-        here = asked_types(text, conf) if asking else set()
-        here_number = asks_for_number(text, conf) if asking else False
+        asking = role != CALLER  # an operator, or a turn whose role is unknown
+        utterance = leads[i] + text  # a question cut in two by a pause is read whole
+        here = asked_types(utterance, conf) if asking else set()
+        here_number = asks_for_number(utterance, conf) if asking else False
         answer_from, asked_here = None, frozenset()
         # mono: 「ご住所をお願いします 東京都…」 answers the address question in the same turn
         address_from = request_end(text, conf) if asking and not operator and "ADDRESS" in here else None
@@ -246,10 +255,10 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
             asked_here = frozenset((here & set(NUMERIC_TYPES)) - expected)
             expected |= asked_here
             answer_from = request_end(text, conf)
-        name_asked.append(asking and "PERSON" in here and asks_for_name(text, conf))
+        name_asked.append(asking and "PERSON" in here and asks_for_name(utterance, conf))
         name_from = request_end(text, conf) if name_asked[-1] and not operator else None
         contexts.append(TurnContext(operator, frozenset(expected), number, after_request, answer_from, asked_here,
-                                    address_from, not operator and _answers_name(i, speakers, name_asked, conf),
+                                    address_from, not operator and _answers_name(i, roles, name_asked, conf),
                                     name_from))
         repeat = asking and not here and not here_number and any(m in text for m in conf.continuation_markers)
         if repeat:
@@ -268,13 +277,13 @@ def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextC
     return contexts
 
 
-def _answers_name(i: int, speakers: list[str], name_asked: list[bool], conf: CallContextConfig) -> bool:
+def _answers_name(i: int, roles: list[str], name_asked: list[bool], conf: CallContextConfig) -> bool:
     """Turn i is the first non-operator turn after a name question (operator turns may come between;
     in mono, where every turn may ask, only the turn right after the question)."""
     for j in range(i - 1, max(-1, i - 1 - conf.lookback_turns), -1):
         if name_asked[j]:
             return True
-        if not is_operator(speakers[j], conf):
+        if roles[j] != OPERATOR:
             return False
     return False
 

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from redactor.pii.config import CallContextConfig
-from redactor.pii.lexicon.chars import KANJI_RANGE, SENTENCE_END_MARKS
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
 from redactor.pii.readings import allowed_edits, fuzzy_find, reading_of, soft_reading, tokens_of, words_reading
 
 _ELLIPTIC_REQUEST = re.compile(r"を[、。\s]*(?:[。]|$)")
@@ -35,6 +35,19 @@ def request_end(text: str, conf: CallContextConfig) -> int:
     ends = [text.rfind(m) + len(m) for m in conf.request_markers if m in text]
     ends += [m.end() for m in _ELLIPTIC_REQUEST.finditer(text)]
     return max(ends, default=0)
+
+
+# The rest of a request's verb after its marker (「お願い|いたします」「お伺い|できますでしょうか」)
+_REQUEST_TAIL = re.compile(rf"(?:[{HIRAGANA_RANGE}\s]{{0,10}}?(?:ます|ますか|ください|でしょうか)(?![{HIRAGANA_RANGE}]))?"
+                           rf"[{PAUSE_MARKS}\s]*")
+
+
+def answer_start(text: str, conf: CallContextConfig) -> int:
+    """Where the answer starts in a mono turn holding a request and its answer: past the last
+    request marker and the rest of its verb (0 if the turn holds no request)."""
+    end = request_end(text, conf)
+    tail = _REQUEST_TAIL.match(text, end) if end else None
+    return tail.end() if tail else end
 
 
 def asked_types(text: str, conf: CallContextConfig) -> set[str]:

@@ -99,9 +99,21 @@ def test_every_detected_entity_is_inaudible_in_the_redacted_audio(runs, decode, 
         if len(value) >= 2 and value in heard:
             still_heard.append(finding.type)
     assert still_heard == [], f"beam {decode[0]}, seed {decode[1]}"
-    # QA still hears the call: the PII-free lines survive
-    before = _normal("".join(t.text for t in transcript.turns))
-    assert len(heard) > 0.5 * len(before), f"beam {decode[0]}, seed {decode[1]}"
+    # QA still hears the call: most of what is not PII survives (the PII itself is gone, so it is
+    # left out of the measure: call05 in mono is more PII than not, spelled letter by letter)
+    assert len(heard) > 0.5 * len(_outside_findings(transcript, findings)), f"beam {decode[0]}, seed {decode[1]}"
+
+
+def _outside_findings(transcript, findings) -> str:
+    """The transcript's text without the findings' characters, normalized."""
+    kept = []
+    for index, turn in enumerate(transcript.turns):
+        text = list(turn.text)
+        for finding in findings:
+            if finding.turn == index:
+                text[finding.start:finding.end] = [""] * (finding.end - finding.start)
+        kept.append("".join(text))
+    return _normal("".join(kept))
 
 
 # call05's operator name, spelled Latin name and read-back address are known leaks (issue 11,

@@ -96,3 +96,15 @@ def test_dialogue_followups_name_known_types(followups):
 
     with pytest.raises(ValueError, match="valid types"):
         CallContextConfig(dialogue_followups=followups)
+
+
+@pytest.mark.parametrize("text, answer", [
+    # a mono turn holding a request and its answer: the answer starts past the request's verb
+    ("青年学期をお願いいたします 平成3年7月22日です", "平成3年7月22日です"),
+    ("お客様番号をお伺いできますでしょうか。MT-2207です", "MT-2207です"),
+    ("お名前をお願いします", ""),
+    ("平成3年7月22日です", "平成3年7月22日です"),  # no request: all of it
+])
+def test_answer_start(text, answer):
+    from redactor.pii.questions import answer_start
+    assert text[answer_start(text, CONF):] == answer

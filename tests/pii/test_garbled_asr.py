@@ -38,8 +38,11 @@ OP, CA, MONO = "operator", "caller", "unknown"
     # addresses: the garbled ward/town goes with the block number, fillers and です stay
     ([(OP, "新しいご住所をお願いいたします。"), (CA, "はい、えーと、神奈川県よこはま氏西くとべ本町42の9、です")],
      ["よこはま氏西くとべ本町", "42の9"], ["はい、えーと、", "です"]),
+    # mono: the request is inferred the operator's and the answers the caller's, so the answers
+    # go as in stereo (a number answer's closing with it); the request stays
     ([(MONO, "新しい50兆有便番号からお願いいたします。"), (MONO, "有便番号は154000004、"),
-      (MONO, "東京都接たがいやく対し度を3丁目18番7号です。")], ["接たがいやく対し度を", "18番", "7号"], ["です。"]),
+      (MONO, "東京都接たがいやく対し度を3丁目18番7号です。")], ["接たがいやく対し度を", "18番", "7号"],
+     ["新しい50兆有便番号からお願いいたします。"]),
     ([(OP, "ご十所をお願いします。"), (CA, "えっと、さいたましうらわく高砂2の7の12、メゾン高砂502号室です")],
      ["さいたましうらわく", "高砂", "502号室"], ["えっと、"]),
     ([(CA, "住所は大阪府ほにゃらら市きたく梅田1丁目2番3号です")], ["ほにゃらら市きたく", "3号"], ["住所は"]),

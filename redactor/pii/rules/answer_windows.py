@@ -18,7 +18,10 @@ So, in a recording whose speakers are known (stereo), for each caller turn of th
   mistimed.
 
 The window is bounded: it ends when the operator speaks again (a bare 「はい」 back-channel does
-not end it), after `max_turns` caller turns, or `max_window_s` seconds after the request. A turn
+not end it), after `max_turns` caller turns, or `max_window_s` seconds after the request. In a
+mono recording the speakers are inferred (speaker_roles.py); a turn whose role stayed unknown
+may ask (its request opens a window, and what follows the request in the turn is its answer)
+and may answer (it is in the window, uncounted), failing closed. A turn
 that is plainly not an answer stays, text and audio (the window goes on past it): fillers and stock
 replies alone (「はい、そうです」「ちょっと待ってください」), a refusal (「わかりません」), a short question
 back (「漢字ですか？」), none holding a digit.
@@ -43,7 +46,7 @@ from redactor.pii.lexicon.names import RELATIONS, SELF_REFERENCES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
 from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, REFUSALS, STOCK_REPLIES,
                                          TOPIC_CHANGES, alternation)
-from redactor.pii.questions import asked_types, asks_for_name, asks_for_number
+from redactor.pii.questions import answer_start, asked_types, asks_for_name, asks_for_number
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
@@ -92,6 +95,7 @@ _ANY_NUMBER = "<number>"  # what a request naming only "a number" asks for (「�
 DIGIT_ANSWERS = frozenset(NUMERIC_TYPES) - {"CARD_EXPIRY"} | {_ANY_NUMBER}
 _SELVES = frozenset(SELF_REFERENCES) | frozenset(RELATIONS)
 MAX_NOT_ANSWER = 20  # characters: a longer turn is an answer, whatever words it holds
+_VERB_ENDING_ONLY = re.compile(r"(?:いた)?(?:します|しました|ます|ました|ください|でしょうか)$")
 
 
 class AnswerWindowsConfig(RuleConfig):
@@ -111,11 +115,28 @@ class AnswerWindows(CallRule):
             return
         conf = call.conf
         for request in call.turns:
-            if not request.is_operator:
+            if not request.may_ask:
                 continue
-            types = requested_types(request.text, conf)
-            if types:
-                self._window(call, spans, request, types)
+            types = requested_types(request.utterance, conf)
+            if not types:
+                continue
+            if not request.is_operator:  # mono, role unknown: the turn may hold its answer too
+                self._answer_within(call, spans, request, types)
+            self._window(call, spans, request, types)
+
+    def _answer_within(self, call: CallView, spans: SpanSet, turn: TurnView, types: set[str]) -> None:
+        """A mono turn of unknown role asking for an item: what follows its last request is
+        heard as the answer (「青年学期をお願いいたします 平成3年5月16日です」)."""
+        start = answer_start(turn.text, call.conf)
+        parts, _ = answer_parts(turn.text[start:], expectation(types, call.conf))
+        entity_type = _window_type(types, turn)
+        for lo, hi in ((start + a, start + b) for a, b in parts):
+            last = not _TRIM.sub("", turn.text[hi:])
+            seconds = _seconds(turn, lo, hi, last, None, turn.end_s, self.config.trail_s)
+            if seconds is None:
+                spans.add_uncovered(turn.index, entity_type, lo, hi)
+            else:
+                spans.add_by_time(turn.index, entity_type, lo, hi, *seconds)
 
     def _window(self, call: CallView, spans: SpanSet, request: TurnView, types: set[str]) -> None:
         answers, window_end = self._answers(call, request)
@@ -142,8 +163,14 @@ class AnswerWindows(CallRule):
                 if is_backchannel(turn.text):
                     continue
                 return answers, turn.start_s
-            if turn.may_ask or len(answers) >= self.config.max_turns or not _starts_within(
-                    turn, request, self.config.max_window_s):
+            if turn.may_ask and requested_types(turn.utterance, call.conf):
+                # mono, role unknown, asking for an item: the operator again (its own window follows),
+                # after what may still be an answer or a read-back
+                return answers + [turn], turn.end_s
+            # mono turns of unknown role may answer (fail closed); recognition cuts an answer at
+            # its pauses into many of them, so they do not count towards max_turns
+            counted = [t for t in answers if not t.may_ask]
+            if len(counted) >= self.config.max_turns or not _starts_within(turn, request, self.config.max_window_s):
                 break
             answers.append(turn)
         return answers, None
@@ -321,6 +348,8 @@ def _not_an_answer(sentence: str, expected: Expectation) -> bool:
         rest = rest.replace(reply, "")
     rest = _TRIM.sub("", _LEADING.sub("", rest))
     if not rest or re.split("[はが]", _CLOSING.sub("", rest, count=1))[-1] in _SELVES:  # 「契約者は私です」
+        return True
+    if _VERB_ENDING_ONLY.match(rest):  # 「します」: the end of a request recognition cut at a pause (mono)
         return True
     return any(word in sentence for word in REFUSALS) or _QUESTION_BACK.search(sentence) is not None
 

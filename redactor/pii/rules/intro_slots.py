@@ -4,7 +4,8 @@
 does not (「ソラネットを客様情報など口中に知れございます」 for 「ソラネットお客様情報窓口、中西でございます」,
 「みなとてでこのお客様相談室 クマバラでございます」), the slot is still where the frame puts it:
 right before the operator's self-introduction ending (でございます, です, と申します, が承ります; a
-garbled 「…ございます」 without its で too) in the call's opening operator turn, and before
+garbled 「…ございます」 without its で too) in the call's opening operator turns (a mono greeting
+is recognized in parts), and before
 「が承りました」「が担当いたしました」 in the sign-off. Where the ending itself was garbled too
 (「春火電力です。福井の大計いたします」 for 福井がお受けいたします, 「担当のおにしが受けたままります」
 for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
@@ -67,22 +68,26 @@ class IntroSlots(CallRule):
         if not self.config.enabled:
             return
         operators = [turn for turn in call.turns if turn.is_operator]
+        # mono: pauses split the greeting into turns of its own (「みなとてでこむでございます」「担当の井上です」);
+        # a turn whose role stays unknown counts as the opening only while the call has just begun
+        openings = [turn for turn in _opening_turns(call) if turn.is_operator or (
+            turn.start_s is not None and turn.start_s < self.config.opening_s)] or operators[:1]
         if operators:
-            openings = [operators[0]]
-            sign_offs = [operators[-1]] if len(operators) > 1 else []
+            sign_offs = [operators[-1]] if operators[-1] not in openings else []
         else:
-            # mono (no one known to be the operator): the operator speaks first, and pauses split the
-            # greeting into turns of its own (「みなとてでこむでございます」「担当の井上です」)
-            unknown = [turn for turn in call.turns if turn.may_ask]
-            openings = [turn for turn in unknown[:OPENING_TURNS]
-                        if turn.start_s is not None and turn.start_s < self.config.opening_s]
-            sign_offs = [turn for turn in unknown[-2:] if turn not in openings]
+            sign_offs = [turn for turn in [t for t in call.turns if t.may_ask][-2:] if turn not in openings]
         frame = _frame_words(self.pii)
-        for opening in openings:
-            endings = [m.start() for m in INTRO_END.finditer(opening.text) if not _after_request(opening.text, m)] or [
-                m.start() for m in _BARE_GOZAIMASU.finditer(opening.text)]
-            endings += garbled_humble_endings(opening.text)
-            self._slot(opening, spans, max(endings, default=None), frame)
+        # of the opening's turns, the last holding an introduction ending holds the name (the
+        # ones before it are the company's greeting: 「みなとてでこむでございます」「担当の井上です」)
+        opening, ending = None, None
+        for turn in openings:
+            endings = [m.start() for m in INTRO_END.finditer(turn.text) if not _after_request(turn.text, m)] or [
+                m.start() for m in _BARE_GOZAIMASU.finditer(turn.text)]
+            endings += garbled_humble_endings(turn.text)
+            if endings:
+                opening, ending = turn, max(endings)
+        if opening is not None:
+            self._slot(opening, spans, ending, frame)
         for sign_off in sign_offs:
             endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
                 + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0] \
@@ -123,6 +128,18 @@ def garbled_humble_endings(text: str) -> list[int]:
         if match.start() > 0 and any(edit_distance(verb, r) <= HUMBLE_EDITS for r in _HUMBLE_READINGS):
             found.append(match.start())
     return found
+
+
+def _opening_turns(call: CallView) -> list[TurnView]:
+    """The operator turns before the caller first speaks (a mono greeting recognized in parts:
+    「ソラネットサポートです」「今井でございます」; a mono turn whose role is unknown may be the
+    operator's too), at most OPENING_TURNS."""
+    turns = []
+    for turn in call.turns[:OPENING_TURNS]:
+        if not turn.may_ask:
+            break
+        turns.append(turn)
+    return turns
 
 
 def _frame_words(pii) -> re.Pattern:

@@ -99,7 +99,7 @@ class ReadBacks(CallRule):
         if not self.config.enabled:
             return
         for turn in call.turns:
-            if not turn.is_operator:
+            if not turn.may_ask:  # the operator's, or a mono turn of unknown role (fail closed)
                 continue
             answers = self._answers(call, spans, turn)
             words = WordReadings(turn.text)

@@ -203,3 +203,46 @@ def test_garbled_labels_stay_but_not_a_name_heard_before_a_cue():
     text = "締密書電話は0800519"
     found, _ = answer_parts(text, expectation({"PERSON", "PHONE_NUMBER"}, CONF))
     assert [text[s:e] for s, e in found] == [text]
+
+
+GREETING = ("unknown", "お電話ありがとうございます", 0.0, 1.5)
+
+
+@pytest.mark.parametrize("turns, windows", [
+    # mono: the roles are inferred (speaker_roles.py), then the window is the stereo one
+    ([GREETING, ("unknown", "お名前をお願いします", 2.0, 3.5), ("unknown", "山田太郎です", 4.0, 5.5),
+      ("unknown", "山田様ですね", 6.0, 7.0)], [(2, "山田太郎", "PERSON", 4.0, 5.5)]),
+    # a request cut in two by a short pause is read whole (「…おめが」「いたします」)...
+    ([GREETING, ("unknown", "ご契約者様のお名前をおめが", 2.0, 4.0), ("unknown", "いたします", 4.1, 5.0),
+      ("unknown", "ハットリマサトです", 5.5, 7.0), ("unknown", "ハットリ様ですね", 7.5, 8.5)],
+     [(3, "ハットリマサト", "PERSON", 5.5, 7.0)]),
+    # ...not across a long one
+    ([GREETING, ("unknown", "ご契約者様のお名前をおめが", 2.0, 4.0), ("unknown", "いたします", 7.0, 8.0),
+      ("unknown", "ハットリマサトです", 8.5, 10.0)], []),
+    # a turn of unknown role after a request may be its answer: it goes, whole (fail closed), and
+    # the window goes on past it, to the operator's next turn
+    ([GREETING, ("unknown", "お名前をお願いします", 2.0, 3.5), ("unknown", "山田太郎です。かしこまりました", 4.0, 7.0),
+      ("unknown", "ご住所は東京都ですね", 7.5, 9.0)],
+     [(2, "山田太郎", "PERSON", 4.0, 5.3), (2, "かしこまりました", "PERSON", 5.4, 7.5)]),
+    # a number said in parts, each part its own mono turn of unknown role: all of them answer
+    # (they do not count towards max_turns: recognition cut one answer at its pauses)
+    ([GREETING, ("unknown", "口座番号をお願いいたします", 2.0, 4.0), ("unknown", "みずなみ銀行の錦糸町支店で普通です", 4.5, 7.0),
+      ("unknown", "7、2、", 7.5, 8.5), ("unknown", "4、1、", 9.0, 10.0), ("unknown", "0、5、9です。", 10.5, 12.0),
+      ("unknown", "かしこまりました", 12.5, 13.5)],
+     [(2, "みずなみ銀行の錦糸町支店で普通です", "BANK_ACCOUNT", 4.5, 7.5), (3, "7、2", "BANK_ACCOUNT", 7.5, 8.75),
+      (4, "4、1", "BANK_ACCOUNT", 9.0, 10.25), (5, "0、5、9です", "BANK_ACCOUNT", 10.5, 12.31)]),
+    # a turn of unknown role asking for another item ends the window (it is in it: it may open with
+    # an answer) and opens its own
+    ([GREETING, ("unknown", "お名前をお願いします", 2.0, 3.5), ("unknown", "山田太郎です ご住所もお願いいたします", 4.0, 8.0),
+      ("unknown", "東京都港区芝5の7の1です", 8.5, 11.0)],
+     [(2, "山田太郎", "PERSON", 4.0, 5.34), (2, "ご住所もお願いいたします", "PERSON", 5.47, 8.0),
+      (3, "東京都港区芝5の7の1", "ADDRESS", 8.5, 11.0)]),
+    # the end of a request's verb cut off at a pause answers nothing
+    ([GREETING, ("unknown", "口座番号をお願いいた", 2.0, 3.5), ("unknown", "します", 3.6, 4.0),
+      ("unknown", "1234567です", 4.5, 6.0)], [(3, "1234567です", "BANK_ACCOUNT", 4.5, 6.5)]),
+    # a turn of unknown role holding a request and, after it, its answer: the answer goes
+    ([GREETING, ("unknown", "青年学期をお願いいたします 平成3年7月22日です", 2.0, 8.0),
+      ("unknown", "ありがとうございます", 8.5, 9.5)], [(1, "平成3年7月22日", "DATE_OF_BIRTH", 5.36, 8.0)]),
+])
+def test_mono_windows(turns, windows):
+    assert _windows(turns) == windows

@@ -52,11 +52,12 @@ def test_the_opening_slot(opening, slot):
 
 
 def test_mono_openings_are_the_first_turns():
-    # no turn is known to be the operator's: the first turns within opening_s are the opening
+    # no turn is known to be the operator's: the first turns within opening_s are the opening, and
+    # the last of them with an introduction ending holds the name (the company's greeting stays)
     turns = [("unknown", "みなとてでこむでございます", 0.0, 1.7), ("unknown", "担当の井野へです", 2.4, 3.9),
              ("unknown", "支払いをクレジットカードに変えたいんです", 4.4, 8.0),   # a request: no introduction
              ("unknown", "お名前をお願いします", 9.0, 11.0), ("unknown", "山田です", 12.0, 13.0)]
-    assert [(t, s) for t, s, _, _ in _slots(turns)] == [(0, "みなとてでこむ"), (1, "井野へ")]
+    assert [(t, s) for t, s, _, _ in _slots(turns)] == [(1, "井野へ")]
 
 
 def test_the_slot_is_bounded_by_time_and_muted_over_its_words():
@@ -92,3 +93,19 @@ def test_without_word_times_the_text_frames_decide():
     spans = SpanSet(1, CONFIG.score_threshold)
     IntroSlots(None, CONFIG).apply(call, spans)
     assert spans.times(0) == [] and spans.findings(0) == []
+
+
+@pytest.mark.parametrize("opening, slot", [
+    # a greeting recognized in parts (mono: each pause cuts a turn): the last introduction ending
+    # of the operator's opening turns holds the name
+    ([("unknown", "ソラメットサポートですく、", 0.0, 1.8), ("unknown", "いまいでございます。", 2.3, 3.1)], "いまい"),
+    ([("unknown", "みなとてでこむでございます", 0.0, 1.7), ("unknown", "担当の井野へです", 2.4, 3.9)], "井野へ"),
+    ([("operator", "お電話ありがとうございます", 0.0, 1.6), ("operator", "遥か電力のかとおでございます。", 2.0, 3.8)],
+     "かとお"),
+    # the caller speaks before any introduction: the opening is over
+    ([("unknown", "お電話ありがとうございます", 0.0, 1.6), ("unknown", "もしもし、料金のことなんですけど", 2.0, 4.0),
+      ("unknown", "山田でございます", 4.5, 5.5)], None),
+])
+def test_the_opening_slot_over_several_turns(opening, slot):
+    found = _slots([*opening, CALLER])
+    assert [s for _, s, _, _ in found] == ([slot] if slot else [])

@@ -90,6 +90,10 @@ ASK = ("operator", "お名前をお願いします")
     ([("operator", "お支払いは3回払いでよろしいですか")], [], set()),
     ([("operator", "解約のお手続きでございますね")], [], set()),
     ([("operator", "ご契約のプランはプレミアム30でよろしいですか")], [], set()),
+    # mono: a turn whose role stays unknown may be the operator reading back (fail closed)
+    ([("unknown", "ご住所をお願いします"), ("unknown", "神奈川県横浜市西区戸部本町42の9"),
+      ("unknown", "福祥いたします"), ("unknown", "神奈川県横浜市に縮く 都別本街4に9")],
+     [(1, "神奈川県横浜市西区戸部本町42の9", "ADDRESS", 0.5)], {(3, "神奈川県横浜市に縮く 都別本街4に9", "ADDRESS")}),
 ])
 def test_read_backs(turns, spans, added):
     assert rule_effect(ReadBacks(), turns, spans, CONFIG) == (added, set())
