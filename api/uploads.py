@@ -107,15 +107,22 @@ async def receive_upload(request: Request, *, incoming_dir: Path, max_audio_byte
         state.close_sink()
         state.reset()
 
+    def on_end() -> None:
+        state.closed = True
+
     parser = MultipartParser(boundary, {
         "on_header_field": on_header_field, "on_header_value": on_header_value,
         "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
-        "on_part_data": on_part_data, "on_part_end": on_part_end,
+        "on_part_data": on_part_data, "on_part_end": on_part_end, "on_end": on_end,
     })
     try:
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
+        if not state.closed:
+            # python-multipart's finalize() does not check for the closing boundary: without it
+            # the body was cut (a dropped connection), and a cut recording must not be kept
+            raise ValueError("no closing boundary")
     except ApiError:
         state.close_sink()
         received.discard()
@@ -136,6 +143,7 @@ class _PartState:
         self.name = ""
         self.buffer = bytearray()
         self.sink: BinaryIO | None = None
+        self.closed = False  # the closing boundary was read: the body arrived whole
 
     def close_sink(self) -> None:
         if self.sink is not None:

@@ -60,8 +60,10 @@ def test_upload_stores_encrypted_audio_and_queues_a_job(client, auth, sample, ca
         assert call.audio_sha256 == hashlib.sha256(audio).hexdigest()
         assert call.caller_hash and "12345678" not in call.caller_hash
         assert session.execute(select(Job.state).where(Job.call_id == call.id)).scalar() == "queued"
-        types = [e.type for e in session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()]
-        assert {"consent.gate", "call.uploaded"} <= set(types)
+        events = {e.type: json.loads(e.details) for e in session.execute(select(AuditEvent)).scalars()}
+        assert {"consent.gate", "call.uploaded"} <= set(events)
+        assert events["call.uploaded"] == {"audio_stored": True, "audio_sha256": call.audio_sha256,
+                                           "audio_bytes": len(audio)}  # what the audit proves was kept
     assert b"".join(runtime.blobs.iter_chunks(call.audio_blob_key)) == audio
     assert list(runtime.incoming_dir.iterdir()) == []  # the plaintext upload is gone
 
@@ -361,3 +363,31 @@ def test_a_malformed_form_is_refused_by_code_and_leaves_nothing(client, auth, sa
     assert (response.status_code, response.json()["error"]["code"]) == (status, code), response.text
     assert stored_state(runtime) == before
     assert list(runtime.incoming_dir.iterdir()) == []
+
+
+def test_a_body_cut_mid_part_is_refused_as_malformed(client, auth, sample, call_metadata):
+    info, sample_audio = sample
+    runtime = client.app.state.runtime
+    before = stored_state(runtime)
+    boundary = "redactor-test-boundary"
+    metadata = json.dumps(call_metadata("tel-cut", channels=info["channels"]))
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"metadata\"\r\n"
+            f"Content-Type: application/json\r\n\r\n{metadata}\r\n--{boundary}\r\n"
+            "Content-Disposition: form-data; name=\"audio\"; filename=\"call.ogg\"\r\n"
+            "Content-Type: audio/ogg\r\n\r\n").encode() + sample_audio[:1000]  # no closing boundary
+    response = client.post("/v1/calls", content=body, headers={
+        **auth("telephony"), "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "multipart_invalid"), response.text
+    assert stored_state(runtime) == before
+    assert list(runtime.incoming_dir.iterdir()) == []
+
+
+def test_metadata_of_exactly_the_limit_is_accepted(client, auth, sample, call_metadata):
+    from api.uploads import MAX_METADATA_BYTES
+
+    info, audio = sample
+    metadata = json.dumps(call_metadata("tel-limit", channels=info["channels"]))
+    metadata += " " * (MAX_METADATA_BYTES - len(metadata.encode()))
+    response = client.post("/v1/calls", headers=auth("telephony"), files=[
+        ("metadata", (None, metadata, "application/json")), ("audio", ("call.ogg", audio, "audio/ogg"))])
+    assert response.status_code == 202, response.text

@@ -227,3 +227,20 @@ def test_audit_events_paginate(client, auth):
         seen += [e["details"]["n"] for e in body["events"]]
         after = body["next_after_seq"]
     assert seen == [0, 1, 2, 3, 4]
+
+
+def test_the_hashed_form_of_an_event_is_fixed():
+    """Chains written by earlier versions must keep verifying: the hashed form is this exact text
+    (field names included), HMAC-SHA256 under the chain key, plain sha256 for unkeyed events."""
+    import hashlib
+    import hmac
+
+    event = AuditEvent(seq=7, time="2026-12-03T07:00:00.000000+00:00", type="audio.purged", actor_role="system",
+                       actor_key_id=None, call_id="0f0e0d0c-0000-4000-8000-000000000001",
+                       details='{"reason":"retention"}', prev_hash="a" * 64)
+    message = ('{"actor_key_id":null,"actor_role":"system","call_id":"0f0e0d0c-0000-4000-8000-000000000001",'
+               '"details":{"reason":"retention"},"prev_hash":"' + "a" * 64 + '","seq":7,'
+               '"time":"2026-12-03T07:00:00.000000+00:00","type":"audio.purged"}').encode()
+    key = bytes(range(32))
+    assert audit.event_hash(event, key) == hmac.new(key, message, hashlib.sha256).hexdigest()
+    assert audit.event_hash(event, None) == hashlib.sha256(message).hexdigest()

@@ -71,6 +71,11 @@ def test_legal_hold_keeps_the_audio_and_release_lets_it_go(runtime):
     report = purge(runtime, T0 + 401 * DAY + SECOND)
     assert artifacts_of(runtime, call_id) == set() and len(report.items) == 3
     assert_consistent(runtime)
+    with runtime.db.read_session() as session:  # each run is audited with its counts: the proof of purging
+        runs = [json.loads(e.details) for e in session.execute(
+            select(AuditEvent).where(AuditEvent.type == "retention.purge_run").order_by(AuditEvent.seq)).scalars()]
+    assert [(run["held"], run["failed"], run["orphans_removed"]) for run in runs] == [(3, 0, 0), (0, 0, 0)]
+    assert runs[-1]["purged"] == report.counts() and sum(runs[-1]["purged"].values()) == 3
 
 
 def test_shortening_a_limit_applies_to_existing_calls(runtime):

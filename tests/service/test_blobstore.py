@@ -166,6 +166,7 @@ def test_local_blob_files_are_private(tmp_path):
     store = local_backend(tmp_path).store
     ref = store.put(io.BytesIO(b"audio"))
     assert stat.S_IMODE(store.path_of(ref.key).stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.path_of(ref.key).parent.stat().st_mode) == 0o700  # its folder too
 
 
 @pytest.mark.parametrize("key", ["../../etc/passwd", "0" * 32 + "/x"])
@@ -181,6 +182,11 @@ def test_local_temp_files_are_swept(tmp_path):
     leftover.write_bytes(b"partial")
     assert store.sweep_temp_files() == 0  # a write in progress (another process's) is left alone
     assert store.sweep_temp_files(now=time.time() + 2 * 3600) == 1 and not leftover.exists()
+    leftovers = [store.root / "cd" / ("cd" + "0" * 30 + f".{n}.tmp") for n in (1, 2)]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"partial")
+    assert store.sweep_temp_files(now=time.time() + 2 * 3600) == 2  # the count is what the sweep reports
 
 
 # --- S3 only --------------------------------------------------------------------------------
