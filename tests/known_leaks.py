@@ -14,7 +14,8 @@ caller were the particle next to the item (は, が, です, 生) counted at the
 (redactor/pii/rules/answer_windows.py), in the retained raw audio too. call03's birth date passes
 in the redacted audio since its range follows the caller's voice (2026-12-03). call05's operator
 name is gone from the stored text since the name rules of the `names` branch and the mono
-speaker roles (redactor/pii/speaker_roles.py) (2026-12-03).
+speaker roles (redactor/pii/speaker_roles.py), and its address read back by the operator since
+the read-back slot rules (2026-12-03).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ KNOWN_LEAKS: dict[tuple[str, int, str], str] = {
         ("call05", 0, "redacted_audio"),                                    # operator's name 村井
         ("call05", 5, "text"), ("call05", 5, "redacted_audio"),            # TAKUMI NOGUCHI, spelled
         ("call05", 6, "text"), ("call05", 6, "redacted_audio"),            # the e-mail, spelled out
-        ("call05", 8, "text"), ("call05", 8, "redacted_audio"),            # the address read back
     ]
 }
 
