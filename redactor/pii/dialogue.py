@@ -139,7 +139,7 @@ class CallView:
         times = [(start_s, end_s) for start_s, end_s, _ in timings]
         roles = infer_roles(speakers, lines, conf, times)
         leads = sentence_leads(speakers, roles, lines, conf, times)
-        contexts = plan_turn_contexts(list(speakers), lines, conf, roles, leads)
+        contexts = plan_turn_contexts(lines, roles, leads, conf)
         turns, offset = [], 0
         for index, (speaker, norm, line, context, role, lead, (start_s, end_s, words)) in enumerate(
                 zip(speakers, texts, lines, contexts, roles, leads, timings)):
@@ -207,14 +207,12 @@ def timing_of(turn, original: str) -> tuple[float | None, float | None, tuple[Ti
     return start_s, end_s, tuple(timed)
 
 
-def plan_turn_contexts(speakers: list[str], texts: list[str], conf: CallContextConfig,
-                       roles: list[str] | None = None, leads: list[str] | None = None) -> list[TurnContext]:
+def plan_turn_contexts(texts: Sequence[str], roles: Sequence[str], leads: Sequence[str],
+                       conf: CallContextConfig) -> list[TurnContext]:
     """For each turn, what recent questions asked for (previous `lookback_turns` turns), and
     whether it answers a number request or continues a number given in an earlier answer.
-    `roles`: each turn's OPERATOR, CALLER or UNKNOWN (speaker_roles.infer_roles, by default);
+    `roles`: each turn's OPERATOR, CALLER or UNKNOWN (speaker_roles.infer_roles);
     `leads`: the unfinished sentence each mono turn goes on with (speaker_roles.sentence_leads)."""
-    roles = roles if roles is not None else infer_roles(speakers, texts, conf)
-    leads = leads if leads is not None else sentence_leads(speakers, roles, texts, conf)
     asked: list[set[str]] = []
     number_asked: list[bool] = []
     new_question: list[bool] = []  # a request that is not 「続きをお願いします」: ends a continuation

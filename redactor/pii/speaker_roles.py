@@ -35,7 +35,7 @@ from collections.abc import Sequence
 
 from redactor.pii.config import CallContextConfig
 from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE
-from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, alternation
+from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, QUESTION_ENDINGS, alternation
 from redactor.pii.questions import asked_types, asks_for_number
 from redactor.pii.readings import reading_of
 
@@ -70,12 +70,13 @@ _CALLER_TEXT = re.compile(
 _UNFINISHED = re.compile(r"(?:[のがにとへや]|(?<!の)で|(?<![てで])[、,])\s*$")
 # A question's or a request's ending (garbled お願い too: おめがいします, お願いいします; of the
 # 「…ください」 only those asking to be told: 「お控えください」 instructs)
-_ASKING_END = (r"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します"
-                r"|(?:教えて|お聞かせ|お知らせ)ください|を)")
+_QUESTION = rf"{alternation(QUESTION_ENDINGS)}|[？?]"
+_PLEASE = r"(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します"
+_ASKING_END = rf"(?:{_QUESTION}|{_PLEASE}|(?:教えて|お聞かせ|お知らせ)ください|を)"
 _ASKS = re.compile(rf"{_ASKING_END}[{re.escape(CLOSING_MARKS)}、\s]*$")
-_QUESTION_END = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?])[{re.escape(CLOSING_MARKS)}、\s]*$")
+_QUESTION_END = re.compile(rf"(?:{_QUESTION})[{re.escape(CLOSING_MARKS)}、\s]*$")
 # …and inside a turn, where a sentence ends (「ですから」「をお」 end none)
-_ASKS_WITHIN = re.compile(rf"(?:ですか|ますか|でしょうか|ませんか|[？?]|(?:願|[ねめ]が)い[い\s]*(?:た\s*)?します|ください)"
+_ASKS_WITHIN = re.compile(rf"(?:{_QUESTION}|{_PLEASE}|ください)"
                           rf"(?![らねなのもいと])[{re.escape(CLOSING_MARKS)}、\s]*(?=\S)")
 # An operator asking for an item: its object, then the asking verb (「有効期限をお願いします」, を
 # garbled to の too); a caller's 「住所変更お願いします」「…をお願いしたいです」 asks for a service

@@ -28,14 +28,22 @@ def redacted_types(call_redactor, text: str, speaker: str = "caller", before=())
     return {text[f.start:f.end]: f.type for f in result.findings if f.turn == last}
 
 
+def turn_contexts(speakers, texts, conf):
+    """Each turn's TurnContext, its speaker roles and sentence leads inferred as `CallView.build`
+    infers them (without times)."""
+    from redactor.pii.dialogue import plan_turn_contexts
+    from redactor.pii.speaker_roles import infer_roles, sentence_leads
+
+    roles = infer_roles(speakers, texts, conf)
+    return plan_turn_contexts(texts, roles, sentence_leads(speakers, roles, texts, conf), conf)
+
+
 def last_turn_context(turns, conf):
     """Normalize `turns` ((speaker, text) pairs), plan their call context; the last turn's normalized
     text and its TurnContext."""
-    from redactor.pii.dialogue import plan_turn_contexts
-
     speakers = [s for s, _ in turns]
     texts = [normalize(t).text for _, t in turns]
-    return texts[-1], plan_turn_contexts(speakers, texts, conf)[-1]
+    return texts[-1], turn_contexts(speakers, texts, conf)[-1]
 
 
 def redact_pairs(call_redactor, turns) -> list[str]:

@@ -3,11 +3,10 @@
 import pytest
 
 from redactor.pii.config import load_config
-from redactor.pii.dialogue import plan_turn_contexts
 from redactor.pii.normalize import normalize
 from redactor.pii.questions import asked_types, asks_for_number
 
-from .helpers import redacted_types
+from .helpers import redacted_types, turn_contexts
 
 CONF = load_config().call_context
 
@@ -26,7 +25,7 @@ def test_asked_types(text, types):
 def test_continuation_keeps_the_question():
     speakers = ["operator", "caller", "operator", "caller"]
     texts = ["カード番号をお願いします。", "3530 1113", "はい、続きをお願いします。", "0790、6881"]
-    contexts = plan_turn_contexts(speakers, texts, CONF)
+    contexts = turn_contexts(speakers, texts, CONF)
     assert "CREDIT_CARD" in contexts[3].expected and not contexts[3].is_operator
 
 
@@ -74,20 +73,20 @@ def test_asks_for_number(text, asks):
 def test_card_dialogue_expects_the_expiry_even_when_its_question_is_lost():
     speakers = ["operator", "caller", "operator", "caller"]
     texts = ["カード番号をお願いします。", "4539 7812 0463 5582", "次に、右下の日付の方を。", "28年の3月です"]
-    assert "CARD_EXPIRY" in plan_turn_contexts(speakers, texts, CONF)[3].expected
+    assert "CARD_EXPIRY" in turn_contexts(speakers, texts, CONF)[3].expected
 
 
 def test_a_card_number_answer_opens_the_card_dialogue_without_any_question():
     speakers = ["operator", "caller", "operator", "caller"]
     texts = ["あれをお願いします。", "4539 7812 0463 5582", "ありがとうございます。", "2029年3月までです"]
-    assert "CARD_EXPIRY" in plan_turn_contexts(speakers, texts, CONF)[3].expected
+    assert "CARD_EXPIRY" in turn_contexts(speakers, texts, CONF)[3].expected
 
 
 def test_a_card_number_said_over_two_answers_opens_the_card_dialogue():
     speakers = ["operator", "caller", "operator", "caller", "operator", "caller"]
     texts = ["あれをお願いします。", "えっと、3530 1113", "はい、続きをお願いします。", "0790、6881",
              "ありがとうございます。", "29年の3月です"]
-    assert "CARD_EXPIRY" in plan_turn_contexts(speakers, texts, CONF)[5].expected
+    assert "CARD_EXPIRY" in turn_contexts(speakers, texts, CONF)[5].expected
 
 
 @pytest.mark.parametrize("followups", [{"CREDIT_CARD": ["CARD_EXPIRE"]}, {"CARD": ["CARD_EXPIRY"]}])

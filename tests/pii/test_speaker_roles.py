@@ -8,9 +8,11 @@ U unknown (the rules then let the turn both ask and answer: fail closed).
 import pytest
 
 from redactor.pii.config import load_config
-from redactor.pii.dialogue import CallView, plan_turn_contexts
+from redactor.pii.dialogue import CallView
 from redactor.pii.normalize import normalize
 from redactor.pii.speaker_roles import infer_roles, sentence_leads
+
+from .helpers import turn_contexts
 
 CONF = load_config().call_context
 ROLE = {"operator": "O", "caller": "C", "unknown": "U"}
@@ -81,7 +83,7 @@ def test_known_speakers_keep_their_roles():
 
 def test_the_plan_reads_inferred_roles():
     texts = ["お電話ありがとうございます", "お名前をお願いします", "山田太郎です"]
-    contexts = plan_turn_contexts(["unknown"] * 3, texts, CONF)
+    contexts = turn_contexts(["unknown"] * 3, texts, CONF)
     assert contexts[1].is_operator and not contexts[2].is_operator and contexts[2].name_answer
     call = CallView.build(["unknown"] * 3, [normalize(t) for t in texts], CONF)
     assert [t.may_ask for t in call.turns] == [True, True, False]

@@ -19,6 +19,9 @@ SELF_INTRODUCTIONS = ("と申", "といい", "と言い", "って申", "って�
 SELF_INTRODUCTION = r"(?:と|って)申(?:し|す)|(?:と|って)(?:言|い)います"
 # After a name that answers or introduces: 山田です, 山田でございます
 COPULAS = ("です", "でございます")
+# How a polite question ends (「お名前よろしいですか」「お間違いありませんか」; never a bare か:
+# さやか, はるか); rules add the question mark themselves
+QUESTION_ENDINGS = ("ですか", "ますか", "でしょうか", "ませんか")
 # Hesitations, before or inside an answer: never part of what is answered
 FILLERS = ("えーっと", "えーと", "ええと", "えっと", "えと", "えー", "あのー", "あの", "うーん", "んー", "まあ", "あっ",
            "あー", "あ", "え")

@@ -44,8 +44,8 @@ from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.entities import CARD_DATA_TYPES, ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.names import RELATIONS, SELF_REFERENCES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS
-from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, REFUSALS, STOCK_REPLIES,
-                                         TOPIC_CHANGES, alternation)
+from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, QUESTION_ENDINGS, REFUSALS,
+                                         STOCK_REPLIES, TOPIC_CHANGES, alternation)
 from redactor.pii.questions import answer_start, asked_types, asks_for_name, asks_for_number
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
@@ -56,7 +56,7 @@ _LEADING = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENING
 _SENTENCE = re.compile(rf"[^{re.escape(SENTENCE_END_MARKS)}\n]+[{re.escape(SENTENCE_END_MARKS)}]*")
 # Where recognition wrote no mark, a sentence still ends at a question's ending (「必要ですか通知カード
 # に…」; not ですから, ですかね, ですかな) and at a polite ending before a pause (「…です 父の…」)
-_UNMARKED_SENTENCE_END = re.compile(rf"(?:ですか|ますか|でしょうか)(?![らねな{re.escape(PAUSE_MARKS)}]|\s*$)"
+_UNMARKED_SENTENCE_END = re.compile(rf"(?:{alternation(QUESTION_ENDINGS)})(?![らねな{re.escape(PAUSE_MARKS)}]|\s*$)"
                                     r"|(?:です|ます|でした|ました)(?=[ 　]+\S)")
 _SENTENCE_END = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]")
 # Where a request's clause may start: a sentence's end, marked or a polite ending before a pause
@@ -74,7 +74,7 @@ MAX_CLAUSE = 40  # characters before an asking verb that its request may span
 CANONICAL_VERB = "お願い"
 VERB_TAIL = 12  # characters of the asking verb's ending (できますでしょうか) read with its clause
 # 「漢字ですか？」「フルネームでいいですか」「私のですか」 (never a bare か: さやか, はるか)
-_QUESTION_BACK = re.compile(r"(?:ですか|ますか|でしょうか|ですかね|んですか|のですか|[？?])[。\s]*$")
+_QUESTION_BACK = re.compile(rf"(?:{alternation(QUESTION_ENDINGS + ('ですかね',))}|[？?])[。\s]*$")
 _DIGIT = re.compile(r"[0-9０-９]")
 _DIGIT_RUN = re.compile(r"[0-9０-９]+")
 # A short topic opening a clause (「青年学期は」): a label when its reading is a cue's

@@ -3,11 +3,10 @@
 import pytest
 
 from redactor.pii.config import load_config
-from redactor.pii.dialogue import plan_turn_contexts
 from redactor.pii.normalize import normalize
 from redactor.pii.rules.number_answers import NumberAnswers
 
-from ..helpers import last_turn_context, rule_effect
+from ..helpers import last_turn_context, rule_effect, turn_contexts
 
 CONF = load_config().call_context
 NUMBER_ANSWERS = NumberAnswers()
@@ -25,13 +24,13 @@ NUMBER_ANSWERS = NumberAnswers()
     ("お電話番号をお願いします。", "1,100円でしたっけ", False),
 ])
 def test_fail_closed_answer(asked, answer, redacted):
-    context = plan_turn_contexts(["operator", "caller"], [asked, normalize(answer).text], CONF)[1]
+    context = turn_contexts(["operator", "caller"], [asked, normalize(answer).text], CONF)[1]
     runs = NUMBER_ANSWERS.runs(normalize(answer).text, context, CONF)
     assert bool(runs) is redacted
 
 
 def test_long_digit_runs_go_anywhere():
-    context = plan_turn_contexts(["caller"], ["x"], CONF)[0]
+    context = turn_contexts(["caller"], ["x"], CONF)[0]
     assert NUMBER_ANSWERS.runs("あとこれ 5520 1934 8841 も", context, CONF)
     assert not NUMBER_ANSWERS.runs("合計12,100円です", context, CONF)
 
@@ -133,7 +132,7 @@ def test_digits_of_any_length_in_number_answers_and_card_dialogues(turns, runs):
 
 
 def test_garbled_answer_is_typed_by_the_question():
-    context = plan_turn_contexts(["operator", "caller"], ["お電話番号をお願いします。", "x"], CONF)[1]
+    context = turn_contexts(["operator", "caller"], ["お電話番号をお願いします。", "x"], CONF)[1]
     text = "080、午後1 2位、903 4"  # 9 digits heard of 11: still the phone number asked for
     assert [r.entity_type for r in NUMBER_ANSWERS.runs(text, context, CONF)] == ["PHONE_NUMBER"]
 
