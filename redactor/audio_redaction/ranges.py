@@ -22,7 +22,12 @@ rather than Whisper's word times, which at 8 kHz are off by a mora or more:
   the ends of turns short) holds no more of the item once the voice has stopped, and on a stereo
   call it may hold the other party's reply. A word's own end in silence stays, and so does a
   start in silence: a soft ending or onset (a devoiced 「す」, s, h, k, t) can be too quiet to
-  measure at telephone bandwidth.
+  measure at telephone bandwidth;
+- a name's range then grows back into the silence before it, up to the last voice on any
+  channel (within `pause_reach_s`): names are often said right after a pause (「承知いたしました。
+  栗原様の」), and a soft onset there (h-, s-, k-, a devoiced first mora) is too quiet for the
+  voice measure. Nobody speaks in that silence, so QA loses none of the call. Other types keep
+  their padding only: their ranges are longer and mostly begin where an answer begins.
 
 Speech recognition could not read (a decoding loop: Whisper writing one word over and over,
 「文 文 文 文 文」, for seconds of speech it lost track of) is muted too, from the word before the
@@ -68,6 +73,9 @@ DEFAULT_EDGE_REACH_S = 0.3
 DEFAULT_NAME_REACH_S = 1.0
 # ... and how far an end in silence moves back to the end of the voice.
 DEFAULT_TRAILING_SILENCE_S = 1.0
+# ... and how far a name's range grows back into the silence before it (a mora or two: the
+# soft onset the voice measure misses, or Whisper timing a name after a pause late).
+DEFAULT_PAUSE_REACH_S = 0.2
 # The same word this many times in a row is a decoding loop, not speech (digits excepted: 「0 0 0 0」
 # is a number read out).
 DEFAULT_LOOP_REPEATS = 5
@@ -131,6 +139,7 @@ class RangeOptions:
     edge_reach_s: float = DEFAULT_EDGE_REACH_S
     name_reach_s: float = DEFAULT_NAME_REACH_S
     trailing_silence_s: float = DEFAULT_TRAILING_SILENCE_S
+    pause_reach_s: float = DEFAULT_PAUSE_REACH_S
     loop_repeats: int = DEFAULT_LOOP_REPEATS
 
 
@@ -142,7 +151,7 @@ class _Span:
     widened: bool = False
 
 
-def _get(obj: Any, name: str) -> Any:
+def field_of(obj: Any, name: str) -> Any:
     """Attribute or mapping access: turns/words/findings may be dataclasses or their dicts."""
     if isinstance(obj, Mapping):
         return obj.get(name)
@@ -169,7 +178,7 @@ def _call_end(duration: float | None) -> float:
 
 def _turn_bounds(turn: Any, call_end: float) -> tuple[float, float, bool]:
     """(start, end, trusted): an untrustworthy turn widens to the whole call."""
-    start, end = _finite(_get(turn, "start")), _finite(_get(turn, "end"))
+    start, end = _finite(field_of(turn, "start")), _finite(field_of(turn, "end"))
     if start is None or end is None or start < 0 or end <= start or start >= call_end:
         return 0.0, call_end, False
     return start, end, True
@@ -182,12 +191,12 @@ def _silent_token(text: str) -> bool:
 
 def _word_times(word: Any, turn_start: float, turn_end: float, options: RangeOptions) -> tuple[float, float] | None:
     """(start, end) of a word whose timestamps are believable, else None."""
-    start, end = _finite(_get(word, "start")), _finite(_get(word, "end"))
+    start, end = _finite(field_of(word, "start")), _finite(field_of(word, "end"))
     if start is None or end is None or end < start:
         return None  # missing or reversed (a zero-length word is a point: see _word_span)
     if start < turn_start - options.turn_tolerance_s or end > turn_end + options.turn_tolerance_s:
         return None  # outside its turn
-    chars = len(str(_get(word, "word") or ""))
+    chars = len(str(field_of(word, "word") or ""))
     if end - start > max(options.min_plausible_span_s, chars * options.max_seconds_per_char):
         return None  # one word stretched over far too long
     return start, end
@@ -201,8 +210,8 @@ def _bracket_instant(words: Sequence[Any], index: int, times: tuple[float, float
     if times is None or times[0] != times[1]:
         return times
     instant = times[0]
-    before = _finite(_get(words[index - 1], "end")) if index > 0 else None
-    after = _finite(_get(words[index + 1], "start")) if index + 1 < len(words) else None
+    before = _finite(field_of(words[index - 1], "end")) if index > 0 else None
+    after = _finite(field_of(words[index + 1], "start")) if index + 1 < len(words) else None
     lo = before if before is not None and turn_start <= before <= instant else turn_start  # first word: from the turn's start
     hi = after if after is not None and instant <= after <= turn_end else instant
     return lo, hi
@@ -218,14 +227,14 @@ def _word_span(
     own, so Whisper's time for them is really the tail (or onset) of the neighbouring spoken
     word, typically the last digit of a number.
     """
-    words = list(_get(turn, "words") or ())
-    text = _get(turn, "text") or ""
-    if not words or "".join(str(_get(w, "word") or "") for w in words) != text:
+    words = list(field_of(turn, "words") or ())
+    text = field_of(turn, "text") or ""
+    if not words or "".join(str(field_of(w, "word") or "") for w in words) != text:
         return None  # cannot map characters to words: the transcription invariant is broken
     covered = []
     offset = 0
     for index, word in enumerate(words):
-        word_text = str(_get(word, "word") or "")
+        word_text = str(field_of(word, "word") or "")
         word_start_char, offset = offset, offset + len(word_text)
         if word_text and offset > char_start and word_start_char < char_end:
             covered.append(index)
@@ -233,7 +242,7 @@ def _word_span(
         return None  # no word covers the finding
     # a punctuation "word" inside the finding (the "-" of 「HINA-P-0716」) has no sound of its own:
     # Whisper often gives it no duration, which says nothing about the words around it
-    spoken = [i for i in covered if not _silent_token(str(_get(words[i], "word") or ""))] or covered
+    spoken = [i for i in covered if not _silent_token(str(field_of(words[i], "word") or ""))] or covered
     times = [_bracket_instant(words, i, _word_times(words[i], turn_start, turn_end, options), turn_start, turn_end)
              for i in spoken]
     if any(t is None for t in times):
@@ -244,7 +253,7 @@ def _word_span(
     if last - first > max(options.min_plausible_span_s, (char_end - char_start) * options.max_seconds_per_char):
         return None  # the entity as a whole lasts implausibly long
     for step, index in ((-1, covered[0] - 1), (1, covered[-1] + 1)):
-        while 0 <= index < len(words) and _silent_token(str(_get(words[index], "word") or "")):
+        while 0 <= index < len(words) and _silent_token(str(field_of(words[index], "word") or "")):
             neighbour = _word_times(words[index], turn_start, turn_end, options)
             if neighbour is not None:
                 first, last = min(first, neighbour[0]), max(last, neighbour[1])
@@ -283,10 +292,10 @@ def redaction_ranges(
     call_end = _call_end(duration)
     spans: list[_Span] = []
     for index, finding in enumerate(findings):
-        entity = str(_get(finding, "type") or "UNKNOWN")
+        entity = str(field_of(finding, "type") or "UNKNOWN")
         if wanted is not None and entity not in wanted:
             continue
-        turn_index = _get(finding, "turn")
+        turn_index = field_of(finding, "turn")
         if not isinstance(turn_index, int) or not 0 <= turn_index < len(turns):
             raise RedactionRangeError(
                 f"finding #{index} names turn {turn_index!r}, but the transcript has "
@@ -294,8 +303,8 @@ def redaction_ranges(
             )
         turn = turns[turn_index]
         turn_start, turn_end, trusted = _turn_bounds(turn, call_end)
-        char_start, char_end = _get(finding, "start"), _get(finding, "end")
-        text_length = len(_get(turn, "text") or "")
+        char_start, char_end = field_of(finding, "start"), field_of(finding, "end")
+        text_length = len(field_of(turn, "text") or "")
         span = None
         if (
             trusted
@@ -304,7 +313,7 @@ def redaction_ranges(
             and 0 <= char_start < char_end <= text_length
         ):
             span = _word_span(turn, char_start, char_end, turn_start, turn_end, options)
-        speaker = str(_get(turn, "speaker") or "unknown")
+        speaker = str(field_of(turn, "speaker") or "unknown")
         if span is None:
             spans.append(_Span(turn_start, turn_end, {entity}, widened=True))
         else:
@@ -315,7 +324,7 @@ def redaction_ranges(
     if wanted is None:
         spans.extend(_Span(start, end, set(), widened=True)
                      for start, end in unread_speech(turns, options.loop_repeats, call_end))
-    return _pad_clamp_merge(spans, padding_s, call_end)
+    return _pad_clamp_merge(spans, options, call_end, voice)
 
 
 def unread_speech(turns: Sequence[Any], repeats: int = DEFAULT_LOOP_REPEATS,
@@ -326,16 +335,16 @@ def unread_speech(turns: Sequence[Any], repeats: int = DEFAULT_LOOP_REPEATS,
     found = []
     for turn in turns:
         turn_start, turn_end, trusted = _turn_bounds(turn, call_end)
-        words = list(_get(turn, "words") or ())
-        texts = [str(_get(w, "word") or "").strip() for w in words]
+        words = list(field_of(turn, "words") or ())
+        texts = [str(field_of(w, "word") or "").strip() for w in words]
         index = 0
         while index < len(words):
             run = index
             while run + 1 < len(words) and texts[run + 1] == texts[index]:
                 run += 1
             if run - index + 1 >= repeats and texts[index] and not any(c.isdigit() for c in texts[index]):
-                before = _finite(_get(words[index - 1], "end")) if index > 0 else None
-                after = _finite(_get(words[run + 1], "start")) if run + 1 < len(words) else None
+                before = _finite(field_of(words[index - 1], "end")) if index > 0 else None
+                after = _finite(field_of(words[run + 1], "start")) if run + 1 < len(words) else None
                 start = before if trusted and before is not None and before >= turn_start else turn_start
                 end = after if trusted and after is not None and after <= turn_end else turn_end
                 found.append((start, max(end, start)))
@@ -363,23 +372,28 @@ def _follow_voice(span: tuple[float, float], speaker: str, entity: str, voice: V
     return start, end
 
 
+def _pad(span: _Span, options: RangeOptions, voice: VoiceActivity | None, call_end: float) -> _Span:
+    """`span` padded and clamped to the call; a name's range also takes the silence before it
+    (within `pause_reach_s`: see the module docstring)."""
+    start, end = max(0.0, span.start - options.padding_s), min(call_end, span.end + options.padding_s)
+    if voice is not None and span.types & NAME_TYPES:
+        quiet_since = voice.quiet_since(start, options.pause_reach_s)
+        start = start if quiet_since is None else quiet_since
+    return _Span(start, end, span.types, span.widened)
+
+
 def _finding_seconds(finding: Any, call_end: float) -> tuple[float, float] | None:
     """The seconds a finding by time says its item was spoken (`start_s`/`end_s`), muted besides
     its words; None for a finding by characters only (or times that make no stretch of the call)."""
-    start, end = _finite(_get(finding, "start_s")), _finite(_get(finding, "end_s"))
+    start, end = _finite(field_of(finding, "start_s")), _finite(field_of(finding, "end_s"))
     if start is None or end is None or end <= start or end <= 0 or start >= call_end:
         return None
     return max(0.0, start), min(end, call_end)
 
 
-def _pad_clamp_merge(spans: list[_Span], padding_s: float, call_end: float) -> list[TimeRange]:
-    padded = sorted(
-        (
-            _Span(max(0.0, s.start - padding_s), min(call_end, s.end + padding_s), s.types, s.widened)
-            for s in spans
-        ),
-        key=lambda s: (s.start, s.end),
-    )
+def _pad_clamp_merge(spans: list[_Span], options: RangeOptions, call_end: float,
+                     voice: VoiceActivity | None) -> list[TimeRange]:
+    padded = sorted((_pad(span, options, voice, call_end) for span in spans), key=lambda s: (s.start, s.end))
     merged: list[_Span] = []
     for span in padded:
         if span.end <= span.start:

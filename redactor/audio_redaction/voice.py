@@ -48,9 +48,16 @@ class VoiceActivity:
     frame_s: float = FRAME_S
     min_pause_s: float = DEFAULT_MIN_PAUSE_S
     _pause_frames: int = field(init=False, repr=False, compare=False)
+    _anyone: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_pause_frames", max(1, round(self.min_pause_s / self.frame_s)))
+        tracks = [np.asarray(frames, dtype=bool) for frames in self.tracks.values()]
+        length = max((len(frames) for frames in tracks), default=0)
+        anyone = np.zeros(length, dtype=bool)
+        for frames in tracks:
+            anyone[:len(frames)] |= frames
+        object.__setattr__(self, "_anyone", anyone)
 
     @classmethod
     def from_audio(cls, source: str | os.PathLike[str] | IO[bytes], layout: str,
@@ -121,6 +128,17 @@ class VoiceActivity:
         low = max(0, index - round(reach_s / self.frame_s))
         voiced = np.flatnonzero(frames[low:min(index, len(frames))])
         return None if len(voiced) == 0 else (low + int(voiced[-1]) + 1) * self.frame_s
+
+    def quiet_since(self, t: float, reach_s: float) -> float | None:
+        """When nobody speaks just before `t`: where that shared silence began (the last voice on
+        any channel), at most `reach_s` back; None when a voice sounds right before `t`. Past the end
+        of the audio is silence."""
+        index = self._index(t)
+        if index <= 0 or (index <= len(self._anyone) and self._anyone[index - 1]):
+            return None  # the start of the call, or somebody speaks right before t
+        low = max(0, index - round(reach_s / self.frame_s))
+        voiced = np.flatnonzero(self._anyone[low:index])  # past the end of the audio: silence
+        return (low if len(voiced) == 0 else low + int(voiced[-1]) + 1) * self.frame_s
 
     def _index(self, t: float) -> int:
         return int(round(t / self.frame_s))

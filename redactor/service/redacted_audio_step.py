@@ -45,7 +45,7 @@ from redactor.store.types import utcnow
 
 from redactor.audio_redaction.codec import AudioRedactionError
 from redactor.audio_redaction.fill import FILLS
-from redactor.audio_redaction.ranges import RedactionRangeError, TimeRange, redaction_ranges
+from redactor.audio_redaction.ranges import RedactionRangeError, TimeRange, field_of, redaction_ranges
 from redactor.audio_redaction.records import get_redacted_audio, ranges_json, save_redacted_audio
 from redactor.audio_redaction.render import render_and_scrub
 from redactor.audio_redaction.voice import VoiceActivity
@@ -107,12 +107,12 @@ class RedactedAudioStep:
         from redactor.pii.entities import NUMERIC_TYPES
         from redactor.pii.normalize import normalize
 
-        entity = _field(finding, "type")
+        entity = field_of(finding, "type")
         if entity in self.scrub_entities:
             return True
         if "CREDIT_CARD" not in self.scrub_entities or entity not in NUMERIC_TYPES:
             return False
-        turn_index, start, end = _field(finding, "turn"), _field(finding, "start"), _field(finding, "end")
+        turn_index, start, end = field_of(finding, "turn"), field_of(finding, "start"), field_of(finding, "end")
         if not all(isinstance(v, int) for v in (turn_index, start, end)) or not 0 <= turn_index < len(transcript.turns):
             return False  # not a finding of this transcript: redaction_ranges refuses it for the redacted copy
         text = transcript.turns[turn_index].text[start:end]
@@ -200,11 +200,6 @@ class RedactedAudioStep:
                 context.audio_blob_key, context.audio_sha256 = scrubbed_ref.key, scrubbed_ref.sha256
             session.commit()
         return superseded
-
-
-def _field(obj: Any, name: str) -> Any:
-    """A finding's field, whether a `Finding` or its stored dict."""
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
 
 
 @contextmanager

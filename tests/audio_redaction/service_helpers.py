@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from redactor.audio_redaction import decode_pcm
+from redactor.audio_redaction.ranges import DEFAULT_PAUSE_REACH_S
 from redactor.blobstore import EncryptedFileBlobStore
 from redactor.config import Settings
 from redactor.jobs.queue import ClaimedJob, SqlJobQueue
@@ -71,8 +72,8 @@ def run_step(pipeline: CallPipeline, call: dict, row: Call, settings: Settings) 
 
 
 def assert_turn_ranges(call: dict, ranges: list[tuple[float, float]], padding_s: float = 0.15) -> None:
-    """Each PII turn (one timed word each, the script's turn times) is muted from its start, padded,
-    until the speakers' voices in the recording have stopped: the range may end before the turn's
+    """Each PII turn (one timed word each, the script's turn times) is muted from its start, padded
+    (a name's range also takes up to `DEFAULT_PAUSE_REACH_S` of the silence before it), until the speakers' voices in the recording have stopped: the range may end before the turn's
     scripted end (the step follows the voice; the script counts the silence after it), but
     nothing after the range's end, up to the padded turn end, is louder than the recording's
     quiet (2 % of its peak)."""
@@ -82,7 +83,10 @@ def assert_turn_ranges(call: dict, ranges: list[tuple[float, float]], padding_s:
     assert len(ranges) == len(pii_turns)
     for index, (start, end) in zip(pii_turns, ranges):
         turn = call["turns"][index]
-        assert start == max(0.0, round(turn["start"] - padding_s, 3))
+        padded_start = max(0.0, round(turn["start"] - padding_s, 3))
+        assert padded_start - DEFAULT_PAUSE_REACH_S - 0.001 <= start <= padded_start
+        head = samples[:, math.floor(start * info.sample_rate):math.ceil(padded_start * info.sample_rate)]
+        assert head.size == 0 or np.abs(head).max() <= quiet, f"turn {index}: voice muted before the range"
         assert turn["start"] < end <= round(turn["end"] + padding_s, 3)
         tail = samples[:, math.ceil(end * info.sample_rate):math.floor((turn["end"] + padding_s) * info.sample_rate)]
         assert tail.size == 0 or np.abs(tail).max() <= quiet, f"turn {index}: voice left after the range"

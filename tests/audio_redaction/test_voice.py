@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from redactor.audio_redaction import redaction_ranges
+from redactor.audio_redaction.ranges import DEFAULT_PAUSE_REACH_S
 from redactor.audio_redaction.voice import FRAME_S, VoiceActivity, frame_levels, voiced_frames
 from redactor.pii import Finding
 from redactor.transcribe import Turn, Word
@@ -65,6 +66,26 @@ def test_offset(t, reach, expected):
 ], ids=["back to the voice's end", "voice further back than reach", "voiced at t", "in a pause"])
 def test_last_voice_before(t, reach, expected):
     got = VOICE.last_voice_before("caller", t, reach)
+    assert got == pytest.approx(expected) if expected else got is None
+
+
+# the operator says "はい" (1.9-2.3) during the caller's pause
+BACKCHANNEL = stereo([(1.9, 2.3), (4.2, 6.0)], CALLER)
+
+
+@pytest.mark.parametrize("voice, t, reach, expected", [
+    (VOICE, 2.4, 1.0, 1.8),         # back to where the caller's voice stopped
+    (VOICE, 2.4, 0.2, 2.2),         # no further than reach: the rest of the pause stays
+    (VOICE, 2.3, 1.0, 1.8),         # from inside the pause
+    (VOICE, 2.5, 1.0, None),        # a voice sounds right before t
+    (BACKCHANNEL, 2.4, 1.0, 2.3),   # the other channel's voice ends the shared silence
+    (BACKCHANNEL, 2.1, 1.0, None),  # the operator speaks right before t
+    (VOICE, 0.0, 1.0, None),        # nothing before the start of the call
+    (VOICE, 12.0, 0.5, 11.5),       # past the end of the audio is silence
+], ids=["to the last voice", "within reach", "inside the pause", "voiced before", "other channel",
+        "other channel speaking", "call start", "past the end"])
+def test_quiet_since(voice, t, reach, expected):
+    got = voice.quiet_since(t, reach)
     assert got == pytest.approx(expected) if expected else got is None
 
 
@@ -149,16 +170,19 @@ def finding(entity: str, first: str, last: str | None = None, **seconds) -> Find
 
 FOLLOW_CASES = [
     # (what, finding, expected (start, end) without padding)
-    ("a name's start follows the voice back to the pause before it (its head garbled)",
-     finding("PERSON", "広"), (2.4, 3.15)),
+    ("a name's start follows the voice back to the pause before it (its head garbled), "
+     "and takes pause_reach_s of that silence (a soft onset)",
+     finding("PERSON", "広"), (2.4 - DEFAULT_PAUSE_REACH_S, 3.15)),
     ("other types move a start only a couple of morae: continuous speech keeps Whisper's time",
      finding("PHONE_NUMBER", "広"), (2.95, 3.15)),
     ("an end inside the voice moves on to the pause right after it",
      finding("PHONE_NUMBER", "言います。"), (3.3, 3.8)),
     ("the end of a finding by time in silence moves back to where the voice stopped",
-     finding("PERSON", "本人です。", start_s=1.3, end_s=2.3), (1.0, 1.8)),
+     finding("PERSON", "本人です。", start_s=1.3, end_s=2.3), (1.0 - DEFAULT_PAUSE_REACH_S, 1.8)),
     ("a start in silence stays (a soft onset may not register)",
      finding("PHONE_NUMBER", "貼成がまち"), (2.3, 2.95)),
+    ("a name's start in silence takes pause_reach_s more of it",
+     finding("PERSON", "貼成がまち"), (2.3 - DEFAULT_PAUSE_REACH_S, 2.95)),
 ]
 
 
@@ -175,7 +199,7 @@ def test_without_voice_the_words_times_stand():
 
 def test_silent_channel_leaves_the_words_times():
     # the caller's channel never carries a voice (e.g. the layout is wrong): nothing moves
-    silent = stereo([(0.0, 10.0)], [])
+    silent = stereo([(0.0, 10.0)], [], duration=12.0)
     ranges = redaction_ranges([TURN], [finding("PERSON", "広")], 0.0, duration=10.0, voice=silent)
     assert [(r.start, r.end) for r in ranges] == [(2.95, 3.15)]
 
@@ -187,8 +211,9 @@ def test_a_words_own_end_in_silence_stays_the_time_added_after_it_goes():
     by_words = redaction_ranges([turn], [Finding("PERSON", 0, 2, 4, 0.9)], 0.0, duration=10.0, voice=VOICE)
     by_time = redaction_ranges([turn], [Finding("PERSON", 0, 2, 4, 0.9, start_s=1.4, end_s=2.3)], 0.0,
                                duration=10.0, voice=VOICE)
-    assert [(r.start, r.end) for r in by_words] == [pytest.approx((1.0, 2.1))]
-    assert [(r.start, r.end) for r in by_time] == [pytest.approx((1.0, 2.1))]  # its words still reach 2.1
+    start = 1.0 - DEFAULT_PAUSE_REACH_S  # a name's start takes some of the silence before it
+    assert [(r.start, r.end) for r in by_words] == [pytest.approx((start, 2.1))]
+    assert [(r.start, r.end) for r in by_time] == [pytest.approx((start, 2.1))]  # its words still reach 2.1
     only_time = redaction_ranges([turn], [Finding("PERSON", 0, 0, 2, 0.9, start_s=1.0, end_s=2.3)], 0.0,
                                  duration=10.0, voice=VOICE)
-    assert [(r.start, r.end) for r in only_time] == [pytest.approx((1.0, 1.8))]
+    assert [(r.start, r.end) for r in only_time] == [pytest.approx((start, 1.8))]
