@@ -37,7 +37,10 @@ Everything here fails closed: whenever the timing cannot be trusted (a missing, 
 out-of-turn timestamp of a spoken word, a finding none of whose words lasts any time, a word or
 span that lasts implausibly long for its number of characters, a turn whose words do not spell its
 text, a finding outside the text) the range widens to the whole turn; when the turn's own times are
-unusable, to the whole call. Two timings are NOT broken: a zero-length word (Whisper times a
+unusable, to the whole call. With voice activity, a turn widened so keeps out the stretches of a
+second or more where the speaker's own channel is silent: Whisper's turns run on over the other
+party's reply (a turn "lasting" 30 s over a word it lost track of), and what the turn said was
+said where its channel carries a voice. A turn with no voice measured at all stays whole. Two timings are NOT broken: a zero-length word (Whisper times a
 character split from its token, 「リ」 of 「リー」, or the first word after a space, as an instant),
 which is taken to last from the previous word's end to the next word's start, and the times of a
 punctuation "word" inside a finding (「HINA-P」's "-": no sound of its own, often no duration), which
@@ -76,6 +79,10 @@ DEFAULT_TRAILING_SILENCE_S = 1.0
 # ... and how far a name's range grows back into the silence before it (a mora or two: the
 # soft onset the voice measure misses, or Whisper timing a name after a pause late).
 DEFAULT_PAUSE_REACH_S = 0.2
+# A finding widened to its turn keeps out the turn's silences at least this long on the speaker's
+# own channel (longer than any pause inside a sentence): whatever the turn said, it said it where
+# its channel carries a voice; on a stereo call the other party often speaks in those gaps.
+DEFAULT_TURN_GAP_S = 1.0
 # The same word this many times in a row is a decoding loop, not speech (digits excepted: 「0 0 0 0」
 # is a number read out).
 DEFAULT_LOOP_REPEATS = 5
@@ -140,6 +147,7 @@ class RangeOptions:
     name_reach_s: float = DEFAULT_NAME_REACH_S
     trailing_silence_s: float = DEFAULT_TRAILING_SILENCE_S
     pause_reach_s: float = DEFAULT_PAUSE_REACH_S
+    turn_gap_s: float = DEFAULT_TURN_GAP_S
     loop_repeats: int = DEFAULT_LOOP_REPEATS
 
 
@@ -315,7 +323,10 @@ def redaction_ranges(
             span = _word_span(turn, char_start, char_end, turn_start, turn_end, options)
         speaker = str(field_of(turn, "speaker") or "unknown")
         if span is None:
-            spans.append(_Span(turn_start, turn_end, {entity}, widened=True))
+            parts = [(turn_start, turn_end)]
+            if trusted and voice is not None:
+                parts = voice.voiced_parts(speaker, turn_start, turn_end, options.turn_gap_s)
+            spans.extend(_Span(start, end, {entity}, widened=True) for start, end in parts)
         else:
             spans.append(_Span(*_follow_voice(span, speaker, entity, voice, options, trim_end=False), {entity}))
         seconds = _finding_seconds(finding, call_end)

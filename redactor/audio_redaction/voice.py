@@ -129,6 +129,25 @@ class VoiceActivity:
         voiced = np.flatnonzero(frames[low:min(index, len(frames))])
         return None if len(voiced) == 0 else (low + int(voiced[-1]) + 1) * self.frame_s
 
+    def voiced_parts(self, speaker: str, start: float, end: float, min_gap_s: float) -> list[tuple[float, float]]:
+        """[start, end) without the speaker's silences of at least `min_gap_s`: the stretches where
+        the speaker's voice sounds, shorter gaps kept in. The whole stretch when nothing of it is
+        voiced or the speaker has no track (no evidence to cut by)."""
+        frames = self.track(speaker)
+        low, high = max(0, self._index(start)), self._index(end)
+        voiced = np.flatnonzero(frames[low:high]) if frames is not None else np.zeros(0, dtype=int)
+        if len(voiced) == 0:
+            return [(start, end)]
+        gaps = np.flatnonzero(np.diff(voiced) > round(min_gap_s / self.frame_s))
+        firsts = np.concatenate([voiced[:1], voiced[gaps + 1]])
+        lasts = np.concatenate([voiced[gaps], voiced[-1:]])
+        parts = [((low + int(a)) * self.frame_s, (low + int(b) + 1) * self.frame_s) for a, b in zip(firsts, lasts)]
+        if parts[0][0] - start < min_gap_s:
+            parts[0] = (start, parts[0][1])
+        if end - parts[-1][1] < min_gap_s:
+            parts[-1] = (parts[-1][0], end)
+        return parts
+
     def quiet_since(self, t: float, reach_s: float) -> float | None:
         """When nobody speaks just before `t`: where that shared silence began (the last voice on
         any channel), at most `reach_s` back; None when a voice sounds right before `t`. Past the end

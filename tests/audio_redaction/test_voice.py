@@ -217,3 +217,30 @@ def test_a_words_own_end_in_silence_stays_the_time_added_after_it_goes():
     only_time = redaction_ranges([turn], [Finding("PERSON", 0, 0, 2, 0.9, start_s=1.0, end_s=2.3)], 0.0,
                                  duration=10.0, voice=VOICE)
     assert [(r.start, r.end) for r in only_time] == [pytest.approx((start, 1.8))]
+
+
+# --- a finding widened to its turn keeps to the speaker's voice -------------------------------
+# The operator's turn as Whisper returned it: 「はい」 then one word stretched over 8 s (it lost track
+# of the audio) while the caller answered on the other channel (3.0-5.0).
+RUN_ON = Turn("operator", 0.5, 9.0, "はい学", [Word(0.5, 1.0, "はい", 0.9), Word(1.0, 9.0, "学", 0.1)])
+RUN_ON_VOICE = stereo([(0.5, 2.0), (6.0, 8.8)], [(3.0, 5.0)])
+
+
+@pytest.mark.parametrize("speaker, start, end, gap, expected", [
+    ("operator", 0.5, 9.0, 1.0, [(0.5, 2.0), (6.0, 9.0)]),  # the 4 s gap goes; a short tail stays
+    ("operator", 0.5, 9.0, 5.0, [(0.5, 9.0)]),              # no gap that long
+    ("operator", 0.0, 9.0, 0.15, [(0.5, 2.0), (6.0, 8.8)]),  # leading and trailing silences that long go too
+    ("caller", 6.0, 9.0, 1.0, [(6.0, 9.0)]),                # nothing voiced: no evidence, kept whole
+    ("nobody", 0.5, 9.0, 1.0, [(0.5, 9.0)]),
+], ids=["gap cut", "gaps shorter", "edge silences", "silent channel", "unknown speaker"])
+def test_voiced_parts(speaker, start, end, gap, expected):
+    assert RUN_ON_VOICE.voiced_parts(speaker, start, end, gap) == [pytest.approx(p) for p in expected]
+
+
+def test_a_turn_widened_for_bad_timing_leaves_the_other_partys_reply_audible():
+    found = Finding("PHONE_NUMBER", 0, 2, 3, 0.9)  # 「学」: one character timed over 8 s
+    ranges = redaction_ranges([RUN_ON], [found], 0.0, duration=10.0, voice=RUN_ON_VOICE)
+    assert [(r.start, r.end, r.widened) for r in ranges] == [
+        (pytest.approx(0.5), pytest.approx(2.0), True), (pytest.approx(6.0), pytest.approx(9.0), True)]
+    without_voice = redaction_ranges([RUN_ON], [found], 0.0, duration=10.0)
+    assert [(r.start, r.end) for r in without_voice] == [(0.5, 9.0)]
