@@ -17,6 +17,9 @@ from redactor.pii.lexicon.speech import FILLERS
 from redactor.pii.recognizers.base import SEP
 
 _DIGIT_RUN = re.compile(rf"(?<!\d)(?<!\d\.)\d+(?:(?:{SEP}|\s*\.{{1,3}}\s*)\d+)*")
+# A number written in thousands (18,420): an amount when a unit follows, else often digits said in
+# one breath that recognition formatted
+THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
 _ELLIPSIS = re.compile(r"\.{2,}|…")  # a pause inside a number, not a sentence end
 _SENTENCE_END = set(SENTENCE_END_MARKS + "\n")
 # Words that begin with a unit's kanji but name no count (「…5631名義は」: the account's last digits, then 名義)

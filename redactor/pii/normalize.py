@@ -1,6 +1,7 @@
 """Speech-shaped text -> a searchable form, with a per-character map back to the original.
 
-Recognizers search the normalized form (ASCII digits, one dash, NFKC widths); redaction must
+Recognizers search the normalized form (ASCII digits, one dash, no full stop between digits,
+NFKC widths); redaction must
 remove the ORIGINAL characters, so every normalized character remembers the [start, end) span of
 the original text it came from. NFKC alone is not enough: it changes lengths (ﾀﾞ -> ダ) and
 leaves U+2212, U+2010 and ー alone, which speech recognition uses as dashes between digits.
@@ -40,6 +41,7 @@ def normalize(original: str) -> NormalizedText:
     pieces = convert_kana_numerals(pieces)
     pieces = convert_kanji_numerals(pieces)
     pieces = _fold_dashes(pieces)
+    pieces = _pauses_between_digits(pieces)
     return NormalizedText(
         original=original,
         text="".join(p.char for p in pieces),
@@ -73,6 +75,17 @@ def _fold_dashes(pieces: list[Piece]) -> list[Piece]:
         right = _neighbour(pieces, k, 1)
         if left.isdigit() and right.isdigit() or (p.char in "－-" and (left.isalnum() or right.isdigit())):
             out[k] = Piece("-", p.start, p.end)
+    return out
+
+
+def _pauses_between_digits(pieces: list[Piece]) -> list[Piece]:
+    """A full stop between digits (spaces allowed) becomes '、': speech recognition ends a
+    "sentence" at each pause of a number read out in groups (「0-3。681-2。4-4-7-5」), and a
+    sentence does not end between two digits."""
+    out = list(pieces)
+    for k, p in enumerate(pieces):
+        if p.char == "。" and _neighbour(pieces, k, -1).isdigit() and _neighbour(pieces, k, 1).isdigit():
+            out[k] = Piece("、", p.start, p.end)
     return out
 
 

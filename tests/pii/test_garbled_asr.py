@@ -28,6 +28,13 @@ OP, CA, MONO = "operator", "caller", "unknown"
     # a number request with no typed cue, garbled: the answer goes whatever it is
     ([(OP, "お問い合わせの受付晩号を教えていただけますか"), (CA, "はい、R、4 4 0 2 9です")], ["4 4 0 2 9"], []),
     ([(OP, "お手元の書類の右上にある8桁の数字をお願いします"), (CA, "1 2 0 0 3 4 7 7")], ["1 2 0 0 3 4 7 7"], []),
+    # a number read out in groups, each pause written as a full stop, given without being asked;
+    # an account number read back in thousands with a digit lost
+    ([(OP, "確認のメールをお送りしました。"), (CA, "届きました。連絡先の電話は変わらず0-3。681-2。4-4-7-5です。")],
+     ["0-3。681-2。4-4-7-5"], ["届きました"]),
+    ([(OP, "返金先の口座をお願いいたします。"), (CA, "ゆうひ銀行の駅前支店。普通、口座番号は7.0.4.2.8.5です。"),
+      (OP, "普通、740,285、ご名義をお願いします。"), (CA, "アオキショウタです"), (OP, "返金額3,480円をお振り込みします。")],
+     ["7.0.4.2.8.5", "740,285"], ["3,480円", "普通"]),
     # near misses: the same dialogues keep prices, counts, times and plan names
     ([(OP, "カード番号をお願いします。"), (CA, "4539 1488 0343 6467"), (OP, "お支払い回数はいかがなさいますか"),
       (CA, "3回払いで、1回あたり2,000円くらいになりますか")], ["4539"], ["3回払い", "2,000円"]),

@@ -32,6 +32,9 @@ from redactor.pii.normalize import normalize
     ("ぜろきゅうぜろ、えっと、よんよんさんいち", "090、えっと、4431"),
     ("ひゃくななじゅうに てん にじゅうろく てん いち てん ご", "172 てん 26 てん 1 てん 5"),
     ("いちきゅうにードットいちろくはちドットぜろドットじゅう", "192ドット168ドット0ドット10"),
+    # a full stop between digit groups is a pause in a number read out, not a sentence end
+    ("0-3。681-2。4-4-7-5です。", "0-3、681-2、4-4-7-5です。"),
+    ("090。1234。5678", "090、1234、5678"),
     # ... but a reading that runs on into a word, a title or 号 stays
     ("3にいち", "3にいち"),
     ("さんてんセットです", "さんてんセットです"),
@@ -43,6 +46,7 @@ from redactor.pii.normalize import normalize
     ("一ノ瀬葵です", "一ノ瀬葵です"),
     ("田中さんに話したら、しようか", "田中さんに話したら、しようか"),
     ("健二、いちごを", "健二、いちごを"),
+    ("3月です。4月からは", "3月です。4月からは"),
 ])
 def test_normalized_form(original, normalized):
     assert normalize(original).text == normalized

@@ -27,7 +27,7 @@ from pydantic import Field
 
 from redactor.pii.config import CallContextConfig
 from redactor.pii.dialogue import CallView, TurnContext
-from redactor.pii.digit_runs import NOT_UNIT_WORDS, digit_runs, followed_by_unit
+from redactor.pii.digit_runs import NOT_UNIT_WORDS, THOUSANDS, digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_SPECS
 from redactor.pii.lexicon.chars import CLOSING_MARKS, is_kanji
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS
@@ -39,7 +39,6 @@ from redactor.pii.spans import SpanSet
 _PREFIX = re.compile(rf"(?:[A-Za-z]{{1,4}}|(?:{LETTER_NAMES}){{1,4}})\s?(?:-|の)?、?\s?$")
 # Kanji of the words that name a number (番号, 桁, 数字): said next to digits, never digits themselves.
 _CUE_KANJI = set("番号桁数字")
-_THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
 # What a bare number answer holds besides the number, longest first (えーと before えー)
 _NOT_THE_NUMBER = tuple(sorted({*ACKNOWLEDGEMENTS, *FILLERS, "です", "でした", "ですね", "だと", "と思います", "かな", "ね", "の",
                                "、", "。", ",", ".", " ", "　"}, key=lambda w: (-len(w), w)))
@@ -169,7 +168,7 @@ def _fillers_only(text: str, runs: list[NumberRun]) -> bool:
 def _drop_last_group(text: str, start: int, end: int) -> int | None:
     """End of the run without its last digit group (None when it has one group only)."""
     groups = list(re.finditer(r"\d+", text[start:end]))
-    if len(groups) < 2 or _THOUSANDS.fullmatch(text[start:end]):  # 12,345,678円 is one price
+    if len(groups) < 2 or THOUSANDS.fullmatch(text[start:end]):  # 12,345,678円 is one price
         return None
     return start + groups[-2].end()
 

@@ -41,7 +41,7 @@ from pydantic import Field
 from rapidfuzz import fuzz
 
 from redactor.pii.dialogue import CallView, TurnView
-from redactor.pii.digit_runs import digit_runs, followed_by_unit
+from redactor.pii.digit_runs import THOUSANDS, digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
@@ -74,7 +74,6 @@ READ_BACK_MIN_DIGITS = 4
 READ_BACK_DIGIT_SIMILARITY = 80.0
 COUNT_MAX_DIGITS = 5  # digits before a unit this many or more are no count (「53004日」: a postal code, 日 misheard)
 _DIGITS_ONLY = re.compile(r"[^0-9]")
-_THOUSANDS = re.compile(r"\d{1,3}(?:[,，]\d{3})+")
 BARE_NUMBER_REST = 4  # characters besides digits and separators a slot read back as a bare number holds
 
 
@@ -150,9 +149,12 @@ class ReadBacks(CallRule):
         repeats = []
         for start, end in digit_runs(operator.text, call.conf, bridge=True):
             digits = _DIGITS_ONLY.sub("", operator.text[start:end])
-            if len(digits) < READ_BACK_MIN_DIGITS or _THOUSANDS.fullmatch(operator.text[start:end]) or (
-                    len(digits) < COUNT_MAX_DIGITS and followed_by_unit(operator.text, end, call.conf)):
-                continue  # an amount (18,420円, 3000円), not a number read back
+            # an amount (18,420円, 3000円) is no number read back; digits grouped in thousands with no
+            # unit are (recognition writes 「740,285」 for an account number said in one breath)
+            amount = followed_by_unit(operator.text, end, call.conf) and (
+                len(digits) < COUNT_MAX_DIGITS or THOUSANDS.fullmatch(operator.text[start:end]) is not None)
+            if len(digits) < READ_BACK_MIN_DIGITS or amount:
+                continue
             best = max(given, key=lambda g: fuzz.partial_ratio(digits, g[1]))
             if fuzz.partial_ratio(digits, best[1]) >= READ_BACK_DIGIT_SIMILARITY:
                 repeats.append((best[0], start, end))

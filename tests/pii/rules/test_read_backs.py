@@ -54,6 +54,12 @@ ASK = ("operator", "お名前をお願いします")
      [(1, "530の004道", "POSTAL_CODE", 0.5)], {(2, "53004", "POSTAL_CODE")}),
     ([("operator", "口座番号をお願いします"), ("caller", "1490の28815631です"),
       ("operator", "ご請求は1,490円、手数料は2881円です")], [(1, "1490の28815631", "BANK_ACCOUNT", 0.5)], set()),
+    # ...digits grouped in thousands with no unit are a number said in one breath, a digit lost
+    ([("operator", "口座番号をお願いします"), ("caller", "普通、口座番号は7.0.4.2.8.5です"),
+      ("operator", "普通、740,285、ご名義をお願いします")], [(1, "7.0.4.2.8.5", "BANK_ACCOUNT", 0.5)],
+     {(2, "740,285", "BANK_ACCOUNT")}),
+    ([("operator", "口座番号をお願いします"), ("caller", "7040285です"),
+      ("operator", "返金額は704,285円でございます")], [(1, "7040285", "BANK_ACCOUNT", 0.5)], set()),
     # a confirmation frame (ですね, でよろしいでしょうか, でお間違いない…, found by reading) marks the
     # slot of the read-back: where a piece of it matches the answer, the whole slot goes
     ([("operator", "ご住所をお願いします"), ("caller", "愛知県名古屋市中区栄3丁目8の15の21"),
