@@ -30,7 +30,8 @@ the cut pieces become turns of their own (「ISHIY」「カミリーアットエ
 「…アドレスは198.51」「1ベロ0.27でございます」). So the turns one speaker said one after another, each
 at most `max_pause_s` after the last (the same speaker label and no inferred roles that differ),
 are read as one utterance too: an item whose chain runs over a turn boundary goes in every turn
-it touches, its pieces all redacted (and so muted). An item within one turn is that turn's own.
+it touches, its pieces all redacted and muted, the pauses between them too (a letter's tail falls
+there). An item within one turn is that turn's own.
 """
 
 from __future__ import annotations
@@ -107,8 +108,24 @@ class SpelledItems(CallRule):
                 spans.add_uncovered(turn.index, etype, start, end)
         for utterance in utterances(call, self.config.max_pause_s):
             for etype, pieces in items_across_turns(utterance, self.config.max_gap, self.config.min_letters):
-                for turn, start, end in pieces:
+                for k, (turn, start, end) in enumerate(pieces):
                     spans.add_uncovered(turn.index, etype, start, end)
+                    seconds = _piece_seconds(turn, start, end, pieces[k + 1][0] if k + 1 < len(pieces) else None)
+                    if seconds is not None:
+                        spans.add_by_time(turn.index, etype, start, end, *seconds)
+
+
+def _piece_seconds(turn: TurnView, start: int, end: int, next_turn: TurnView | None) -> tuple[float, float] | None:
+    """When a piece of an item said over several turns was spoken: its words' times, and up to
+    the next piece's turn, for the pause between two pieces of one spelling is no pause in it
+    (recognition times a letter's tail early and leaves it between the turns). None without times."""
+    spoken = turn.time_of(start, end) or ((turn.start_s, turn.end_s) if turn.start_s is not None else None)
+    if spoken is None or spoken[1] is None:
+        return None
+    lo, hi = spoken
+    if next_turn is not None and next_turn.start_s is not None:
+        hi = max(hi, next_turn.start_s)
+    return lo, hi
 
 
 def utterances(call: CallView, max_pause_s: float) -> list[list[TurnView]]:

@@ -3,7 +3,7 @@
 import pytest
 
 from redactor.pii.config import load_config
-from redactor.pii.dialogue import CallView
+from redactor.pii.dialogue import CallView, TimedWord
 from redactor.pii.normalize import normalize
 from redactor.pii.rules.spelled_items import SpelledItems, spelled_items
 from redactor.pii.spans import SpanSet
@@ -124,3 +124,21 @@ def _call_items(turns):
 ])
 def test_items_spelled_over_turns(turns, found):
     assert _call_items(turns) == found
+
+
+def test_the_pauses_between_the_pieces_of_one_item_are_muted_too():
+    turns = [("unknown", "YAMAD", 2.3, 3.2), ("unknown", "タロウアットエグザンプル", 3.8, 5.0),
+             ("unknown", "ドットJPあてにお送りします", 5.6, 7.5)]
+    texts = [normalize(t) for _, t, _, _ in turns]
+    timings = []
+    for text, (_, _, start_s, end_s) in zip(texts, turns):  # one word per character, evenly timed
+        step = (end_s - start_s) / len(text.text)
+        timings.append((start_s, end_s, tuple(TimedWord(i, i + 1, start_s + i * step, start_s + (i + 1) * step)
+                                              for i in range(len(text.text)))))
+    call = CallView.build(["unknown"] * 3, texts, CONFIG.call_context, timings=timings)
+    spans = SpanSet(3, CONFIG.score_threshold)
+    SpelledItems(SpelledItems.Config(**CONFIG.rules["spelled_items"])).apply(call, spans)
+    timed = [(t.index, t.text[s.start:s.end], round(s.start_s, 2), round(s.end_s, 2))
+             for t in call.turns for s in spans.times(t.index)]
+    # each piece from its first word to the next piece's turn; the last to its own last word
+    assert timed == [(0, "YAMAD", 2.3, 3.8), (1, "タロウアットエグザンプル", 3.8, 5.6), (2, "ドットJP", 5.6, 6.28)]
