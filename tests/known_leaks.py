@@ -15,7 +15,8 @@ caller were the particle next to the item (は, が, です, 生) counted at the
 in the redacted audio since its range follows the caller's voice (2026-12-03). call05's operator
 name is gone from the stored text since the name rules of the `names` branch and the mono
 speaker roles (redactor/pii/speaker_roles.py), and its address read back by the operator since
-the read-back slot rules (2026-12-03).
+the read-back slot rules, and its e-mail spelled out over several mono turns from the stored
+text since spelled items are read over turn boundaries (rules/spelled_items.py) (2026-12-03).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ KNOWN_LEAKS: dict[tuple[str, int, str], str] = {
         ("call04", 2, "redacted_audio"),                                    # 平成2年2月14日
         ("call05", 0, "redacted_audio"),                                    # operator's name 村井
         ("call05", 5, "text"), ("call05", 5, "redacted_audio"),            # TAKUMI NOGUCHI, spelled
-        ("call05", 6, "text"), ("call05", 6, "redacted_audio"),            # the e-mail, spelled out
+        ("call05", 6, "redacted_audio"),                                    # the e-mail, spelled out
     ]
 }
 

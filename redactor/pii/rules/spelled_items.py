@@ -15,24 +15,40 @@ three groups or more with a letter alone among them are one spelled run. A domai
 end of an address (a word, then its ending: 「エグザンプル、 チェーピー」「EGザンプル、こむ」「エグザンプル
 しようJP」, a garbled ドット between) is an anchor like a spoken symbol, and an at sign (アット, or
 its tail と/っと right before a domain) takes the local part said before it, however it was
-heard (「アイスイーチアイアイカミリンアット…」), back to a pause or the item's label (アドレス).
+heard (「アイスイーチアイアイカミリンアット…」), back to a pause or the item's label (アドレス), and
+the domain's word said right after it. An at sign said between two words, no pause around it
+(「カミリーアットエグザンプル」), is an address alone; recognition writes a heard at sign as 「&」
+too, after a spelled run (「S1iHINA&EGザンプル」; AT&T, H&M stay).
 
 A spoken IP address (「203.0.113.58」「2103.0 113.58」「192ドット168ドット1ドット1」) is four or more
-digit groups joined by dots, spoken dots or spaces, two of them dots at least (a version 2.1.4 stays).
+digit groups joined by dots, spoken dots or spaces, two of them dots at least (a version 2.1.4 stays);
+a digit read aloud inside a group may come back as a short katakana word (「100」 said いちぜろぜろ,
+heard 「1ベロ0」).
+
+Recognition cuts an item at the pauses of its spelling, most of all in a mono recording, where
+the cut pieces become turns of their own (「ISHIY」「カミリーアットエグザンプル」「シイオをJPが…」,
+「…アドレスは198.51」「1ベロ0.27でございます」). So the turns one speaker said one after another, each
+at most `max_pause_s` after the last (the same speaker label and no inferred roles that differ),
+are read as one utterance too: an item whose chain runs over a turn boundary goes in every turn
+it touches, its pieces all redacted and muted, the pauses between them too (a letter's tail falls
+there). An item within one turn is that turn's own.
 """
 
 from __future__ import annotations
 
 import re
 
+import jaconv
 from pydantic import Field
 
-from redactor.pii.dialogue import CallView
+from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.speech import alternation
 from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOMAIN_ENDINGS, DOT_WORDS, SYMBOL_WORDS
+from redactor.pii.numerals import KANA_DIGITS
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
+from redactor.pii.speaker_roles import CALLER, OPERATOR, UNKNOWN
 
 # Letters read one by one, as recognition joins them: three hyphened groups or more, one a letter alone
 _LETTER_BY_LETTER = (r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"
@@ -40,7 +56,11 @@ _LETTER_BY_LETTER = (r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*(?<![A-Za-z])[A-Za-z](
 # A domain at the end of an address: a word, a dot said or garbled (up to 3 characters), its ending
 _DOMAIN = (rf"(?:(?!{alternation(AT_SIGN_WORDS)})[{KATAKANA_RANGE}ーA-Za-z]){{3,}}[\s、。]{{0,2}}(?:{alternation(DOT_WORDS)}|[.．]|[^\s、。A-Za-z]{{1,3}})?"
            rf"[\s、。]{{0,2}}(?:{alternation(DOMAIN_ENDINGS)})(?=アテ|[^A-Za-z{KATAKANA_RANGE}ー]|$)")
-_SYMBOLS = rf"{alternation((*AT_SIGN_WORDS, *DOT_WORDS, *SYMBOL_WORDS))}|[@＠_]|{_DOMAIN}"
+# The at sign, said or written; recognition writes a heard アット as 「&」 too (「S1iHINA&EGザンプル」),
+# taken after a run of six letters or digits only, as long as a spelled local part is (AT&T, H&M,
+# SMBC&NTT stay)
+_AT = rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|(?<=[A-Za-z0-9]{{6}})&)"
+_SYMBOLS = rf"{alternation((*DOT_WORDS, *SYMBOL_WORDS))}|{_AT}|_|{_DOMAIN}"
 _STRONG = re.compile(rf"{_LETTER_BY_LETTER}|{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
 _AT_SIGN = re.compile(rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|っと|と)$")
 # Where the local part said before an at sign starts: after a pause, a sentence's polite end or
@@ -50,16 +70,30 @@ LOCAL_PART_MAX = 20  # characters of a local part said before an at sign
 # spoken domain endings: part of an item next to one, never an item alone
 _WEAK = re.compile(r"コム|ジェーピー|ネット|オルグ|シーオー|エヌイー|オーアールジー|[A-Za-z]")
 _SYMBOL = re.compile(_SYMBOLS)
-_LETTER = re.compile(r"[A-Za-z]")
+_AT_ONLY = re.compile(_AT)
+# A word said right against an at sign (「カミリーアットエグザンプル」): the local part before it, the
+# domain after it; 「アットホーム」 has none before it
+_WORD_BEFORE = re.compile(rf"[{KATAKANA_RANGE}ーA-Za-z0-9]{{2,}}$")
+_WORD_AFTER = re.compile(rf"[{KATAKANA_RANGE}ーA-Za-z]{{2,}}")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 _ACRONYM = re.compile(r"[A-Z]{2,3}")  # IP, PC, ID, NTT, SIM: words, not spelled items
 _PAUSE = re.compile(rf"[{CLOSING_MARKS}\n]|\.(?=\s)|(?:です|でした|ですね|でお|でよろ|でお間違|あてに|宛て|に送|に変更|に連絡)")
 _DOT = rf"(?:[.．]|{alternation(DOT_WORDS)}|てん|点)"
-IP_ADDRESS = re.compile(rf"(?<!\d)\d{{1,4}}(?:\s*{_DOT}\s*\d{{1,3}}|\s+\d{{1,3}}){{3,}}(?!\d)")
+# A group after the first: up to three digits, or digits with one of them read aloud and heard as
+# a short katakana word between them (「1ベロ0」 for いちぜろぜろ; never a spoken dot)
+_IP_GROUP = rf"(?:\d(?!{alternation(DOT_WORDS)})[{KATAKANA_RANGE}ー]{{1,3}}\d{{1,2}}|\d{{1,3}})"
+IP_ADDRESS = re.compile(rf"(?<!\d)\d{{1,4}}(?:\s*{_DOT}\s*{_IP_GROUP}|\s+{_IP_GROUP}){{3,}}(?!\d)")
+_IP_KANA = re.compile(rf"(?<=\d)(?!{alternation(DOT_WORDS)})[{KATAKANA_RANGE}ー]+(?=\d)")  # the kana of a group
+# Digits as read aloud, in katakana (ゼロ, イチ, キュー)
+DIGIT_READINGS = frozenset(jaconv.hira2kata(kana) for kana in KANA_DIGITS)
+TURN_JOINT = " "  # between the turns of one utterance read as one text: a space, no pause
 
 
 class SpelledItemsConfig(RuleConfig):
     max_gap: int = Field(8, ge=0, le=20, description="Most characters between two anchors of one item.")
     min_letters: int = Field(6, ge=2, le=20, description="Latin letters that make a lone run an item.")
+    max_pause_s: float = Field(1.5, ge=0, le=10, description="Longest pause between two turns of one speaker "
+                                                               "that an item spelled over both may span.")
 
 
 class SpelledItems(CallRule):
@@ -72,12 +106,83 @@ class SpelledItems(CallRule):
         for turn in call.turns:
             for etype, start, end in spelled_items(turn.text, self.config.max_gap, self.config.min_letters):
                 spans.add_uncovered(turn.index, etype, start, end)
+        for utterance in utterances(call, self.config.max_pause_s):
+            for etype, pieces in items_across_turns(utterance, self.config.max_gap, self.config.min_letters):
+                for k, (turn, start, end) in enumerate(pieces):
+                    spans.add_uncovered(turn.index, etype, start, end)
+                    seconds = _piece_seconds(turn, start, end, pieces[k + 1][0] if k + 1 < len(pieces) else None)
+                    if seconds is not None:
+                        spans.add_by_time(turn.index, etype, start, end, *seconds)
+
+
+def _piece_seconds(turn: TurnView, start: int, end: int, next_turn: TurnView | None) -> tuple[float, float] | None:
+    """When a piece of an item said over several turns was spoken: its words' times, and up to
+    the next piece's turn, for the pause between two pieces of one spelling is no pause in it
+    (recognition times a letter's tail early and leaves it between the turns). None without times."""
+    spoken = turn.time_of(start, end) or ((turn.start_s, turn.end_s) if turn.start_s is not None else None)
+    if spoken is None or spoken[1] is None:
+        return None
+    lo, hi = spoken
+    if next_turn is not None and next_turn.start_s is not None:
+        hi = max(hi, next_turn.start_s)
+    return lo, hi
+
+
+def utterances(call: CallView, max_pause_s: float) -> list[list[TurnView]]:
+    """Runs of two turns or more that one speaker said one after another, each at most
+    `max_pause_s` after the last (turns without times: one after another)."""
+    runs: list[list[TurnView]] = []
+    for turn in call.turns:
+        if runs and _goes_on(runs[-1][-1], turn, max_pause_s):
+            runs[-1].append(turn)
+        else:
+            runs.append([turn])
+    return [run for run in runs if len(run) > 1]
+
+
+def _goes_on(before: TurnView, turn: TurnView, max_pause_s: float) -> bool:
+    """`turn` may go on with what `before` said: the same speaker label (mono: "unknown" for
+    both), roles that do not differ where they were inferred, a short pause (or no times)."""
+    roles = {_role(before), _role(turn)} - {UNKNOWN}
+    if turn.speaker != before.speaker or len(roles) > 1:
+        return False
+    if before.end_s is None or turn.start_s is None:
+        return True
+    return turn.start_s - before.end_s <= max_pause_s
+
+
+def _role(turn: TurnView) -> str:
+    return OPERATOR if turn.is_operator else UNKNOWN if turn.may_ask else CALLER
+
+
+def items_across_turns(turns: list[TurnView], max_gap: int = 8,
+                       min_letters: int = 6) -> list[tuple[str, list[tuple[TurnView, int, int]]]]:
+    """The items of `turns` read as one text whose chain runs over a turn boundary: (type,
+    [(turn, start, end) of each piece]), the pieces in turn offsets, whitespace trimmed."""
+    text = TURN_JOINT.join(turn.text for turn in turns)
+    bounds, offset = [], 0
+    for turn in turns:
+        bounds.append((turn, offset, offset + len(turn.text)))
+        offset += len(turn.text) + len(TURN_JOINT)
+    found = []
+    for etype, start, end in spelled_items(text, max_gap, min_letters):
+        pieces = []
+        for turn, lo, hi in bounds:
+            a, b = max(start, lo) - lo, min(end, hi) - lo
+            piece = turn.text[a:b] if a < b else ""
+            if piece.strip():
+                a += len(piece) - len(piece.lstrip())
+                b -= len(piece) - len(piece.rstrip())
+                pieces.append((turn, a, b))
+        if len(pieces) > 1:
+            found.append((etype, pieces))
+    return found
 
 
 def spelled_items(text: str, max_gap: int = 8, min_letters: int = 6) -> list[tuple[str, int, int]]:
     """(type, start, end) of every spelled-out e-mail/ID and spoken IP address in `text`."""
     items = [("IP_ADDRESS", m.start(), m.end()) for m in IP_ADDRESS.finditer(text)
-             if len(re.findall(_DOT, m.group())) >= 2]
+             if len(re.findall(_DOT, m.group())) >= 2 and _heard_digits(_IP_KANA.findall(m.group()))]
     for start, end in _chains(text, max_gap):
         anchors = [a for a in _STRONG.finditer(text, start, end) if not _is_unit(text, a)]
         while anchors and _ACRONYM.fullmatch(anchors[0].group()):  # 「IDはAB12CD」: the ID stays
@@ -85,8 +190,9 @@ def spelled_items(text: str, max_gap: int = 8, min_letters: int = 6) -> list[tup
         if not anchors:
             continue
         start = anchors[0].start()
-        spelled = sum(len(a.group()) for a in anchors if _spelled(a.group()))
-        spoken_symbol = len(anchors) >= 2 and any(_SYMBOL.fullmatch(a.group()) for a in anchors)  # not 「アットホーム」
+        spelled = sum(_spelled_letters(a.group()) for a in anchors)
+        spoken_symbol = len(anchors) >= 2 and any(_SYMBOL.fullmatch(text, *a.span()) for a in anchors)  # not 「アットホーム」
+        spoken_symbol = spoken_symbol or any(_at_between_words(text, a) for a in anchors)
         at_domain = _AT_SIGN.search(text[max(0, start - 3):start]) is not None and _DOMAIN_ONLY.match(anchors[0].group())
         if spoken_symbol or at_domain:
             start = _local_part_start(text, start, anchors[0])
@@ -99,10 +205,19 @@ def spelled_items(text: str, max_gap: int = 8, min_letters: int = 6) -> list[tup
 _DOMAIN_ONLY = re.compile(_DOMAIN)
 
 
+def _heard_digits(kana_words: list[str]) -> bool:
+    """The kana between an IP address's digits are one digit read aloud as recognition may hear
+    it: its reading, or for two kana or more the reading one kana off (ベロ for ゼロ, イシ for
+    イチ). One at most: units between numbers (「0.5キロ2.0キロ3.5」; キロ is one kana off ゼロ) stay."""
+    return len(kana_words) <= 1 and all(
+        any(len(reading) == len(kana) and sum(a != b for a, b in zip(reading, kana)) <= (len(kana) > 1)
+            for reading in DIGIT_READINGS) for kana in kana_words)
+
+
 def _local_part_start(text: str, start: int, first: re.Match) -> int:
     """Where an address whose first anchor is a spoken symbol (アット, ドット, a domain after a heard
     と) starts: back over the local part said before it, to a pause or the label; else `start`."""
-    if not _SYMBOL.fullmatch(first.group()):
+    if not _SYMBOL.fullmatch(text, *first.span()):
         return start
     before = text[max(0, start - LOCAL_PART_MAX):start]
     cut = max((m.end() for m in _LOCAL_PART_START.finditer(before)), default=0)
@@ -110,14 +225,23 @@ def _local_part_start(text: str, start: int, first: re.Match) -> int:
     return start - len(local) if local.strip() else start
 
 
+def _at_between_words(text: str, anchor: re.Match) -> bool:
+    """An at sign said between two words, no pause around it: the heart of an address."""
+    return (_AT_ONLY.fullmatch(text, *anchor.span()) is not None and _WORD_BEFORE.search(text, 0, anchor.start()) is not None
+            and _WORD_AFTER.match(text, anchor.end()) is not None)
+
+
 def _chains(text: str, max_gap: int) -> list[tuple[int, int]]:
-    """[start, end) of each chain of strong anchors (extended by weak ones next to it)."""
+    """[start, end) of each chain of strong anchors (extended by weak ones next to it, and by the
+    domain's word said right after an at sign that ends it)."""
     chains: list[list[int]] = []
     for match in _STRONG.finditer(text):
         if chains and _joins(text, chains[-1][1], match.start(), max_gap):
-            chains[-1][1] = match.end()
+            chains[-1][1] = max(chains[-1][1], match.end())
         else:
             chains.append([match.start(), match.end()])
+        if _AT_ONLY.fullmatch(text, *match.span()) and (domain := _WORD_AFTER.match(text, match.end())):
+            chains[-1][1] = domain.end()  # the domain's word (「&EGザンプル」), whatever anchors it holds
     for chain in chains:  # spoken domain endings right after an item belong to it
         while True:
             weak = _WEAK.search(text, chain[1])
@@ -127,10 +251,12 @@ def _chains(text: str, max_gap: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in chains]
 
 
-def _spelled(run: str) -> bool:
-    """A Latin run as spelling comes back (MTAKANASHI, rena, S1IMI), not a word: an acronym (NTT)
-    or a product name in its own case (iPhone, Galaxy)."""
-    return bool(_LETTER.match(run)) and not _ACRONYM.fullmatch(run) and (run.isupper() or run.islower())
+def _spelled_letters(anchor: str) -> int:
+    """The characters of an anchor's Latin runs as spelling comes back (MTAKANASHI, rena, S1IMI,
+    「DNAHESHINHINAACTOEGザンプル。コム」's letters), not words: an acronym (NTT; 「NTT コム」 spells
+    nothing) or a product name in its own case (iPhone, Galaxy)."""
+    return sum(len(run) for run in _LATIN_RUN.findall(anchor)
+               if not _ACRONYM.fullmatch(run) and (run.isupper() or run.islower()))
 
 
 def _is_unit(text: str, anchor: re.Match) -> bool:
