@@ -44,7 +44,9 @@ class CallContextConfig(_Strict):
     questions: dict[str, list[str]] = Field(
         default_factory=lambda: {t: list(spec.question_cues) for t, spec in ENTITY_SPECS.items() if spec.question_cues},
         description="Entity type -> cue words in a question; a type given here replaces its cues in entities.py.")
-    request_markers: list[str] = ["お願い", "教えて", "お伺い", "伺え", "頂戴", "いただけ", "ください", "ますか", "でしょうか", "？", "?"]
+    # 「お名前とご住所でお調べいたします」「お名前でお探しします」 ask too: the caller answers with them
+    request_markers: list[str] = ["お願い", "教えて", "お伺い", "伺え", "頂戴", "いただけ", "ください", "ますか", "でしょうか",
+                                  "調べ", "しらべ", "お探し", "おさがし", "？", "?"]
     continuation_markers: list[str] = ["続き", "もう一度", "もう一回", "恐れ入ります"]
     lookback_turns: int = Field(3, ge=1, le=10)
     number_units: list[str] = Field(default_factory=list, description="Words after a number that make it a count or price.")

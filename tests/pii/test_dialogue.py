@@ -17,6 +17,10 @@ CONF = load_config().call_context
     ("新しいカードの番号を、4桁ずつ区切ってお願いいたします。", {"CREDIT_CARD"}),
     ("ありがとうございます。確認できました。", set()),            # no request
     ("本日は吉田が承りました。", set()),
+    # the operator says what they will look the call up by: the caller answers with it
+    ("では、お名前とご搭乗日でお探しいたします。", {"PERSON"}),
+    ("お名前とご住所でおしらべいたしますね。", {"PERSON", "ADDRESS"}),
+    ("ご契約内容をお調べいたします。", set()),
 ])
 def test_asked_types(text, types):
     assert asked_types(text, CONF) == types
