@@ -11,7 +11,10 @@ characters (Latin runs in one case, as spelling comes back); acronyms and units 
 128GB), product names in their own case (iPhone, Galaxy S24) and a lone symbol (「アットホーム」) stay.
 
 Letters read one by one come back joined by hyphens (「S-H-I-M-I-D-U-A-T-EG-ZAN-PUL」「HINA-P-07016A」):
-three groups or more with a letter alone among them are one spelled run. A domain said at the
+three groups or more with a letter alone among them are one spelled run. Or as their katakana
+names, each set off by a separator, a long vowel often dropped (「ピー・イ・アール・イ・アイ」): four
+or more are an item (DVD, ICU stay); one that holds no at sign, dot or domain spells a name when
+a name was asked for and an address was not. A domain said at the
 end of an address (a word, then its ending: 「エグザンプル、 チェーピー」「EGザンプル、こむ」「エグザンプル
 しようJP」, a garbled ドット between) is an anchor like a spoken symbol, and an at sign (アット, or
 its tail と/っと right before a domain) takes the local part said before it, however it was
@@ -44,7 +47,7 @@ from pydantic import Field
 from redactor.pii.dialogue import CallView, TurnView
 from redactor.pii.lexicon.chars import CLOSING_MARKS, KANJI_RANGE, KATAKANA_RANGE
 from redactor.pii.lexicon.speech import alternation
-from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOMAIN_ENDINGS, DOT_WORDS, SYMBOL_WORDS
+from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOMAIN_ENDINGS, DOT_WORDS, LETTER_NAMES_CLIPPED, SYMBOL_WORDS
 from redactor.pii.numerals import KANA_DIGITS
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
@@ -53,6 +56,9 @@ from redactor.pii.speaker_roles import CALLER, OPERATOR, UNKNOWN
 # Letters read one by one, as recognition joins them: three hyphened groups or more, one a letter alone
 _LETTER_BY_LETTER = (r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*(?<![A-Za-z])[A-Za-z](?![A-Za-z]))"
                      r"[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8}){2,}(?![A-Za-z0-9])")
+# Letters read one by one and written as their katakana names, each set off by a separator
+# (「ピー・イ・アール・イ・アイ」「エム、ケー、ティー、エー」): four or more spell a name or an ID
+_LETTER_NAME_RUN = (rf"(?:{LETTER_NAMES_CLIPPED})(?:[・、,\s]+(?:{LETTER_NAMES_CLIPPED})(?![{KATAKANA_RANGE}ー])){{3,}}")
 # A domain at the end of an address: a word, a dot said or garbled (up to 3 characters), its ending
 _DOMAIN = (rf"(?:(?!{alternation(AT_SIGN_WORDS)})[{KATAKANA_RANGE}ーA-Za-z]){{3,}}[\s、。]{{0,2}}(?:{alternation(DOT_WORDS)}|[.．]|[^\s、。A-Za-z]{{1,3}})?"
            rf"[\s、。]{{0,2}}(?:{alternation(DOMAIN_ENDINGS)})(?=アテ|[^A-Za-z{KATAKANA_RANGE}ー]|$)")
@@ -61,7 +67,9 @@ _DOMAIN = (rf"(?:(?!{alternation(AT_SIGN_WORDS)})[{KATAKANA_RANGE}ーA-Za-z]){{3
 # SMBC&NTT stay)
 _AT = rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|(?<=[A-Za-z0-9]{{6}})&)"
 _SYMBOLS = rf"{alternation((*DOT_WORDS, *SYMBOL_WORDS))}|{_AT}|_|{_DOMAIN}"
-_STRONG = re.compile(rf"{_LETTER_BY_LETTER}|{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
+_STRONG = re.compile(rf"{_LETTER_BY_LETTER}|{_LETTER_NAME_RUN}|{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
+_LETTER_NAME = re.compile(LETTER_NAMES_CLIPPED)
+_LETTER_NAME_RUN_ONLY = re.compile(_LETTER_NAME_RUN)
 _AT_SIGN = re.compile(rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|っと|と)$")
 # Where the local part said before an at sign starts: after a pause, a sentence's polite end or
 # the item's label
@@ -105,14 +113,27 @@ class SpelledItems(CallRule):
             return
         for turn in call.turns:
             for etype, start, end in spelled_items(turn.text, self.config.max_gap, self.config.min_letters):
-                spans.add_uncovered(turn.index, etype, start, end)
+                spans.add_uncovered(turn.index, _item_type(etype, turn, turn.text[start:end]), start, end)
         for utterance in utterances(call, self.config.max_pause_s):
             for etype, pieces in items_across_turns(utterance, self.config.max_gap, self.config.min_letters):
+                said = "".join(turn.text[start:end] for turn, start, end in pieces)
+                etype = _item_type(etype, pieces[0][0], said)
                 for k, (turn, start, end) in enumerate(pieces):
                     spans.add_uncovered(turn.index, etype, start, end)
                     seconds = _piece_seconds(turn, start, end, pieces[k + 1][0] if k + 1 < len(pieces) else None)
                     if seconds is not None:
                         spans.add_by_time(turn.index, etype, start, end, *seconds)
+
+
+def _item_type(etype: str, turn: TurnView, said: str) -> str:
+    """Letter names read one by one with no at sign, dot or domain spell a name when a name was
+    asked for and an address was not (「名字がピー・イ・アール・イ…」); else what `spelled_items`
+    typed it (Latin runs stay addresses: recognition writes garbled words in Latin letters too)."""
+    expected = turn.context.expected
+    if (etype == "EMAIL_ADDRESS" and "PERSON" in expected and "EMAIL_ADDRESS" not in expected
+            and _LETTER_NAME_RUN_ONLY.search(said) and not _SYMBOL.search(said)):
+        return "PERSON"
+    return etype
 
 
 def _piece_seconds(turn: TurnView, start: int, end: int, next_turn: TurnView | None) -> tuple[float, float] | None:
@@ -196,7 +217,8 @@ def spelled_items(text: str, max_gap: int = 8, min_letters: int = 6) -> list[tup
         at_domain = _AT_SIGN.search(text[max(0, start - 3):start]) is not None and _DOMAIN_ONLY.match(anchors[0].group())
         if spoken_symbol or at_domain:
             start = _local_part_start(text, start, anchors[0])
-        if (spoken_symbol or at_domain or spelled >= min_letters) and not any(
+        letter_names = any(_LETTER_NAME_RUN_ONLY.fullmatch(a.group()) for a in anchors)
+        if (spoken_symbol or at_domain or letter_names or spelled >= min_letters) and not any(
                 s <= start and end <= e for _, s, e in items):
             items.append(("EMAIL_ADDRESS", start, end))
     return sorted(items, key=lambda item: item[1])
@@ -254,7 +276,10 @@ def _chains(text: str, max_gap: int) -> list[tuple[int, int]]:
 def _spelled_letters(anchor: str) -> int:
     """The characters of an anchor's Latin runs as spelling comes back (MTAKANASHI, rena, S1IMI,
     「DNAHESHINHINAACTOEGザンプル。コム」's letters), not words: an acronym (NTT; 「NTT コム」 spells
-    nothing) or a product name in its own case (iPhone, Galaxy)."""
+    nothing) or a product name in its own case (iPhone, Galaxy); a run of letter names counts
+    each name (「ピー・イ・アール・イ」: 4)."""
+    if _LETTER_NAME_RUN_ONLY.fullmatch(anchor):
+        return len(_LETTER_NAME.findall(anchor))
     return sum(len(run) for run in _LATIN_RUN.findall(anchor)
                if not _ACRONYM.fullmatch(run) and (run.isupper() or run.islower()))
 

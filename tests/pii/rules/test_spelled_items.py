@@ -58,6 +58,16 @@ def _items(text):
     ("198.51 1ベロ0.27でございます", [("IP_ADDRESS", "198.51 1ベロ0.27")]),
     ("10.0.1イシ2.8です", [("IP_ADDRESS", "10.0.1イシ2.8")]),
     ("192ドット168ドッド1ゼロ0ドット3", [("IP_ADDRESS", "192ドット168ドッド1ゼロ0ドット3")]),
+    # letters read one by one written as their katakana names, a long vowel often dropped: four or
+    # more, each set off by a separator, spell a name or an ID (a word heard between stays in the chain)
+    ("苗字がケー・オ・ジー・エー・ダブリュー・エーです", [("EMAIL_ADDRESS", "ケー・オ・ジー・エー・ダブリュー・エー")]),
+    ("IDはエム、ケー、ティー、エーです", [("EMAIL_ADDRESS", "エム、ケー、ティー、エー")]),
+    # ... three letters are an acronym (DVD, ICU), a name in katakana is no spelling
+    ("ディー・ブイ・ディー・プレーヤーです", []),
+    ("アイ・シー・ユーに入院しています", []),
+    ("エー、ビー、シーの3つのプランがございます", []),
+    ("ファム・ティ・ランです", []),
+    ("エイミー・ケイ・ワイズです", []),
     # ordinary text stays: short acronyms, one spoken symbol alone, prices, versions with one dot
     ("IPアドレスを確認してください", []),
     ("NTTのPCからです", []),
@@ -124,6 +134,16 @@ def _call_items(turns):
 ])
 def test_items_spelled_over_turns(turns, found):
     assert _call_items(turns) == found
+
+
+@pytest.mark.parametrize("asked, typed", [
+    ("お名前をアルファベットで一文字ずつお願いします", "PERSON"),   # letters only, a name asked for: a name
+    ("メールアドレスをお願いします", "EMAIL_ADDRESS"),
+    ("ご用件をお伺いします", "EMAIL_ADDRESS"),
+])
+def test_a_spelling_is_typed_by_what_was_asked(asked, typed):
+    turns = [("operator", asked, 0.0, 2.0), ("caller", "ケー・オ・ジー・エー・ダブリュー・エーです", 2.5, 5.0)]
+    assert _call_items(turns) == [(1, "ケー・オ・ジー・エー・ダブリュー・エー", typed)]
 
 
 def test_the_pauses_between_the_pieces_of_one_item_are_muted_too():
