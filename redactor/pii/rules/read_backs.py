@@ -60,6 +60,10 @@ PART_COVERAGE = 0.9
 # Confirmation frames closing a read-back, by soft reading (ー and ッ dropped): でお待ちがいない is
 # でお間違いない heard, 出すね is ですね
 CONFIRMATION_FRAMES = ("デスネ", "デゴザイマスネ", "デヨロシイ", "デオマチガイ", "デマチガイ", "デアテ", "デヨカ")
+# The frames of a mailing, whose slot is where it goes (「ご登録のご住所、…宛てにお送りいたします」, 宛て
+# garbled away: 「…座に多くりいたします」); only an address or an item found there makes it one: what is
+# sent and when (「請求書は来月10日に発送いたします」) are no read-back
+MAILING_FRAMES = ("ニオオクリ", "ヘオオクリ", "ニユウソウ", "ヘユウソウ", "ニハソウ", "ヘハソウ", "ニゴソウフ", "ヘゴソウフ")
 # Where a slot starts: after a sentence's closing, or a polite ending before a pause (「復唱いたします 」)
 _SLOT_BOUNDARY = re.compile(rf"[{re.escape(CLOSING_MARKS)}]|(?:ます|ました|です|でした|ください)(?:[\s、,]+|(?=[^\sたねよがけかの]))")
 _SLOT_LEAD = re.compile(rf"(?:(?:{alternation(FILLERS + ACKNOWLEDGEMENTS + OPENINGS)}|では|それでは|念のため)(?=[\s、,]|$)"
@@ -166,11 +170,14 @@ class ReadBacks(CallRule):
         if self.config.max_slot_chars == 0:
             return []
         slots = []
-        for frame in words.word_starts(CONFIRMATION_FRAMES):
+        frames = [(f, False) for f in words.word_starts(CONFIRMATION_FRAMES)]
+        frames += [(f, True) for f in words.word_starts(MAILING_FRAMES)]
+        for frame, mailing in frames:
             slot = _slot(turn.text, frame, call)
             if slot is None:
                 continue
             start, end, topic_type = slot
+            topic_type = None if mailing else topic_type
             said = turn.text[start:end]
             # a topic label says what the slot holds; without one, an amount makes it a statement
             if len(said) > self.config.max_slot_chars or GENERAL_TALK.search(said) or (
@@ -180,7 +187,7 @@ class ReadBacks(CallRule):
             entity_type = read_back or topic_type
             if entity_type is None and _PLACE.search(said) and _DIGIT.search(said):
                 entity_type = "ADDRESS"
-            if entity_type is None and _bare_number(said):
+            if entity_type is None and not mailing and _bare_number(said):
                 entity_type = _latest_numeric_answer(call, spans, turn)
             if entity_type is not None:
                 slots.append((entity_type, start, end))

@@ -100,6 +100,16 @@ ASK = ("operator", "お名前をお願いします")
     ([("unknown", "ご住所をお願いします"), ("unknown", "神奈川県横浜市西区戸部本町42の9"),
       ("unknown", "福祥いたします"), ("unknown", "神奈川県横浜市に縮く 都別本街4に9")],
      [(1, "神奈川県横浜市西区戸部本町42の9", "ADDRESS", 0.5)], {(3, "神奈川県横浜市に縮く 都別本街4に9", "ADDRESS")}),
+    # a mailing's frame marks where it goes: an address or an item found there, however garbled
+    # (宛てに heard 「座に」); what is sent and when stay, and so does a destination with no address
+    ([("caller", "はい、お願いします。"),
+      ("operator", "承知いたしました。ご登録のご住所、宮城県仙代市泉く賞鑑8丁目13番地の7座に多くりいたします")], [],
+     {(1, "ご登録のご住所、宮城県仙代市泉く賞鑑8丁目13番地の7座", "ADDRESS")}),
+    ([("caller", "はい。"), ("operator", "送付先は、大阪府大坂市北区梅田2の4の9あてにお送りいたします")], [],
+     {(1, "大阪府大坂市北区梅田2の4の9あて", "ADDRESS")}),
+    ([("caller", "はい。"), ("operator", "請求書は来月10日に発送いたします。")], [], set()),
+    ([("caller", "はい。"), ("operator", "新しいカードをご自宅にお送りいたします。")], [], set()),
+    ([("caller", "はい。"), ("operator", "ご登録のメールアドレスにお送りいたします。")], [], set()),
 ])
 def test_read_backs(turns, spans, added):
     assert rule_effect(ReadBacks(), turns, spans, CONFIG) == (added, set())
