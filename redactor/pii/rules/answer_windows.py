@@ -62,11 +62,15 @@ _SENTENCE_END = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]")
 # Where a request's clause may start: a sentence's end, marked or a polite ending before a pause
 # (「名義変更の場合お支払いの口座も変更が必要です 新しい口座をお伺いしても…」: the name cue of the
 # sentence before asks for nothing)
-_CLAUSE_START = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]|(?:です|ます|でした|ました)[ 　]+")
+# and a reason given before it (「カード番号は新しくなりますので、変更のご連絡をお願いいたします」: the card
+# number is the reason's topic, the request is for the contact)
+_CLAUSE_START = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]|(?:です|ます|でした|ました)[ 　]+|ので[、,　 ]+")
 # Verbs that ask for information (garbled お願い too: おめがい, 追加がいできますか); 「ご確認ください」
-# 「お控えください」 instruct rather than ask
+# 「お控えください」 instruct rather than ask, and お持ち asks only as a question (「お持ちですか」), not
+# in a condition or another verb (「お持ちでしたら」「お持ちの場合」「お持ち運び」「お持ちいただき」)
 _ASKING = re.compile(r"お?願い|[ねめ]がい|がい(?:いた|し|でき)|教え|伺|うかが|頂戴|いただけますか|いただけますでしょうか"
-                     r"|お聞かせ|お持ち|お手元|お分かり|わかりますか|できますか|できますでしょうか")
+                     r"|お聞かせ|お持ち(?!でしたら|の場合|であれば|なら|運|帰|込|いただ|くだ)|お手元|お分かり|わかりますか"
+                     r"|できますか|できますでしょうか")
 # A clause saying the item is not wanted
 _DECLINES = re.compile(r"不要|必要(?:は|が)?(?:ございません|ありません|ない)|ておりません|しておりません|お控え|なくて(?:大丈夫|結構)"
                        r"|ないでください|しないで|できません|ことがございません")

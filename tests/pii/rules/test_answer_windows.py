@@ -137,6 +137,12 @@ def test_protected_text_refuses_a_window():
     ("IPアドレスは変わります。工事完了後にご確認ください", set()),
     ("セキュリティコードは今後お伺いすることがございません", set()),
     ("よろしくお願いいたします", set()),
+    # a reason given before a request is not what it asks for; お持ち asks only as a question
+    ("カード番号は新しくなりますので、お支払い先には変更のご連絡をお願いいたします", set()),
+    ("お手数ですので、お名前をお願いいたします", {"PERSON"}),
+    ("マイナンバーカードをお持ちでしたら、コンビニで取得できます", set()),
+    ("他社へ番号をお持ち運びになる場合、手数料は無料です", set()),
+    ("マイナンバーカードはお持ちですか", {"MY_NUMBER"}),
 ])
 def test_requested_types(text, types):
     assert requested_types(normalize(text).text, CONF) == types
