@@ -69,7 +69,7 @@ _CLAUSE_START = re.compile(rf"[{re.escape(CLOSING_MARKS)}\n]|(?:です|ます|�
 # 「お控えください」 instruct rather than ask, and お持ち asks only as a question (「お持ちですか」), not
 # in a condition or another verb (「お持ちでしたら」「お持ちの場合」「お持ち運び」「お持ちいただき」)
 _ASKING = re.compile(r"お?願い|[ねめ]がい|がい(?:いた|し|でき)|教え|伺|うかが|頂戴|いただけますか|いただけますでしょうか"
-                     r"|お聞かせ|お持ち(?!でしたら|の場合|であれば|なら|運|帰|込|いただ|くだ)|お手元|お分かり|わかりますか"
+                     r"|お聞かせ|お持ち(?!\s*(?:でしたら|の場合|であれば|なら|運|帰|込|いただ|くだ))|お手元|お分かり|わかりますか"
                      r"|できますか|できますでしょうか")
 # A clause saying the item is not wanted
 _DECLINES = re.compile(r"不要|必要(?:は|が)?(?:ございません|ありません|ない)|ておりません|しておりません|お控え|なくて(?:大丈夫|結構)"

@@ -142,6 +142,7 @@ def test_protected_text_refuses_a_window():
     ("お手数ですので、お名前をお願いいたします", {"PERSON"}),
     ("マイナンバーカードをお持ちでしたら、コンビニで取得できます", set()),
     ("他社へ番号をお持ち運びになる場合、手数料は無料です", set()),
+    ("他社へ番号をお持ち 運びになる場合 手数料は無料です", set()),
     ("マイナンバーカードはお持ちですか", {"MY_NUMBER"}),
 ])
 def test_requested_types(text, types):
