@@ -49,7 +49,7 @@ _SLOT_WORDS = NOT_STAFF_WORDS | {
     "担当", "担当者", "部署", "担当部署", "係", "窓口", "受付", "受け付け", "センター", "こちら", "そちら", "当社", "弊社", "本社",
     "支社", "本店", "支店", "営業所", "事務所", "本部", "会社", "オペレーター", "スタッフ", "私共", "わたくしども", "以上", "本日",
     "今日", "只今", "ただいま", "営業中", "休業日", "定休日", "ご用件", "ところ", "とき", "はず", "わけ", "つもり"}
-_SLOT_NOT_ENDINGS = (*VERB_ENDINGS, "から", "まで", "より", "など", "だけ", "ほど", "ごろ",
+SLOT_NOT_ENDINGS = (*VERB_ENDINGS, "から", "まで", "より", "など", "だけ", "ほど", "ごろ",
                      "のみ", "ばかり", "限り", "次第", "以降", "以前", "当日", "平日", "休日", "祝日",
                      "頃", "について", "として", "ため", "向け", "用")
 # Sudachi's word for a slot that is an ordinary word: a loanword (アンケート) or a verbal/temporal noun
@@ -59,7 +59,7 @@ _KATAKANA_WORD = re.compile(rf"^[{KATAKANA_RANGE}ー]+$")
 _HIRAGANA = re.compile(rf"[{HIRAGANA_RANGE}]")
 _SEPARATING_PARTICLES = ("助詞-格助詞", "助詞-係助詞", "助詞-準体助詞")  # の, は; not のみ, のに
 # Parts of the words operators say in the slot's place (「受付時間外です」「ご案内専用です」), rare in names
-_NOT_IN_SLOT = ("時間", "期間", "曜日", "営業", "案内", "料金", "契約", "手続", "番号", "住所", "専用", "自動", "音声",
+NOT_IN_SLOT = ("時間", "期間", "曜日", "営業", "案内", "料金", "契約", "手続", "番号", "住所", "専用", "自動", "音声",
                 "混雑", "休み", "不在", "受付", "予約", "確認", "対応", "以外", "以上", "以下", "ページ", "サイト")
 
 
@@ -159,11 +159,11 @@ class OperatorIntroFinder:
         compact = re.sub(r"[ 　]", "", value)
         if not (1 <= len(compact) <= MAX_NAME) or not _SLOT_CHARS.match(value):
             return False
-        if compact in _SLOT_WORDS or compact in NOT_NAMES or compact in RELATIONS or compact.endswith(_SLOT_NOT_ENDINGS):
+        if compact in _SLOT_WORDS or compact in NOT_NAMES or compact in RELATIONS or compact.endswith(SLOT_NOT_ENDINGS):
             return False
         if re.match(rf"[おご][{KANJI_RANGE}{KATAKANA_RANGE}]", compact) or not is_plausible_name(compact):
             return False  # ご案内, お手続き; 担当者, 料金センター
-        if any(w in compact for w in (*self._org_words, *_NOT_IN_SLOT, "担当", "部署", "窓口", "センター")):
+        if any(w in compact for w in (*self._org_words, *NOT_IN_SLOT, "担当", "部署", "窓口", "センター")):
             return False
         if slot_tags:
             if len(slot_tags) == 1 and _KATAKANA_WORD.match(compact) and slot_tags[0].startswith("名詞-普通名詞"):

@@ -50,6 +50,7 @@ STOCK_WORDS = (
 )
 # A word ending in a role suffix names a role, whatever noun comes before it (ご注文者様, ご購入者様,
 # 保護者様, 会員様): no Japanese name ends in 者 or 員, while 人 (直人) and 主 do, so they stay out.
+# The suffix alone is no role (「員様、カード番号の…」 for グエン様: the rest of the name was lost).
 ROLE_SUFFIXES = ("者", "員")
 # A count of people or things addressed (2名様, お1人様, 3組様) or a bare number
 _DIGIT_END = re.compile(r"[0-9０-９][名人組件点枚台社店部室号階番]{0,2}$")
@@ -88,7 +89,8 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
                 and not (text[start - 1] in _PARTICLES and end - start >= 2) and not _after_sentence_end(text, start):
             start -= 1
         word = text[start:end]
-        if word and not _DIGIT_END.search(word) and not word.endswith(STOCK_WORDS + ROLE_SUFFIXES):
+        if word and not _DIGIT_END.search(word) and not word.endswith(STOCK_WORDS) \
+                and not (len(word) > 1 and word.endswith(ROLE_SUFFIXES)):
             found.append((_earlier_parts(text, start, end), end))
     return found
 

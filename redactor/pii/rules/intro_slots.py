@@ -11,7 +11,9 @@ is recognized in parts), and before
 for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
 from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
 particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
-sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」.
+sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」
+or 「担当は<NAME>でございました」, its copula a couple of kana off by reading too (「担当は恋ケデゴが
+いました」 for 小池でございました).
 The slot is the words spoken in the `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
@@ -43,11 +45,17 @@ HUMBLE_INTRO_VERBS = ("うけたまわります", "おうけいたします", "�
                       "うけたまわりました", "おうけいたしました", "たんとういたしました", "たいおういたしました")
 _HUMBLE_READINGS: list[str] = []
 HUMBLE_EDITS = 2  # kana a garbled verb's reading may be off (大計いたします: タイケイイタシマス)
+MAX_SIGNOFF_SLOT = 8  # characters between 担当の and the sign-off's past copula
 # What です follows in a request or an explanation, not in an introduction (「変えたいです」「高いんです」)
 # (not した, った: やました, ほった are names)
 _NOT_INTRO_BEFORE = ("たい", "ない", "たいん", "ないん", "るん", "たん", "なん", "いん")
-# The sign-off's 「担当の山田でした」「担当は山田でした」: the slot ends where でした starts
-_SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*[^。、\s]{1,8}?(?=でした)")
+# The sign-off's 「担当の山田でした」「担当は小池でございました」: the slot ends where the past copula
+# starts; recognition garbles the long one (「担当は恋ケデゴがいました」), so the words from the role
+# to the sentence's ました are split where the rest reads closest to でございました
+_SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*")
+_SIGNOFF_SENTENCE = re.compile(rf"[^。、\s{re.escape(PAUSE_MARKS)}]{{1,16}}?(?:ました|でした)(?=ー*(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
+_LONG_PAST_COPULA = "でございました"
+_LONG_PAST_COPULA_READING: list[str] = []
 # A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
 _PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
                             rf"(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
@@ -91,7 +99,7 @@ class IntroSlots(CallRule):
         for sign_off in sign_offs:
             endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
                 + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0] \
-                + [m.end() for m in _SIGNOFF_ROLE.finditer(sign_off.text)]
+                + signoff_copulas(sign_off.text)
             self._slot(sign_off, spans, max(endings, default=None), frame)
 
     def _slot(self, turn: TurnView, spans: SpanSet, ending: int | None, frame: re.Pattern) -> None:
@@ -127,6 +135,31 @@ def garbled_humble_endings(text: str) -> list[int]:
         verb = reading_of(re.sub(r"\s", "", match.group("verb")))  # a space reads as 記号
         if match.start() > 0 and any(edit_distance(verb, r) <= HUMBLE_EDITS for r in _HUMBLE_READINGS):
             found.append(match.start())
+    return found
+
+
+def signoff_copulas(text: str) -> list[int]:
+    """Where the past copula after 「担当の|は <NAME>」 starts (「担当は恋ケ|デゴがいました」): でした as
+    written, or a word ending in ました whose reading is at most `HUMBLE_EDITS` kana from
+    でございました (the slot keeps at least one character)."""
+    if not _LONG_PAST_COPULA_READING:
+        _LONG_PAST_COPULA_READING.append(reading_of(_LONG_PAST_COPULA))
+    found = []
+    for role in _SIGNOFF_ROLE.finditer(text):
+        sentence = _SIGNOFF_SENTENCE.match(text, role.end())
+        if sentence is None:
+            continue
+        written = text.find("でした", role.end() + 1, sentence.end())
+        if 0 <= written <= role.end() + MAX_SIGNOFF_SLOT:
+            found.append(written)
+            continue
+        best = None
+        for split in range(role.end() + 1, min(sentence.end() - 3, role.end() + MAX_SIGNOFF_SLOT) + 1):
+            edits = edit_distance(reading_of(text[split:sentence.end()]), _LONG_PAST_COPULA_READING[0])
+            if edits <= HUMBLE_EDITS and (best is None or edits < best[0]):
+                best = (edits, split)
+        if best is not None:
+            found.append(best[1])
     return found
 
 

@@ -25,6 +25,16 @@ More clauses are names, whether a name was asked for or not:
   off by a pause before a name the recognizers found (「またなげ、エミです」 for ワタナベ エミです) is
   the surname, when recognition was unsure of it (its words' mean probability under
   `max_probability`, 0.6: Whisper's own doubt marks a garbled name).
+- a name given unasked, in a caller's turn: a sentence 「(label の/は) N です」 at the turn's end,
+  after any purpose sentence (「薬の配達先を変えたいんですが。前川陽子です。」 heard as 「…変えたいん
+  ですが 前日は要項です」). The name is N whatever its words, when the operator's very next turn
+  opens by addressing someone with an honorific, by a word that is no name known earlier in the
+  call (「前かまさま、新しい配達先を…」: the operator confirms a name just given; not a caller
+  looked up by number and addressed as before), or when a label names
+  the slot (契約者の, 氏名は, 名前は; matched on readings, 市名は for 氏名は) in any sentence of the
+  turn. Short parts set off before N (「VNP。藍です」 for グエン・ティ・ランです) go with it. Stock
+  replies, refusals, relations, purpose words (住所変更, 引っ越しの件: the lexicon's ordinary nouns
+  and the operator slot's non-name words), company names and numbers are never N.
 """
 
 from __future__ import annotations
@@ -36,11 +46,16 @@ from pydantic import Field
 from redactor.pii.dialogue import CallView, TurnContext
 from redactor.pii.lexicon.chars import (HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS, SENTENCE_END_MARKS,
                                        is_hiragana)
-from redactor.pii.lexicon.names import RELATIONS, VERB_ENDINGS
-from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, SELF_INTRODUCTION, alternation
+from redactor.pii.lexicon.names import NOT_NAMES, RELATIONS, SELF_REFERENCES, VERB_ENDINGS
+from redactor.pii.lexicon.speech import (ACKNOWLEDGEMENTS, FILLERS, OPENINGS, REFUSALS, SELF_INTRODUCTION, STOCK_REPLIES,
+                                        alternation)
+from redactor.pii.operator_intro import NOT_IN_SLOT, NOT_STAFF_WORDS, SLOT_NOT_ENDINGS
+from redactor.pii.readings import reading_of
 from redactor.pii.recognizers.names import is_plausible_name
 from redactor.pii.rules.base import CallRule, RuleConfig
+from redactor.pii.rules.honorific_names import addressed_names
 from redactor.pii.spans import SpanSet
+from redactor.text_distance import edit_distance
 
 MAX_NAME = 12     # characters in the name clause (spaces not counted); longer: a sentence, not a name
 MAX_CLAUSES = 4   # clauses looked at before giving up (fillers and acknowledgements first)
@@ -99,9 +114,28 @@ _NOT_A_NAME = {"本人", "ご本人", "私", "わたし", "わたくし", "僕",
                "ない", "ありません", "ございません", "それ", "これ", "あれ", "そちら", "こちら"}
 # (never の, ね, よ, か: hiragana given names end so — あやの, あかね, さよ, はるか)
 _NOT_A_NAME_ENDINGS = (*VERB_ENDINGS, "ない", "たい", "った", "んだ", "ので", "けど", "から", "だった", "ですか", "なん",
-                       "ないん", "るん", "たん")
+                       "ないん", "たいん", "るん", "たん")
 _QUESTION_KANJI = ("何", "誰", "どなた", "どちら", "どっち")
 _QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "どう"}  # whole clauses only: いつき, なんば
+
+# A name given unasked: the sentence 「(label の/は) N です」 ending a caller's turn
+_UNASKED_END = re.compile(rf"(?:でございます|です)[{PAUSE_MARKS}\s]*$")
+_CLAUSE_MARK = re.compile(rf"[{PAUSE_MARKS}\s]")
+_LABEL = re.compile(r"(?P<label>[^、。,.!?\s]{1,6}?)(?:の|は|が)[\s、,]*")
+NAME_LABELS = ("契約者", "名義人", "氏名", "名前", "名字", "苗字", "フルネーム")
+_LABEL_READINGS: list[str] = []
+_NO_NAME_READINGS: set[str] = set()
+MAX_UNASKED = 8    # characters of N without a label (with one: MAX_NAME)
+MAX_UNASKED_PART = 4  # a part of a foreign name set off before N (「VNP。」)
+_NAME_PART = re.compile(rf"[A-Za-z{KATAKANA_RANGE}{KANJI_RANGE}ー]{{1,{MAX_UNASKED_PART}}}")
+# A part set off by a space only may be in hiragana too (「たなか けいこです」), unless it ends a clause
+_SPACED_PART = re.compile(rf"[A-Za-z{KATAKANA_RANGE}{KANJI_RANGE}{HIRAGANA_RANGE}ー]{{1,{MAX_UNASKED_PART}}}")
+_CLAUSE_ENDINGS = ("が", "けど", "ので", "から", "て", "で", "に", "を", "は", "も", "ね", "よ")
+# Ordinary nouns a purpose sentence ends in (住所変更, 料金プラン): kanji or katakana, two or more characters
+_ORDINARY_ENDS = tuple(sorted(w for w in NOT_NAMES if len(w) >= 2 and not any(is_hiragana(c) for c in w)))
+# What the operator may say before addressing the caller (「はい、山田様」)
+_ADDRESS_OPENER = re.compile(rf"^(?:(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS, 'では', 'それでは'))})"
+                             r"(?=[\s、,。.]|$)|[\s、,。.])*")
 
 
 class NameAnswersConfig(RuleConfig):
@@ -119,6 +153,9 @@ class NameAnswers(CallRule):
         for turn in call.turns:
             found = name_answer_spans(turn.text, turn.context) + introduced_names(turn.text) \
                 + (named_names(turn.text) if not turn.is_operator else [])
+            if not turn.may_ask:
+                found += unasked_names(turn.text, _confirms_a_name(call, turn.index, spans),
+                                       self.pii.organisations.business_suffixes)
             for start, end in dict.fromkeys(found):
                 spans.add_uncovered(turn.index, "PERSON", start, end)
             if turn.is_operator or not (turn.context.after_request or turn.context.name_answer):
@@ -142,6 +179,99 @@ def other_half(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not 2 <= len(word) <= MAX_HALF or word.endswith(_PARTICLE_ENDS) or _DIGIT.search(word) or not _is_name(word):
         return None
     return lo, gap.start()
+
+
+def unasked_names(text: str, confirmed: bool, business_suffixes=()) -> list[tuple[int, int]]:
+    """[start, end) of the name a caller gives unasked in `text`: the turn's last sentence
+    「(label の/は) N です」 when the operator `confirmed` a name right after it (N alone, however
+    garbled), or any such sentence whose label names the slot (契約者の, 氏名は)."""
+    found = []
+    for end in [m.start() for m in re.finditer(r"でございます|です", text)]:
+        after = text[end:]
+        last = bool(_UNASKED_END.match(after))
+        if not last and not re.match(rf"(?:でございます|です)[{SENTENCE_END_MARKS}\s]", after):
+            continue
+        lo = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, end)), default=0)
+        start = _clause_start(text, lo)
+        labelled = any(w in text[lo:start] for w in NAME_LABELS)  # 「氏名は」 passed over as the topic
+        label = _LABEL.match(text, start, end)
+        if label is not None and _is_name_label(label.group("label")):
+            labelled, start = True, label.end()
+        if not labelled and not (last and confirmed):
+            continue
+        clause = text[start:end]
+        if not _is_unasked_name(clause, MAX_NAME if labelled else MAX_UNASKED, business_suffixes):
+            continue
+        found.append((_earlier_name_parts(text, start), end))
+    return found
+
+
+def _is_unasked_name(clause: str, longest: int, business_suffixes) -> bool:
+    compact = re.sub(r"[ 　・]", "", clause)
+    if not compact or len(compact) > longest or _DIGIT.search(compact) or _is_question(compact, ""):
+        return False
+    if re.split(r"の|は|が", compact)[-1] in (*RELATIONS, *SELF_REFERENCES):
+        return False  # 「電話したのは妻です」: whose, not who
+    if not _NO_NAME_READINGS:
+        _NO_NAME_READINGS.update(reading_of(w) for w in (*SELF_REFERENCES, *RELATIONS, *_NOT_A_NAME, *STOCK_REPLIES,
+                                                          *REFUSALS))
+    if reading_of(compact) in _NO_NAME_READINGS or reading_of(f"{compact}です") in _NO_NAME_READINGS:
+        return False  # the same words written in kana (「ほんにんです」「だいじょうぶです」)
+    if compact in STOCK_REPLIES or compact in REFUSALS or f"{compact}です" in STOCK_REPLIES \
+            or compact.endswith(_NOT_A_NAME_ENDINGS) or compact in _NOT_A_NAME or compact in _PASSED_OVER:
+        return False
+    if any(compact.endswith(w) for w in _ORDINARY_ENDS) or any(w in compact for w in NOT_IN_SLOT) \
+            or compact.endswith(SLOT_NOT_ENDINGS) or re.split(r"の", compact)[-1] in NOT_STAFF_WORDS \
+            or any(len(compact) > len(w) and compact.endswith(w) for w in business_suffixes):
+        return False  # 住所変更です, 引っ越しの件です, 予約確認です, ハルカ電力です: a purpose or a company
+    return is_plausible_name(compact)
+
+
+def _earlier_name_parts(text: str, start: int) -> int:
+    """Where a name said in parts set off by pauses starts (「VNP。藍です」): short parts in letters,
+    katakana or kanji right before `start`, no fillers or replies."""
+    while True:
+        gap = start
+        while gap > 0 and _CLAUSE_MARK.match(text, gap - 1):
+            gap -= 1
+        if gap == start or gap == 0:
+            return start
+        lo = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, gap)), default=0)
+        spaced = not _PAUSE.search(text, gap, start)
+        part = (_SPACED_PART if spaced else _NAME_PART).fullmatch(text, lo, gap)
+        if part is None or part.group() in _PASSED_OVER or part.group() in NOT_NAMES \
+                or (spaced and part.group().endswith(_CLAUSE_ENDINGS)):
+            return start
+        start = lo
+
+
+def _is_name_label(word: str) -> bool:
+    """契約者, 氏名, 名前 ..., or a word reading a kana off one (市名 for 氏名)."""
+    if word in NAME_LABELS:
+        return True
+    if not _LABEL_READINGS:
+        _LABEL_READINGS.extend(reading_of(w) for w in NAME_LABELS)
+    reading = reading_of(word)
+    return any(edit_distance(reading, r) <= (1 if len(r) >= 4 else 0) for r in _LABEL_READINGS)
+
+
+def _confirms_a_name(call: CallView, index: int, spans: SpanSet) -> bool:
+    """The operator's turn right after turn `index` opens by addressing someone with an honorific,
+    by a word that is no name known before that turn (「前かまさま、新しい配達先を…」): a name was
+    just given. Known names: the words addressed and the names found in the turns before."""
+    if index + 1 >= len(call.turns) or not call.turns[index + 1].is_operator:
+        return False
+    reply = call.turns[index + 1].text
+    opener = _ADDRESS_OPENER.match(reply).end()
+    addressed = [(s, e) for s, e in addressed_names(reply) if s <= opener]
+    if not addressed:
+        return False
+    word = reply[addressed[0][0]:addressed[0][1]]
+    known = [turn.text[s:e] for turn in call.turns[:index] for s, e in addressed_names(turn.text)]
+    known += [turn.text[f.start:f.end] for turn in call.turns[:index] for f in spans.findings(turn.index)
+              if f.type == "PERSON"]
+    reading = reading_of(word)
+    return not any(word in name or name in word or reading in reading_of(name) for name in known if name)
 
 
 def introduced_names(text: str) -> list[tuple[int, int]]:

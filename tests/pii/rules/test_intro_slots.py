@@ -88,6 +88,23 @@ def test_the_sign_off_slot_with_a_garbled_verb():
     assert _slots(turns) == []
 
 
+@pytest.mark.parametrize("sign_off, slot", [
+    # 「担当は/の <NAME> でございました」, the copula garbled a couple of kana (ザ heard as が)
+    ("担当は小池でございました", "小池"),
+    ("担当は恋ケデゴがいました", "恋ケ"),                                  # 小池でございました
+    ("ご確認いただけます 担当の恋けでござりました", "恋け"),
+    ("立ち合いが必要です。担当は高木でこざいました。", "高木"),
+    ("本日の担当は田中でしたー", "田中"),
+    # a sign-off sentence without the role, or a past verb that reads far from でございました
+    ("ご案内は以上でございました", None),
+    ("担当の者が確認いたしました", None),
+    ("担当部署にお伝えしておきます", None),
+])
+def test_the_sign_off_slot_before_a_past_copula(sign_off, slot):
+    turns = [("operator", "お電話ありがとうございます", 0.0, 2.6), CALLER, ("operator", sign_off, 8.0, 10.4)]
+    assert [s for _, s, _, _ in _slots(turns)] == ([slot] if slot else [])
+
+
 def test_without_word_times_the_text_frames_decide():
     call = CallView.build(["operator"], [normalize("お客様相談室 クマバラでございます")], CONFIG.call_context)
     spans = SpanSet(1, CONFIG.score_threshold)

@@ -6,10 +6,11 @@ from redactor.pii.questions import asks_for_name
 from redactor.pii.config import load_config
 from redactor.pii.normalize import normalize
 from redactor.pii.dialogue import CallView, TimedWord
-from redactor.pii.rules.name_answers import NameAnswers, introduced_names, name_answer_spans, named_names, other_half
+from redactor.pii.rules.name_answers import (NameAnswers, introduced_names, name_answer_spans, named_names, other_half,
+                                             unasked_names)
 from redactor.pii.spans import Span, SpanSet
 
-from ..helpers import assert_gone_kept, last_turn_context, redact_pairs
+from ..helpers import assert_gone_kept, last_turn_context, redact_pairs, rule_effect
 
 CONF = load_config().call_context
 ASK = ("operator", "ご本人確認のため、お名前と生年月日をお願いいたします。")
@@ -169,6 +170,80 @@ def _other_half_added(probability):
 def test_the_other_half_goes_when_recognition_doubted_it():
     assert _other_half_added(0.3) == ["またなげ", "エミ"]
     assert _other_half_added(0.9) == ["エミ"]        # heard with confidence: a word of its own
+
+
+@pytest.mark.parametrize("turns, names", [
+    # a caller names themself unasked, the turn's last sentence, and the operator's next turn opens
+    # by addressing a new name: the sentence's N is the name, however garbled
+    ([("caller", "薬の配達先を変えたいんですが。前川陽子です。"), ("operator", "前川様、新しい配達先をお願いします")],
+     ["前川陽子"]),
+    ([("caller", "薬の配達先を変えたいんですが 前日は要項です"), ("operator", "前かまさま新しい配達先を お願いします")],
+     ["前日は要項"]),                                                    # 前川陽子です, both garbled
+    ([("caller", "はい、あの、解約したくて。森です"), ("operator", "はい、盛り様、ご契約の確認をいたします")], ["森"]),
+    ([("caller", "住所を変えたいです。えっと、たなか けいこです"), ("operator", "田中様ですね。ご住所をお願いします")],
+     ["たなか けいこ"]),
+    # a foreign name said in parts: the short parts set off before N go with it (グエン・ティ・ランです)
+    ([("caller", "体の重症変更をしたいです。VNP。藍です。"), ("operator", "員様、カード番号の下4桁をお願いします")],
+     ["VNP。藍"]),
+    ([("caller", "住所変更です。グエン、ティ、ランです"), ("operator", "グエン様、ご住所をお願いします")],
+     ["グエン、ティ、ラン"]),
+    # the addressed word is new as a name, though its characters were said before (会員 in the greeting)
+    ([("operator", "クローバーカード会員センターです"), ("caller", "体の重症変更をしたいです。VNP。藍です。"),
+      ("operator", "員様、カード番号の下4桁をお願いします")], ["VNP。藍"]),
+    # a label names the slot: no confirmation needed, the label itself matched on its reading
+    ([("caller", "メールアドレスの健康をお願いいしたいです。契約者のあらいです。"), ("operator", "あらいさが新しいアドレスを")],
+     ["あらい"]),
+    ([("caller", "ビザ申請の情報をお伝えします。氏名は長尾理沙です。"), ("operator", "かしこまりました")], ["長尾理沙"]),
+    ([("caller", "美田申請の情報をお伝えします。 市名は長久々です。"), ("operator", "長おさま 青年学期をお願いします")],
+     ["長久々"]),                                                        # 氏名は長尾理沙です
+    ([("caller", "名前は田中です。住所を変えたいんですけど"), ("operator", "お客様、ご住所をお願いします")], ["田中"]),
+    # the operator addresses no one, a stock word, or a name said before: no name given
+    ([("caller", "薬の配達先を変えたいんですが。前川です。"), ("operator", "かしこまりました。ご住所をお願いします")], []),
+    ([("caller", "住所変更です"), ("operator", "お客様、ご住所をお願いします")], []),
+    ([("caller", "はい、そうです"), ("operator", "お客様、ありがとうございます")], []),
+    ([("operator", "お名前をお願いします"), ("caller", "山田です"), ("operator", "山田様ですね"),
+      ("caller", "明日です"), ("operator", "山田様、明日ですね")], ["山田"]),       # 明日 stays: 山田 said before
+    ([("operator", "お名前をお願いします"), ("caller", "やまだです"), ("operator", "承知しました"),
+      ("caller", "配送日です"), ("operator", "山田様、配送日ですね")], ["やまだ"]),   # said before, by reading
+    # stock replies, refusals, purposes, relations, companies and numbers are no name, confirmed or not
+    ([("caller", "はい、そうです"), ("operator", "山田様、ありがとうございます")], []),
+    ([("caller", "大丈夫です"), ("operator", "山田様、ありがとうございます")], []),
+    ([("caller", "はい、ほんにんです"), ("operator", "貼せがわき広さまですね")], []),       # in kana: the same words
+    ([("caller", "だいじょうぶです"), ("operator", "山田様、ありがとうございます")], []),
+    ([("caller", "わかりません"), ("operator", "山田様、では確認します")], []),
+    ([("caller", "住所変更です"), ("operator", "山田様、ご住所をお願いします")], []),
+    ([("caller", "料金プランの変更です"), ("operator", "山田様、プランですね")], []),
+    ([("caller", "引っ越しの件です"), ("operator", "山田様、いつもご利用ありがとうございます")], []),  # found by caller ID
+    ([("caller", "予約の確認です"), ("operator", "山田様、ご予約ですね")], []),
+    ([("caller", "明日までです"), ("operator", "山田様、明日ですね")], []),
+    ([("caller", "ハルカ電力です"), ("operator", "山田様、ありがとうございます")], []),
+    ([("caller", "1234です"), ("operator", "山田様、ありがとうございます")], []),
+    ([("caller", "電話したのは妻です"), ("operator", "山田様、ありがとうございます")], []),
+    ([("caller", "契約者の妻です"), ("operator", "かしこまりました")], []),
+    ([("caller", "名前は同じです"), ("operator", "かしこまりました")], []),
+    ([("caller", "住所を変えたいんです"), ("operator", "山田様、ご住所をお願いします")], []),
+    # the purpose sentence is never N; only the last sentence, unless a label names it
+    ([("caller", "引っ越しです。あと、前川です"), ("operator", "前川様、ご住所をお願いします")], ["前川"]),
+    ([("caller", "前川です。引っ越しなんです"), ("operator", "前川様、ご住所をお願いします")], []),
+])
+def test_names_given_unasked(turns, names):
+    added, _ = rule_effect(NameAnswers(), turns)
+    assert [value for _, value, kind in sorted(added) if kind == "PERSON"] == names
+
+
+@pytest.mark.parametrize("text, names", [
+    # the sentence alone, as confirmed by the operator's next turn
+    ("引っ越しの件で。小池です。", ["小池"]),
+    ("はい、お願いします。わたくし、前川でございます", ["前川"]),
+    ("住所の変更です", []),
+    ("はい。お願いします。", []),
+    ("いえ、結構です", []),
+    ("家族の件なんです", []),
+    ("それって本当ですか", []),
+])
+def test_the_unasked_sentence(text, names):
+    text = normalize(text).text
+    assert [text[s:e] for s, e in unasked_names(text, confirmed=True)] == names
 
 
 @pytest.mark.parametrize("text, asks", [
