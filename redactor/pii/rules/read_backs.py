@@ -73,6 +73,9 @@ _SLOT_TOPIC = re.compile(r"([^\s、,\d]{1,8}?)(?:は|が)[\s、,]*")
 # A place named in a slot: a marker, or a prefecture heard in kana or garbled kanji (みやぎ県, 小御県)
 _PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}{HIRAGANA_RANGE}]{{2,4}}(?:県|府)")
 _DIGIT = re.compile(r"[0-9０-９]")
+# The bank's and the branch's names opening an account's read-back
+_BANK_NAMES = re.compile(r"(?:[^\s、,。\d]{1,12}?(?:銀行|信用金庫|信金|信用組合|労働金庫|ゆうちょ)の?[\s、,]*)?"
+                         r"(?:[^\s、,。\d]{1,10}?(?:支店|出張所|営業部)の?[\s、,]*)?")
 # A number read back: its digits compared with the caller's (a digit dropped or doubled still matches)
 READ_BACK_MIN_DIGITS = 4
 READ_BACK_DIGIT_SIMILARITY = 80.0
@@ -189,7 +192,9 @@ class ReadBacks(CallRule):
                 entity_type = "ADDRESS"
             if entity_type is None and not mailing and _bare_number(said):
                 entity_type = _latest_numeric_answer(call, spans, turn)
-            if entity_type is not None:
+            if entity_type == "BANK_ACCOUNT":
+                start = _past_bank_names(turn.text, start, end)
+            if entity_type is not None and end > start:
                 slots.append((entity_type, start, end))
         return slots
 
@@ -236,6 +241,13 @@ def _slot(text: str, frame: int, call: CallView) -> tuple[int, int, str | None] 
     while end > start and text[end - 1] in " 　、,":
         end -= 1
     return (start, end, topic_type) if end > start else None
+
+
+def _past_bank_names(text: str, start: int, end: int) -> int:
+    """Where an account read back starts after the bank's and the branch's names that open it
+    (「クスノキ銀行本町支店、店番412、普通…」): they name the bank, not the caller."""
+    names = _BANK_NAMES.match(text, start, end)
+    return names.end() if names else start
 
 
 def _holds_amount(text: str, start: int, end: int, call: CallView) -> bool:

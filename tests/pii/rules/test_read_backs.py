@@ -110,6 +110,10 @@ ASK = ("operator", "お名前をお願いします")
     ([("caller", "はい。"), ("operator", "請求書は来月10日に発送いたします。")], [], set()),
     ([("caller", "はい。"), ("operator", "新しいカードをご自宅にお送りいたします。")], [], set()),
     ([("caller", "はい。"), ("operator", "ご登録のメールアドレスにお送りいたします。")], [], set()),
+    # an account read back loses its number, not the bank's and the branch's names
+    ([("operator", "口座番号をお願いします"), ("caller", "みなと銀行の本町支店、普通の8063519です"),
+      ("operator", "復唱いたします。みなと銀行本町支店、普通8063519でよろしいでしょうか")],
+     [(1, "8063519", "BANK_ACCOUNT", 0.5)], {(2, "普通8063519", "BANK_ACCOUNT"), (2, "8063519", "BANK_ACCOUNT")}),
 ])
 def test_read_backs(turns, spans, added):
     assert rule_effect(ReadBacks(), turns, spans, CONFIG) == (added, set())
