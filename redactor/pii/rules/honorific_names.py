@@ -65,6 +65,8 @@ STOCK_WORDS = (
 # の anyway: a word before a title ending in a particle is none)
 _TITLED_ROLES = ("医", "医者", "担任", "担当", "校長", "教頭", "院長", "副院長", "主任", "塾", "学校", "病院", "その", "この", "あの",
                  "どの", "今日", "明日", "昨日", "前回", "次回", "毎回", "いつも", "今度", "先日", "女", "男", "若い", "別の", "ほかの", "他の")
+# Words that lead up to a titled name without a pause (「いつも堀江先生に」)
+_TITLED_LEADS = ("いつも", "今日", "昨日", "明日", "前回", "次回", "毎回", "今度", "先日")
 # Particles and a verb's て form ending the word before a title (担当の先生, 聞いて先生に); not へ, which
 # ends names as heard (堀江 as ほりへ)
 _TITLED_ENDS = ("の", "は", "が", "を", "に", "で", "と", "も", "や", "て")
@@ -108,8 +110,12 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
                 and not (text[start - 1] in _PARTICLES and end - start >= 2) and not _after_sentence_end(text, start):
             start -= 1
         word = text[start:end]
-        if match.group() in TITLES and _no_titled_name(word):
-            continue
+        if match.group() in TITLES:
+            if _no_titled_name(word):
+                continue
+            # 「いつもほりへ先生」: the lead-in word and what comes before it are no part of the name
+            cut = max((word.rfind(w) + len(w) for w in _TITLED_LEADS if w in word[:-1]), default=0)
+            start = start + cut
         if word and not _DIGIT_END.search(word) and not word.endswith(STOCK_WORDS + ROLE_SUFFIXES):
             found.append((_earlier_parts(text, start, end), end))
     return found

@@ -80,8 +80,11 @@ def _plain(kana: str) -> str:
     return _LONG_VOWEL.sub("", soft_reading(kana))
 
 
-_RELATION_READINGS = tuple(sorted({_plain(r) for r in map(lambda w: "".join(t.reading for t in tokens_of(w)), RELATIONS)},
-                                  key=len, reverse=True))
+# Relations whose reading is an everyday word's too are matched by surface only: 次女 (ジジョ: 事情の
+# 聞き取りに行って), 家内 (カナイ: 〜しかないの)
+_SOUNDALIKES = ("次女", "家内")
+_RELATION_READINGS = tuple(sorted({_plain("".join(t.reading for t in tokens_of(w))) for w in RELATIONS
+                                   if w not in _SOUNDALIKES}, key=len, reverse=True))
 
 
 class RelativeNames(CallRule):

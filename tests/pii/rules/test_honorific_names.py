@@ -95,6 +95,7 @@ def _names(text):
     ("むらい先生に紹介状を書いてもらって", ["むらい"]),
     ("それで、こさかへ先生が言うには", ["こさかへ"]),              # 小坂江 heard with へ
     ("ムライ先生、", ["ムライ"]),
+    ("毎月いつもむらい先生に診てもらって", ["むらい"]),              # a lead-in word is no part
     # ... but a title also follows a role, a pointer, a time or a particle: no name there
     ("担当の先生に聞いてください", []),
     ("先生に聞いてみます", []),
