@@ -9,6 +9,11 @@ from collections.abc import Iterable
 
 # After a name: 山田様, ヤマダさん, 田中氏, 山田殿
 HONORIFICS = ("様", "さま", "さん", "くん", "君", "ちゃん", "氏", "殿")
+# Titles after a name, like an honorific (堀江先生); unlike one they follow roles too (担当の先生, 主治医の先生)
+TITLES = ("先生",)
+# What is done in someone's name (「山田の名前で予約」「母の名義で契約」), as stems
+DONE_IN_A_NAME = ("予約", "契約", "登録", "申し込", "申込", "注文", "加入", "入っ", "入会", "購入", "買", "送", "振り込", "振込",
+                  "取っ", "とっ", "お願い", "頼", "手続", "作っ", "作り", "開設", "届", "受け取", "借り")
 # What an operator says straight after addressing someone by name, where recognition wrote no pause
 # (「岡田様ありがとうございます」「中村様お待たせいたしました」)
 AFTER_ADDRESS = ("ありがとう", "お待たせ", "いつも", "お世話", "失礼", "恐れ入", "申し訳", "よろしく", "大変", "本日",

@@ -6,7 +6,7 @@ Each rule sees the spans the rules before it left. The order, and why:
 2. `allow_list`, `organisation_numbers`: text that is never redacted is protected first, so no
    later rule adds a span there;
 3. `number_answers`, `address_answers`, `name_answers`, `honorific_names`, `relative_names`,
-   `spelled_items`: what
+   `staff_names`, `spelled_items`: what
    the dialogue says must go, fail closed; `answer_windows`: the caller's answers to requests for
    personal items, by time (kept apart from the spans, so no later rule drops them);
    `read_backs`: the operator's read-back of those answers, found by reading;
@@ -38,6 +38,7 @@ from redactor.pii.rules.organisation_numbers import OrganisationNumbers
 from redactor.pii.rules.read_backs import ReadBacks
 from redactor.pii.rules.relative_names import RelativeNames
 from redactor.pii.rules.spelled_items import SpelledItems
+from redactor.pii.rules.staff_names import StaffNames
 
 RULES: tuple[type[CallRule], ...] = (
     ContextLift,
@@ -48,6 +49,7 @@ RULES: tuple[type[CallRule], ...] = (
     NameAnswers,
     HonorificNames,
     RelativeNames,
+    StaffNames,
     SpelledItems,
     AnswerWindows,
     ReadBacks,

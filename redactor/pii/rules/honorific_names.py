@@ -11,6 +11,10 @@ count of people (2名様, お1人様). Digits do not make it no name: a name wri
 a copula, 「で」 (「中村様でよろしいですか」) or what an operator says next to an addressed name
 (「岡田さまありがとうございます」; recognition often writes no pause there), or for 様, any next
 word in kanji (「阿部様個人番号は」); not 「さまざま」「ちゃんと」「様子」「様式」.
+
+A title (先生: `TITLES`) addresses a name the same way (「堀江先生に診てもらって」, heard
+「ほりへ先生に」), but it follows a role or a pointer as often (担当の先生, 主治医の先生, その先生,
+今日先生に): the word before a title must not end in a particle, name a role or a time.
 """
 
 from __future__ import annotations
@@ -21,12 +25,21 @@ from pydantic import Field
 
 from redactor.pii.dialogue import CallView
 from redactor.pii.lexicon.chars import KANJI_RANGE, PAUSE_MARKS
-from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, AFTER_ADDRESS, FILLERS, HONORIFICS, OPENINGS, alternation
+from redactor.pii.lexicon.names import NOT_NAMES
+from redactor.pii.lexicon.speech import (
+    ACKNOWLEDGEMENTS,
+    AFTER_ADDRESS,
+    FILLERS,
+    HONORIFICS,
+    OPENINGS,
+    TITLES,
+    alternation,
+)
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
 
 HONORIFIC = re.compile(
-    rf"(?:{alternation(h for h in HONORIFICS if h != 'ちゃん')}|ちゃん(?!と))"  # ちゃんと: properly
+    rf"(?:{alternation([*TITLES, *(h for h in HONORIFICS if h != 'ちゃん')])}|ちゃん(?!と))"  # ちゃんと: properly
     rf"(?=$|[\s{PAUSE_MARKS}」』)）]|です|でし|でござ|でいらっしゃ|ね|の|は|が|を|に|と|も|へ|で|から|より|って|、|{alternation(AFTER_ADDRESS)})"
     # 様 runs straight into the operator's next word where recognition wrote no pause
     # (「阿部様個人番号は」「盛り様ご連絡ありがとう」), but not into the words it forms (様子, 様式,
@@ -48,6 +61,15 @@ STOCK_WORDS = (
     "ご利用者", "ご契約者", "相手", "先方", "お相手", "お隣", "ご近所", "大家", "患者", "お医者", "医者", "店員",
     "運転手", "配達員", "係", "係員", "オペレーター", "スタッフ", "社員", "職員", "会員", "ご年配", "年配",
 )
+# Words before a title that name a role, a pointer or a time, not the person (主治医の先生 is cut at
+# の anyway: a word before a title ending in a particle is none)
+_TITLED_ROLES = ("医", "医者", "担任", "担当", "校長", "教頭", "院長", "副院長", "主任", "塾", "学校", "病院", "その", "この", "あの",
+                 "どの", "今日", "明日", "昨日", "前回", "次回", "毎回", "いつも", "今度", "先日", "女", "男", "若い", "別の", "ほかの", "他の")
+# Words that lead up to a titled name without a pause (「いつも堀江先生に」)
+_TITLED_LEADS = ("いつも", "今日", "昨日", "明日", "前回", "次回", "毎回", "今度", "先日")
+# Particles and a verb's て form ending the word before a title (担当の先生, 聞いて先生に); not へ, which
+# ends names as heard (堀江 as ほりへ)
+_TITLED_ENDS = ("の", "は", "が", "を", "に", "で", "と", "も", "や", "て")
 # A word ending in a role suffix names a role, whatever noun comes before it (ご注文者様, ご購入者様,
 # 保護者様, 会員様): no Japanese name ends in 者 or 員, while 人 (直人) and 主 do, so they stay out.
 # The suffix alone is no role (「員様、カード番号の…」 for グエン様: the rest of the name was lost).
@@ -89,6 +111,12 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
                 and not (text[start - 1] in _PARTICLES and end - start >= 2) and not _after_sentence_end(text, start):
             start -= 1
         word = text[start:end]
+        if match.group() in TITLES:
+            if _no_titled_name(word):
+                continue
+            # 「いつもほりへ先生」: the lead-in word and what comes before it are no part of the name
+            cut = max((word.rfind(w) + len(w) for w in _TITLED_LEADS if w in word[:-1]), default=0)
+            start = start + cut
         if word and not _DIGIT_END.search(word) and not word.endswith(STOCK_WORDS) \
                 and not (len(word) > 1 and word.endswith(ROLE_SUFFIXES)):
             found.append((_earlier_parts(text, start, end), end))
@@ -123,3 +151,9 @@ def _after_sentence_end(text: str, start: int) -> bool:
             lo = start - len(ending)
             return lo > 0 and not _PAUSE.match(text, lo - 1)
     return False
+
+
+def _no_titled_name(word: str) -> bool:
+    """The word before a title names nobody: a role (主治医, 担任), a pointer or a time (その, 今日), or
+    it ends in a particle or a verb's て form (担当の, 聞いて)."""
+    return not word or word in NOT_NAMES or word.endswith(_TITLED_ROLES + _TITLED_ENDS)

@@ -93,6 +93,22 @@ def _names(text):
     ("101号室様宛てです", []),
     ("お客様ご本人でしょうか", []),
     ("3番の窓口の方が", []),
+    # a title addresses a name like an honorific, as said and as recognition hears it
+    ("内科の村井先生に診てもらってます", ["村井"]),
+    ("むらい先生に紹介状を書いてもらって", ["むらい"]),
+    ("それで、こさかへ先生が言うには", ["こさかへ"]),              # 小坂江 heard with へ
+    ("ムライ先生、", ["ムライ"]),
+    ("毎月いつもむらい先生に診てもらって", ["むらい"]),              # a lead-in word is no part
+    # ... but a title also follows a role, a pointer, a time or a particle: no name there
+    ("担当の先生に聞いてください", []),
+    ("先生に聞いてみます", []),
+    ("主治医の先生が言ってました", []),
+    ("かかりつけの先生", []),
+    ("その先生が", []),
+    ("今日先生に診てもらいました", []),
+    ("担任先生から電話が", []),
+    ("校長先生が", []),
+    ("歯医者先生", []),
 ])
 def test_addressed_names(text, names):
     assert _names(text) == names
