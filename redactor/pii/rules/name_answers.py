@@ -133,6 +133,10 @@ _SPACED_PART = re.compile(rf"[A-Za-z{KATAKANA_RANGE}{KANJI_RANGE}{HIRAGANA_RANGE
 _CLAUSE_ENDINGS = ("が", "けど", "ので", "から", "て", "で", "に", "を", "は", "も", "ね", "よ")
 # Ordinary nouns a purpose sentence ends in (住所変更, 料金プラン): kanji or katakana, two or more characters
 _ORDINARY_ENDS = tuple(sorted(w for w in NOT_NAMES if len(w) >= 2 and not any(is_hiragana(c) for c in w)))
+# A caller's greeting opening the turn: the 「N です」 right after it says who is calling
+# (「もしもし、山田です」「どうも、オニシです」)
+_GREETING = re.compile(rf"(?:(?:{alternation((*OPENINGS, 'どうも', 'こんにちは', 'こんばんは', 'おはようございます', *FILLERS))})"
+                       r"[\s、,。.ー]*)+")
 # What the operator may say before addressing the caller (「はい、山田様」)
 _ADDRESS_OPENER = re.compile(rf"^(?:(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS, 'では', 'それでは'))})"
                              r"(?=[\s、,。.]|$)|[\s、,。.])*")
@@ -184,12 +188,14 @@ def other_half(text: str, start: int, end: int) -> tuple[int, int] | None:
 def unasked_names(text: str, confirmed: bool, business_suffixes=()) -> list[tuple[int, int]]:
     """[start, end) of the name a caller gives unasked in `text`: the turn's last sentence
     「(label の/は) N です」 when the operator `confirmed` a name right after it (N alone, however
-    garbled), or any such sentence whose label names the slot (契約者の, 氏名は)."""
+    garbled), any such sentence whose label names the slot (契約者の, 氏名は), or the one right
+    after a greeting opening the turn (「もしもし、山田です」)."""
     found = []
     for end in [m.start() for m in re.finditer(r"でございます|です", text)]:
         after = text[end:]
         last = bool(_UNASKED_END.match(after))
-        if not last and not re.match(rf"(?:でございます|です)[{SENTENCE_END_MARKS}\s]", after):
+        if not last and not re.match(rf"(?:でございます|です)(?:[{SENTENCE_END_MARKS}\s]|(?:けど|が)[{PAUSE_MARKS}\s])",
+                                     after):
             continue
         lo = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, end)), default=0)
         start = _clause_start(text, lo)
@@ -197,7 +203,8 @@ def unasked_names(text: str, confirmed: bool, business_suffixes=()) -> list[tupl
         label = _LABEL.match(text, start, end)
         if label is not None and _is_name_label(label.group("label")):
             labelled, start = True, label.end()
-        if not labelled and not (last and confirmed):
+        greeted = start > 0 and _GREETING.fullmatch(text, 0, start) is not None
+        if not labelled and not greeted and not (last and confirmed):
             continue
         clause = text[start:end]
         if not _is_unasked_name(clause, MAX_NAME if labelled else MAX_UNASKED, business_suffixes):

@@ -246,6 +246,27 @@ def test_the_unasked_sentence(text, names):
     assert [text[s:e] for s, e in unasked_names(text, confirmed=True)] == names
 
 
+@pytest.mark.parametrize("text, names", [
+    # a caller's greeting, then 「N です」: who is calling, unconfirmed and however heard
+    ("もしもし、薬師寺です。アプリにログインできなくて", ["薬師寺"]),
+    ("もしもし、薬指です。アクリにログインできなくなっちゃって", ["薬指"]),
+    ("あの、すみません、オオニシですけど、請求書の件で", ["オオニシ"]),
+    ("こんにちは、山田ですが、カードの件で", ["山田"]),
+    # ...but no reply, purpose, self-reference or number
+    ("もしもし、大丈夫です", []),
+    ("もしもし、引っ越しの件です", []),
+    ("こんにちは、予約の確認です", []),
+    ("もしもし、私です", []),
+    ("もしもし、3時の予約です", []),
+    ("もしもし、ちょっと聞きたいんですけど、", []),
+    # without a greeting opening the turn, or confirmation, or a label, nothing
+    ("請求書の件で、山田ですけど", []),
+])
+def test_a_name_right_after_the_callers_greeting(text, names):
+    text = normalize(text).text
+    assert [text[s:e] for s, e in unasked_names(text, confirmed=False)] == names
+
+
 @pytest.mark.parametrize("text, asks", [
     ("お名前をお願いします。", True),
     ("ご契約者様のお名前を頂戴できますか", True),
