@@ -45,6 +45,7 @@ from redactor.pii.digit_runs import THOUSANDS, digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
+from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOT_WORDS
 from redactor.pii.questions import asked_types
 from redactor.pii.readings import WordReadings, is_silent, reading_of, soft_reading, tokens_of
 from redactor.pii.recognizers.address_shapes import GENERAL_TALK, MARKER
@@ -73,6 +74,8 @@ _SLOT_TOPIC = re.compile(r"([^\s、,\d]{1,8}?)(?:は|が)[\s、,]*")
 # A place named in a slot: a marker, or a prefecture heard in kana or garbled kanji (みやぎ県, 小御県)
 _PLACE = re.compile(rf"{MARKER.pattern}|[{KANJI_RANGE}{HIRAGANA_RANGE}]{{2,4}}(?:県|府)")
 _DIGIT = re.compile(r"[0-9０-９]")
+# Where a mailing goes, spelled (Latin letters or a spoken at sign or dot) with digits: an e-mail address
+_SPELLED = re.compile(rf"[A-Za-z]{{2,}}|{alternation(AT_SIGN_WORDS + DOT_WORDS)}|[@＠]")
 # The bank's and the branch's names opening an account's read-back
 _BANK_NAMES = re.compile(r"(?:[^\s、,。\d]{1,12}?(?:銀行|信用金庫|信金|信用組合|労働金庫|ゆうちょ)の?[\s、,]*)?"
                          r"(?:[^\s、,。\d]{1,10}?(?:支店|出張所|営業部)の?[\s、,]*)?")
@@ -180,7 +183,10 @@ class ReadBacks(CallRule):
             if slot is None:
                 continue
             start, end, topic_type = slot
-            topic_type = None if mailing else topic_type
+            if mailing:  # its topic is what is sent (「ご案内は」「新しいカードは」), not where
+                topic_type = None
+                sent = _SLOT_TOPIC.match(turn.text, start, end)
+                start = sent.end() if sent else start
             said = turn.text[start:end]
             # a topic label says what the slot holds; without one, an amount makes it a statement
             if len(said) > self.config.max_slot_chars or GENERAL_TALK.search(said) or (
@@ -190,6 +196,8 @@ class ReadBacks(CallRule):
             entity_type = read_back or topic_type
             if entity_type is None and _PLACE.search(said) and _DIGIT.search(said):
                 entity_type = "ADDRESS"
+            if entity_type is None and mailing and _SPELLED.search(said) and _DIGIT.search(said):
+                entity_type = "EMAIL_ADDRESS"  # 「MEDを大臣77圧とエグザンプル メッドあてにお送りしました」
             if entity_type is None and not mailing and _bare_number(said):
                 entity_type = _latest_numeric_answer(call, spans, turn)
             if entity_type == "BANK_ACCOUNT":

@@ -110,6 +110,10 @@ ASK = ("operator", "お名前をお願いします")
     ([("caller", "はい。"), ("operator", "請求書は来月10日に発送いたします。")], [], set()),
     ([("caller", "はい。"), ("operator", "新しいカードをご自宅にお送りいたします。")], [], set()),
     ([("caller", "はい。"), ("operator", "ご登録のメールアドレスにお送りいたします。")], [], set()),
+    # ...an address spelled there, its at sign garbled, is an e-mail address; what is sent (the topic) stays
+    ([("caller", "はい。"), ("operator", "再設定のご案内は KEIを大臣52圧とエグザンプル ネットあてにお送りしました")], [],
+     {(1, "KEIを大臣52圧とエグザンプル ネットあて", "EMAIL_ADDRESS")}),
+    ([("caller", "はい。"), ("operator", "新しいSIMカードはご自宅にお送りします")], [], set()),
     # an account read back loses its number, not the bank's and the branch's names
     ([("operator", "口座番号をお願いします"), ("caller", "みなと銀行の本町支店、普通の8063519です"),
       ("operator", "復唱いたします。みなと銀行本町支店、普通8063519でよろしいでしょうか")],
