@@ -104,9 +104,10 @@ class CallOrganisations:
         return False
 
     def business_word(self, line: str, start: int, end: int) -> bool:
-        """The span is a business word: it ends in a business suffix (ヒカリモバイル) or follows 株式会社."""
+        """The span is a business word: it ends in a business suffix after a name of two characters
+        or more (ヒカリモバイル; ベネット is a surname, not ベ + ネット) or follows 株式会社."""
         value = line[start:end].strip()
-        if any(value.endswith(s) and len(value) > len(s) and _suffix_fits(s, value[-len(s) - 1])
+        if any(value.endswith(s) and len(value) > len(s) + 1 and _suffix_fits(s, value[-len(s) - 1])
                for s in self.conf.business_suffixes):
             return True
         return bool(value) and line[:start].endswith(tuple(self.conf.business_prefixes))
@@ -228,9 +229,10 @@ class OrganisationFinder:
         return start, end
 
     def _through_business_suffix(self, chunk: str) -> int:
-        """End of the first business suffix with a word before it (and of suffixes right after it)."""
+        """End of the first business suffix with a word of two characters or more before it (and of
+        suffixes right after it): ベネット is no ベ + ネット."""
         suffixes = self._suffixes
-        for i in range(1, len(chunk)):
+        for i in range(2, len(chunk)):
             hit = next((s for s in suffixes if chunk.startswith(s, i)), None)
             if hit and _suffix_fits(hit, chunk[i - 1]):
                 end = i + len(hit)

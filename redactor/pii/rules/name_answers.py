@@ -122,6 +122,8 @@ _QUESTION_WORDS = {"なに", "なん", "だれ", "どれ", "どこ", "いつ", "
 _UNASKED_END = re.compile(rf"(?:でございます|です)[{PAUSE_MARKS}\s]*$")
 _CLAUSE_MARK = re.compile(rf"[{PAUSE_MARKS}\s]")
 _LABEL = re.compile(r"(?P<label>[^、。,.!?\s]{1,6}?)(?:の|は|が)[\s、,]*")
+# How a name is written, said before it (「娘はののか、ひらがなでののかです」)
+_SCRIPT_LABEL = re.compile(r"(?:ひらがな|平仮名|カタカナ|片仮名|ローマ字|アルファベット)で[\s、,]*")
 NAME_LABELS = ("契約者", "名義人", "氏名", "名前", "名字", "苗字", "フルネーム")
 _LABEL_READINGS: list[str] = []
 _NO_NAME_READINGS: set[str] = set()
@@ -201,8 +203,11 @@ def unasked_names(text: str, confirmed: bool, business_suffixes=()) -> list[tupl
         start = _clause_start(text, lo)
         labelled = any(w in text[lo:start] for w in NAME_LABELS)  # 「氏名は」 passed over as the topic
         label = _LABEL.match(text, start, end)
+        script = _SCRIPT_LABEL.match(text, start, end)
         if label is not None and _is_name_label(label.group("label")):
             labelled, start = True, label.end()
+        elif script is not None:  # 「ひらがなでののかです」: how the name is written, then the name
+            labelled, start = True, script.end()
         greeted = start > 0 and _GREETING.fullmatch(text, 0, start) is not None
         if not labelled and not greeted and not (last and confirmed):
             continue

@@ -12,8 +12,8 @@ characters (Latin runs in one case, as spelling comes back); acronyms and units 
 
 Letters read one by one come back joined by hyphens (「S-H-I-M-I-D-U-A-T-EG-ZAN-PUL」「HINA-P-07016A」):
 three groups or more with a letter alone among them are one spelled run. Or as their katakana
-names, each set off by a separator, a long vowel often dropped (「ピー・イ・アール・イ・アイ」): four
-or more are an item (DVD, ICU stay); one that holds no at sign, dot or domain spells a name when
+names, each set off by a separator, a long vowel often dropped (「ピー・イ・アール・イ・アイ」), or as
+single Latin letters set off the same way (「H、O、F、F、M、A、N」): four or more are an item (DVD, ICU stay); one that holds no at sign, dot or domain spells a name when
 a name was asked for and an address was not. A domain said at the
 end of an address (a word, then its ending: 「エグザンプル、 チェーピー」「EGザンプル、こむ」「エグザンプル
 しようJP」, a garbled ドット between) is an anchor like a spoken symbol, and an at sign (アット, or
@@ -58,7 +58,9 @@ _LETTER_BY_LETTER = (r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*(?<![A-Za-z])[A-Za-z](
                      r"[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{1,8}){2,}(?![A-Za-z0-9])")
 # Letters read one by one and written as their katakana names, each set off by a separator
 # (「ピー・イ・アール・イ・アイ」「エム、ケー、ティー、エー」): four or more spell a name or an ID
-_LETTER_NAME_RUN = (rf"(?:{LETTER_NAMES_CLIPPED})(?:[・、,\s]+(?:{LETTER_NAMES_CLIPPED})(?![{KATAKANA_RANGE}ー])){{3,}}")
+_LETTER_NAME_RUN = (rf"(?:{LETTER_NAMES_CLIPPED})(?:[・、,\s]+(?:{LETTER_NAMES_CLIPPED})(?![{KATAKANA_RANGE}ー])){{3,}}"
+                    # ... or as single Latin letters (「H、O、F、F、M、A、N」)
+                    r"|(?<![A-Za-z])[A-Za-z](?:[・、,\s]+[A-Za-z](?![A-Za-z])){3,}")
 # A domain at the end of an address: a word, a dot said or garbled (up to 3 characters), its ending
 _DOMAIN = (rf"(?:(?!{alternation(AT_SIGN_WORDS)})[{KATAKANA_RANGE}ーA-Za-z]){{3,}}[\s、。]{{0,2}}(?:{alternation(DOT_WORDS)}|[.．]|[^\s、。A-Za-z]{{1,3}})?"
            rf"[\s、。]{{0,2}}(?:{alternation(DOMAIN_ENDINGS)})(?=アテ|[^A-Za-z{KATAKANA_RANGE}ー]|$)")
@@ -68,7 +70,6 @@ _DOMAIN = (rf"(?:(?!{alternation(AT_SIGN_WORDS)})[{KATAKANA_RANGE}ーA-Za-z]){{3
 _AT = rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|(?<=[A-Za-z0-9]{{6}})&)"
 _SYMBOLS = rf"{alternation((*DOT_WORDS, *SYMBOL_WORDS))}|{_AT}|_|{_DOMAIN}"
 _STRONG = re.compile(rf"{_LETTER_BY_LETTER}|{_LETTER_NAME_RUN}|{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
-_LETTER_NAME = re.compile(LETTER_NAMES_CLIPPED)
 _LETTER_NAME_RUN_ONLY = re.compile(_LETTER_NAME_RUN)
 _AT_SIGN = re.compile(rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|っと|と)$")
 # Where the local part said before an at sign starts: after a pause, a sentence's polite end or
@@ -217,7 +218,7 @@ def spelled_items(text: str, max_gap: int = 8, min_letters: int = 6) -> list[tup
         at_domain = _AT_SIGN.search(text[max(0, start - 3):start]) is not None and _DOMAIN_ONLY.match(anchors[0].group())
         if spoken_symbol or at_domain:
             start = _local_part_start(text, start, anchors[0])
-        letter_names = any(_LETTER_NAME_RUN_ONLY.fullmatch(a.group()) for a in anchors)
+        letter_names = any(_LETTER_NAME_RUN_ONLY.fullmatch(a.group()) and not _alphabet_run(a.group()) for a in anchors)
         if (spoken_symbol or at_domain or letter_names or spelled >= min_letters) and not any(
                 s <= start and end <= e for _, s, e in items):
             items.append(("EMAIL_ADDRESS", start, end))
@@ -273,13 +274,19 @@ def _chains(text: str, max_gap: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in chains]
 
 
+def _alphabet_run(anchor: str) -> bool:
+    """Single letters in alphabetical order (「A、B、C、D」): options listed, nothing spelled."""
+    letters = "".join(re.findall(r"[A-Za-z]", anchor)).upper()
+    return len(letters) >= 2 and letters in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 def _spelled_letters(anchor: str) -> int:
     """The characters of an anchor's Latin runs as spelling comes back (MTAKANASHI, rena, S1IMI,
     「DNAHESHINHINAACTOEGザンプル。コム」's letters), not words: an acronym (NTT; 「NTT コム」 spells
     nothing) or a product name in its own case (iPhone, Galaxy); a run of letter names counts
     each name (「ピー・イ・アール・イ」: 4)."""
     if _LETTER_NAME_RUN_ONLY.fullmatch(anchor):
-        return len(_LETTER_NAME.findall(anchor))
+        return len(re.findall(rf"(?:{LETTER_NAMES_CLIPPED})|[A-Za-z]", anchor))
     return sum(len(run) for run in _LATIN_RUN.findall(anchor)
                if not _ACRONYM.fullmatch(run) and (run.isupper() or run.islower()))
 

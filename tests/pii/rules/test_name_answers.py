@@ -261,6 +261,9 @@ def test_the_unasked_sentence(text, names):
     ("もしもし、ちょっと聞きたいんですけど、", []),
     # without a greeting opening the turn, or confirmation, or a label, nothing
     ("請求書の件で、山田ですけど", []),
+    # how the name is written is a label too
+    ("娘はののか、ひらがなでののかです", ["ののか"]),
+    ("ひらがなで大丈夫です", []),
 ])
 def test_a_name_right_after_the_callers_greeting(text, names):
     text = normalize(text).text

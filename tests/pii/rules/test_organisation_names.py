@@ -23,6 +23,8 @@ GREETING = (OP, "お電話ありがとうございます。ハルカ電力の佐
     # a company named after a surname (kanji + a kanji business word) is no person, even with さん
     ([(CA, "勤め先は西村建設です")], [(0, "西村建設", "PERSON", 0.6)], {(0, "西村建設", "PERSON")}),
     ([(CA, "引き落としは岡田銀行さんからです")], [(0, "岡田", "PERSON", 0.9)], {(0, "岡田", "PERSON")}),
+    # a business suffix after one character only is part of a name (ベネット is no ベ + ネット)
+    ([(OP, "ベネット様、すぐにカードをお止めいたします")], [(0, "ベネット", "PERSON", 0.9)], set()),
     # a branch is named after its place, which is often a surname too (泉, 本町, 中島)
     ([(OP, "送金先はご主人様名義、泉支店の普通口座で登録されております")], [(0, "泉", "PERSON", 0.9)], {(0, "泉", "PERSON")}),
     ([(OP, "お勤め先をお願いします。"), (CA, "前田商事さんです")], [(1, "前田商事", "PERSON", 0.9)],

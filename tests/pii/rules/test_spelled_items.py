@@ -62,6 +62,8 @@ def _items(text):
     # more, each set off by a separator, spell a name or an ID (a word heard between stays in the chain)
     ("苗字がケー・オ・ジー・エー・ダブリュー・エーです", [("EMAIL_ADDRESS", "ケー・オ・ジー・エー・ダブリュー・エー")]),
     ("IDはエム、ケー、ティー、エーです", [("EMAIL_ADDRESS", "エム、ケー、ティー、エー")]),
+    ("ホフマン、H、O、F、F、M、A、N、Nです", [("EMAIL_ADDRESS", "H、O、F、F、M、A、N、N")]),
+    ("プランA、B、C、Dがございます", []),  # options listed in alphabetical order
     # ... three letters are an acronym (DVD, ICU), a name in katakana is no spelling
     ("ディー・ブイ・ディー・プレーヤーです", []),
     ("アイ・シー・ユーに入院しています", []),
