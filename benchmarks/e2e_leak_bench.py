@@ -18,7 +18,10 @@ Transcription is the slow part (tens of minutes for the 30 calls on two busy cor
 configuration at a time.
 
     .venv/bin/python benchmarks/e2e_leak_bench.py [--rate 16000 --codec pcm_s16le] [--mono]
-        [--beam 1|5] [--ids dev-001,dev-002] [--json]
+        [--beam 1|5] [--ids dev-001,dev-002] [--gold tests/pii/data/own_calls.jsonl] [--json]
+
+`--gold` measures another annotated call set in the same format (the project's own calls; a
+held-out set kept outside the repository), its recordings cached apart.
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ E2E = SHARED / "eval" / "e2e"
 CACHE = ROOT / "artifacts" / "e2e-audio"
 
 
-def synthesize(gold: Path, ids: str, rate: int, codec: str, mono: bool) -> Path:
-    """The cached recordings of this shape, synthesized first where missing (synth.py skips done ones)."""
-    folder = CACHE / f"{rate}-{codec}-{'mono' if mono else 'stereo'}"
+def synthesize(gold: Path, ids: str, rate: int, codec: str, mono: bool, name: str = "") -> Path:
+    """The cached recordings of this shape, synthesized first where missing (synth.py skips done ones);
+    `name` keeps another gold set's recordings apart from the dev calls'."""
+    folder = CACHE / f"{name + '-' if name else ''}{rate}-{codec}-{'mono' if mono else 'stereo'}"
     command = [sys.executable, str(E2E / "synth.py"), str(gold), str(folder), "--rate", str(rate), "--codec", codec]
     command += ["--ids", ids] if ids else []
     command += ["--mono"] if mono else []
@@ -97,20 +101,22 @@ def table(report: dict, shape: str) -> str:
               help="Keep the RESULTS file (RAW transcripts: personal data) at this path.")
 @click.option("--recognition-cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Reuse recognitions kept here (RAW text) while audio and options are unchanged.")
+@click.option("--gold", "gold_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Annotated calls to speak and score (default: ../shared/data/pii-dev.jsonl).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scorer's report as one JSON object.")
 def main(rate: int, codec: str, mono: bool, beam: int, ids: str, keep: Path | None, cache: Path | None,
-         as_json: bool) -> None:
-    """Synthesize, process and score the dev calls; print the leak table."""
-    if not GOLD.is_file():
-        raise click.ClickException(f"{GOLD} not found: the benchmark needs ../shared beside the repository")
-    gold = GOLD
+         gold_file: Path | None, as_json: bool) -> None:
+    """Synthesize, process and score the dev calls (or --gold); print the leak table."""
+    if not E2E.is_dir() or (gold_file is None and not GOLD.is_file()):
+        raise click.ClickException(f"{SHARED} not found: the benchmark needs ../shared beside the repository")
+    gold = source = gold_file.resolve() if gold_file else GOLD
     with tempfile.TemporaryDirectory(prefix="e2e-leak-") as work:
         if ids:  # a subset: its own gold file, so the scorer counts only those calls
             wanted = set(ids.split(","))
             gold = Path(work) / "gold.jsonl"
-            gold.write_text("".join(line for line in GOLD.read_text(encoding="utf-8").splitlines(keepends=True)
+            gold.write_text("".join(line for line in source.read_text(encoding="utf-8").splitlines(keepends=True)
                                     if json.loads(line)["id"] in wanted), encoding="utf-8")
-        audio_dir = synthesize(gold, ids, rate, codec, mono)
+        audio_dir = synthesize(gold, ids, rate, codec, mono, name="" if gold_file is None else source.stem)
         results = keep or Path(work) / "results.jsonl"
         run_eval_audio(gold, audio_dir, results, "mono" if mono else "stereo_operator_left", beam, Path(work),
                        cache.resolve() if cache else None)
