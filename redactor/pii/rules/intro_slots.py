@@ -10,7 +10,7 @@ is recognized in parts), and before
 (「春火電力です。福井の大計いたします」 for 福井がお受けいたします, 「担当のおにしが受けたままります」
 for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
 from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
-particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
+particle (が, or が heard as の/は/な) ends the slot there; the same verbs in the past tense end the
 sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」
 or 「担当は<NAME>でございました」, its copula a couple of kana off by reading too (「担当は恋ケデゴが
 いました」 for 小池でございました). Without the role, the call's closing sentence is a sign-off when it
@@ -60,8 +60,9 @@ _SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*")
 _SIGNOFF_SENTENCE = re.compile(rf"[^。、\s{re.escape(PAUSE_MARKS)}]{{1,16}}?(?:ました|でした)(?=ー*(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
 _LONG_PAST_COPULA = "でございました"
 _LONG_PAST_COPULA_READING: list[str] = []
-# A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
-_PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
+# A particle (が, or が heard as の/は/な), then a verb phrase (spaces where recognition split it)
+# ending the sentence in ます/ました
+_PARTICLE_VERB = re.compile(rf"(?:が|の|は|な)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
                             rf"(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
 
 # The call's closing sentence 「<NAME>がご案内しました」「<NAME>が承りました」「<NAME>でした」, heard
