@@ -45,7 +45,7 @@ _OPENERS = re.compile(rf"^(?:{alternation((*ACKNOWLEDGEMENTS, *FILLERS))}|もし
 NOT_STAFF_WORDS = frozenset({"件", "方", "者", "人", "話", "事", "こと", "もの", "物", "予定", "場合", "通り", "ため", "まま",
                              "ほう", "店", "社", "側", "分", "旨", "順", "番", "用", "点", "際", "他", "例", "方針", "管轄"})
 # Words that fill the slot but are no one's name: the function words of the frame itself
-_SLOT_WORDS = NOT_STAFF_WORDS | {
+SLOT_WORDS = NOT_STAFF_WORDS | {
     "担当", "担当者", "部署", "担当部署", "係", "窓口", "受付", "受け付け", "センター", "こちら", "そちら", "当社", "弊社", "本社",
     "支社", "本店", "支店", "営業所", "事務所", "本部", "会社", "オペレーター", "スタッフ", "私共", "わたくしども", "以上", "本日",
     "今日", "只今", "ただいま", "営業中", "休業日", "定休日", "ご用件", "ところ", "とき", "はず", "わけ", "つもり"}
@@ -159,7 +159,7 @@ class OperatorIntroFinder:
         compact = re.sub(r"[ 　]", "", value)
         if not (1 <= len(compact) <= MAX_NAME) or not _SLOT_CHARS.match(value):
             return False
-        if compact in _SLOT_WORDS or compact in NOT_NAMES or compact in RELATIONS or compact.endswith(SLOT_NOT_ENDINGS):
+        if compact in SLOT_WORDS or compact in NOT_NAMES or compact in RELATIONS or compact.endswith(SLOT_NOT_ENDINGS):
             return False
         if re.match(rf"[おご][{KANJI_RANGE}{KATAKANA_RANGE}]", compact) or not is_plausible_name(compact):
             return False  # ご案内, お手続き; 担当者, 料金センター

@@ -24,7 +24,7 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView
-from redactor.pii.lexicon.chars import KANJI_RANGE, PAUSE_MARKS
+from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
 from redactor.pii.lexicon.names import NOT_NAMES
 from redactor.pii.lexicon.speech import (
     ACKNOWLEDGEMENTS,
@@ -77,10 +77,19 @@ ROLE_SUFFIXES = ("者", "員")
 # A count of people or things addressed (2名様, お1人様, 3組様) or a bare number
 _DIGIT_END = re.compile(r"[0-9０-９][名人組件点枚台社店部室号階番]{0,2}$")
 # A name read back in parts: at most this many parts before the addressed word, of at most
-# MAX_PART characters each; replies and fillers are no part
-MAX_PARTS, MAX_PART = 3, 3
+# MAX_PART characters each, or MAX_KANA_PART morae where recognition wrote the part in kana (a
+# name's reading is longer than its kanji: 渡辺 is わたなべ, a foreign name in katakana); replies and
+# fillers are no part
+MAX_PARTS, MAX_PART, MAX_KANA_PART = 3, 3, 6
+_KANA_PART = re.compile(rf"^[{HIRAGANA_RANGE}{KATAKANA_RANGE}ー]+$")
+_SMALL_KANA = re.compile(r"[ぁぃぅぇぉゃゅょゎァィゥェォャュョヮ]")  # one mora with the kana before it
+# Nouns that end a clause before a pause (「確認のため、」「ご不在の場合、」), no part of a name
+_CLAUSE_NOUNS = {"ため", "とき", "場合", "ところ", "あいだ", "ついで", "次第", "都合", "おかげ"}
+# What ends a sentence or a clause, not a name (「そうですね、」「確認しますので、」)
+_NOT_PART_ENDS = ("ね", "よ", "か", "ます", "です", "ません", "ました", "でした", "けど", "ので", "から", "って", "さい")
 _NOT_PARTS = {*ACKNOWLEDGEMENTS, *FILLERS, *OPENINGS, "では", "じゃあ", "それでは", "まず", "また", "あと", "次に", "なお",
-              "はいはい", "そう", "どうも", "本日", "今日", "先日", "以上"}
+              "はいはい", "そう", "どうも", "本日", "今日", "先日", "以上", "それで", "それでは", "ちなみに", "ところで",
+              "こちら", "そちら", "あちら", "どちら", "こちらの", "そちらの", "あちらの", "その", "この"}
 # A sentence's end that recognition wrote no mark after: the addressed word starts after it
 _SENTENCE_ENDS = ("ます", "です", "ました", "でした", "ません")
 
@@ -125,22 +134,33 @@ def addressed_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
 
 def _earlier_parts(text: str, start: int, end: int) -> int:
     """Where a name read back in short parts with pauses between starts (「具演、1、民様」 for グエン・
-    ヴァン・ミン様, 「やまだ、はなこ様」): up to `MAX_PARTS` parts of at most `MAX_PART` characters before
-    a short addressed word, each set off by 、; never a filler, a reply or a stock word."""
-    if end - start > MAX_PART:
+    ヴァン・ミン様, 「やまだ、はなこ様」, 「わたなべ、ひでこ様」): up to `MAX_PARTS` parts, each set off
+    by 、 and starting after a pause or a particle, before a short addressed word; never a filler, a
+    reply, a clause's end or a stock word."""
+    if not _short_part(text[start:end]):
         return start
     for _ in range(MAX_PARTS):
         if start < 2 or text[start - 1] not in "、,":
             return start
         lo = start - 1
-        while lo > 0 and start - 1 - lo < MAX_PART + 1 and not _PAUSE.match(text, lo - 1):
+        while lo > 0 and start - 1 - lo <= MAX_KANA_PART + 2 and not _PAUSE.match(text, lo - 1) \
+                and not (text[lo - 1] in _PARTICLES and start - 1 - lo >= 2):
             lo -= 1
         part = text[lo:start - 1]
-        if not part or len(part) > MAX_PART or (lo > 0 and not _PAUSE.match(text, lo - 1)) \
-                or part in _NOT_PARTS or part.endswith(STOCK_WORDS + ROLE_SUFFIXES + HONORIFICS):
+        after_particle = lo > 0 and not _PAUSE.match(text, lo - 1)
+        if not part or not _short_part(part) or (after_particle and (
+                text[lo - 1] not in _PARTICLES or len(part) < 3 or part in _CLAUSE_NOUNS)) \
+                or part in _NOT_PARTS or part.endswith(STOCK_WORDS + ROLE_SUFFIXES + HONORIFICS + _NOT_PART_ENDS):
             return start
         start = lo
     return start
+
+
+def _short_part(part: str) -> bool:
+    """At most `MAX_PART` characters, or `MAX_KANA_PART` morae of kana (small kana join the one before)."""
+    if _KANA_PART.match(part):
+        return len(part) - len(_SMALL_KANA.findall(part)) <= MAX_KANA_PART
+    return len(part) <= MAX_PART
 
 
 def _after_sentence_end(text: str, start: int) -> bool:

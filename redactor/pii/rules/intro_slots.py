@@ -10,10 +10,13 @@ is recognized in parts), and before
 (「春火電力です。福井の大計いたします」 for 福井がお受けいたします, 「担当のおにしが受けたままります」
 for 大西が承ります), the opening's last sentence ending in a verb whose reading is a couple of kana
 from a humble introduction verb (承ります, お受けいたします, 担当いたします, 対応いたします) after a
-particle (が, or が heard as の/は) ends the slot there; the same verbs in the past tense end the
+particle (が, or が heard as の/は/な) ends the slot there; the same verbs in the past tense end the
 sign-off's slot (「本日はみなとテレコム早先が受けた まわりました」), and so does 「担当の<NAME>でした」
 or 「担当は<NAME>でございました」, its copula a couple of kana off by reading too (「担当は恋ケデゴが
-いました」 for 小池でございました).
+いました」 for 小池でございました). Without the role, the call's closing sentence is a sign-off when it
+is short and ends in でした or in ました read a few kana from a humble past verb (「森だなご案内しました」
+for 森田がご案内しました, 「森川な奥たまりました」 for 森川が承りました), and is no stock closing
+(ありがとうございました, 完了しました, 以上でした): the slot ends where its verb starts.
 The slot is the words spoken in the `slot_s` seconds before that ending, back to the previous pause or the frame's department or
 business word (at most `max_chars` characters): they are redacted and muted by time
 (`SpanSet.add_by_time`), typed PERSON. Only the last ending of a turn counts (「ハルカ電力で
@@ -29,9 +32,10 @@ import re
 from pydantic import Field
 
 from redactor.pii.dialogue import CallView, TurnView
-from redactor.pii.lexicon.chars import HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
+from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE, KATAKANA_RANGE, PAUSE_MARKS
 from redactor.pii.lexicon.speech import alternation
-from redactor.pii.operator_intro import INTRO_END, OPENING_TURNS, SIGNOFF_END
+from redactor.pii.lexicon.names import NOT_NAMES
+from redactor.pii.operator_intro import INTRO_END, OPENING_TURNS, SIGNOFF_END, SLOT_WORDS
 from redactor.pii.readings import reading_of
 from redactor.pii.rules.base import CallRule, RuleConfig
 from redactor.pii.spans import SpanSet
@@ -56,9 +60,37 @@ _SIGNOFF_ROLE = re.compile(r"担当(?:者)?(?:の|は|、)?\s*")
 _SIGNOFF_SENTENCE = re.compile(rf"[^。、\s{re.escape(PAUSE_MARKS)}]{{1,16}}?(?:ました|でした)(?=ー*(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
 _LONG_PAST_COPULA = "でございました"
 _LONG_PAST_COPULA_READING: list[str] = []
-# A particle, then a verb phrase (spaces where recognition split it) ending the sentence in ます/ました
-_PARTICLE_VERB = re.compile(rf"(?:が|の|は)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
+# A particle (が, or が heard as の/は/な), then a verb phrase (spaces where recognition split it)
+# ending the sentence in ます/ました
+_PARTICLE_VERB = re.compile(rf"(?:が|の|は|な)(?=(?P<verb>[{KANJI_RANGE}{KATAKANA_RANGE}ー{HIRAGANA_RANGE}\s]{{2,11}}?ま(?:す|した))"
                             rf"(?:[\s{re.escape(PAUSE_MARKS)}]|$))")
+
+# The call's closing sentence 「<NAME>がご案内しました」「<NAME>が承りました」「<NAME>でした」, heard
+# 「森だなご案内しました」「森川な奥たまりました」「総務かの北川でした」: the past verbs a sign-off ends in
+# after the name, compared by reading (the particle が before them, often heard as な/の, stays in the slot
+# unless heard as が)
+SIGNOFF_VERBS = ("うけたまわりました", "ごあんないしました", "ごあんないいたしました", "たんとうしました", "たんとういたしました",
+                 "たいおうしました", "たいおういたしました", "おうけいたしました", "おうけしました")
+_SIGNOFF_VERB_READINGS: list[str] = []
+SIGNOFF_VERB_EDITS = 4   # kana a garbled long verb's reading may be off (奥たまりました: オクタマリマシタ)
+MAX_CLOSING_SENTENCE = 16  # characters of the closing sentence (spaces not counted)
+# Sentences that close a call and name no one: thanks, apologies, a finished task, the end of the
+# explanation (「ありがとうございました」「お手続きは完了しました」「ご案内は以上でした」)
+STOCK_CLOSINGS = ("ございました", "かしこまりました", "わかりました", "分かりました", "お疲れ様でした", "おつかれさまでした",
+                  "お待たせしました", "お待たせいたしました", "助かりました", "安心しました", "よかったです", "なりました",
+                  "決まりました", "終わりました", "届きました", "伺いました", "頂きました", "いただきました", "参りました")
+# Nouns of a task or an answer that end 「…(いた)しました」「…でした」 without naming anyone
+DONE_WORDS = ("完了", "終了", "変更", "登録", "送信", "発送", "送付", "手配", "確認", "承知", "了解", "失礼", "解約", "更新", "予約",
+              "設定", "停止", "再開", "交換", "返金", "入金", "処理", "申請", "記録", "連絡", "説明", "受付", "手続き", "手続",
+              "以上", "全て", "すべて", "問題", "大丈夫", "結構", "以下", "通り", "とおり")
+_DONE = re.compile(rf"(?:{alternation(DONE_WORDS)})(?:を|が|は|に|と)?(?:いたしました|しました|させていただきました|されました"
+                   rf"|でした|でございました|となりました|になりました)$")
+# A slot that ends in one of these is part of a sentence about something else (「メールを|お送りしました」)
+_NOT_SLOT_ENDS = ("を", "に", "で", "へ", "と", "から", "まで", "より", "ので", "ても", "て")
+# Adverbs of time and manner that open a closing sentence (「先ほどお伝えしました」「確かに承りました」)
+_NOT_SLOTS = frozenset({"先ほど", "先程", "さきほど", "確かに", "たしかに", "本日", "今回", "前回", "以前", "既に", "すでに", "只今",
+                        "ただいま", "改めて", "あらためて", "とても", "大変", "たいへん", "無事", "無事に"})
+_CLOSING_BREAK = re.compile(rf"[{re.escape(PAUSE_MARKS)}\s]")
 
 
 class IntroSlotsConfig(RuleConfig):
@@ -99,7 +131,7 @@ class IntroSlots(CallRule):
         for sign_off in sign_offs:
             endings = [m.start() for m in SIGNOFF_END.finditer(sign_off.text)] \
                 + [i for i in garbled_humble_endings(sign_off.text) if sign_off.text.find("ました", i) >= 0] \
-                + signoff_copulas(sign_off.text)
+                + signoff_copulas(sign_off.text) + closing_sentence_slot(sign_off.text, self.config.max_chars)
             self._slot(sign_off, spans, max(endings, default=None), frame)
 
     def _slot(self, turn: TurnView, spans: SpanSet, ending: int | None, frame: re.Pattern) -> None:
@@ -161,6 +193,46 @@ def signoff_copulas(text: str) -> list[int]:
         if best is not None:
             found.append(best[1])
     return found
+
+
+def closing_sentence_slot(text: str, max_chars: int = MAX_SIGNOFF_SLOT) -> list[int]:
+    """Where the verb of the turn's last sentence starts when that sentence is a sign-off: short,
+    ending in でした or in ました read at most `SIGNOFF_VERB_EDITS` kana from a humble past verb
+    (「森だな|ご案内しました」「森川な|奥たまりました」「総務かの北川|でした」), not a stock closing
+    (「ありがとうございました」「お手続きは完了しました」), and what precedes the verb could be a name
+    (not 「メールを|お送りしました」「ご注文|承りました」)."""
+    if not _SIGNOFF_VERB_READINGS:
+        _SIGNOFF_VERB_READINGS.extend(reading_of(v) for v in SIGNOFF_VERBS)
+    end = len(text.rstrip(f"{CLOSING_MARKS}ー 　"))
+    breaks = [m.end() for m in _CLOSING_BREAK.finditer(text, 0, end)]
+    start = max(breaks, default=0)
+    if end - start <= 6 and breaks and text[start - 1] in " 　":
+        start = breaks[-2] if len(breaks) > 1 else 0  # the verb alone after a pause recognition heard inside it (「受けた まわりました」)
+    sentence = text[start:end]
+    compact = re.sub(r"\s", "", sentence)
+    if not compact.endswith(("でした", "ました")) or len(compact) > MAX_CLOSING_SENTENCE \
+            or compact.endswith(STOCK_CLOSINGS) or _DONE.search(compact):
+        return []
+    if compact.endswith("でした"):
+        verb = end - len("でした")
+    else:
+        best = None  # (edits, where the verb starts)
+        for split in range(start + 1, end - 3):
+            if text[split] in " 　":
+                continue
+            reading = reading_of(re.sub(r"\s", "", text[split:end]))
+            edits = min(edit_distance(reading, r) for r in _SIGNOFF_VERB_READINGS)
+            if best is None or edits < best[0]:
+                best = (edits, split)
+        if best is None or best[0] > SIGNOFF_VERB_EDITS:
+            return []
+        verb = best[1] - (text[best[1] - 1] in "おご")  # the verb's honorific prefix (お送り, ご案内) is its own
+        verb -= text[verb - 1] == "が"  # and so is the particle before it, where it was heard
+    slot = re.sub(r"\s", "", text[max(start, verb - max_chars):verb])
+    if not slot or slot in SLOT_WORDS or slot in NOT_NAMES or slot in _NOT_SLOTS or slot.endswith(_NOT_SLOT_ENDS) \
+            or re.match(rf"[おご][{KANJI_RANGE}{KATAKANA_RANGE}]", slot) or re.search(r"[0-9０-９]", slot):
+        return []
+    return [verb]
 
 
 def _opening_turns(call: CallView) -> list[TurnView]:

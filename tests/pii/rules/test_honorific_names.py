@@ -54,6 +54,24 @@ def _names(text):
     ("ご契約者様の、ながせがわちひろさま", ["ながせがわちひろ"]),
     ("お申込みいただいたうえのやまたろう様", ["やまたろう"]),  # cut at a particle
     ("ご案内はKLMNOPQRSTU様", ["NOPQRSTU"]),  # at most max_chars (8)
+    # a part in kana is a name's reading, longer than its kanji (上柳 かみやなぎ, a foreign name in
+    # katakana); it may start after a particle (「お名前は|わたなべ、」)
+    ("お名前はわたなべ、ひでこ様ですね", ["わたなべ、ひでこ"]),
+    ("こちらはかみやなぎ、れんさまでよろしいですか", ["かみやなぎ、れん"]),
+    ("同僚のシャルマー、アニルさんも来ます", ["シャルマー、アニル"]),
+    ("ご同行はジョンソン、マイクさんですね", ["ジョンソン、マイク"]),
+    ("もしもし、たかはし、ゆうこ様", ["たかはし、ゆうこ"]),
+    # ... but not a reply, a greeting, a clause's end or a pointer before the pause
+    ("そうですね、やまだ様", ["やまだ"]),
+    ("もしもし、やまだ様", ["やまだ"]),
+    ("かしこまりました、ささきさま", ["ささき"]),
+    ("すみません、ささきさん", ["ささき"]),
+    ("確認しますので、ささきさん", ["ささき"]),
+    ("こちらの、たなかさん", ["たなか"]),
+    ("ご本人確認のため、山田様の", ["山田"]),
+    ("ご本人、やまだ様", ["やまだ"]),
+    ("ありがとうございます、やまださま", ["やまだ"]),
+    ("お客様の、まつもとひろし様", ["まつもとひろし"]),                    # a long addressed word stands alone
     # stock words that take an honorific name nobody
     ("お客様センターでございます", []),
     ("お客様のご登録", []),

@@ -40,9 +40,11 @@ CALLER = ("caller", "料金のことで電話しました", 5.0, 7.0)
     (("operator", "春火電力です。福井の大計いたします。", 0.0, 3.4), "福井"),             # 福井がお受けいたします
     (("operator", "お電話ありがとうございます。ソラネットです。担当のおにしが受けたままります。", 0.0, 6.0), "おにし"),
     (("operator", "ハルカ電力です。福井のオーケーいたします", 0.0, 3.2), "福井"),
+    (("operator", "ハルカ電力お客様窓口 古川な受けたまわります", 0.0, 3.4), "古川"),           # が heard as な
     # other verbs in the opening are no introduction
     (("operator", "お電話ありがとうございます。ご用件をお伺いいたします", 0.0, 4.0), None),
     (("operator", "お電話ありがとうございます。料金のご案内いたします", 0.0, 4.0), None),
+    (("operator", "お電話ありがとうございます。様々なご案内をいたします", 0.0, 4.0), None),
     # no introduction ending, nothing
     (("operator", "お電話ありがとうございます", 0.0, 2.6), None),
 ])
@@ -103,6 +105,57 @@ def test_the_sign_off_slot_with_a_garbled_verb():
 def test_the_sign_off_slot_before_a_past_copula(sign_off, slot):
     turns = [("operator", "お電話ありがとうございます", 0.0, 2.6), CALLER, ("operator", sign_off, 8.0, 10.4)]
     assert [s for _, s, _, _ in _slots(turns)] == ([slot] if slot else [])
+
+
+@pytest.mark.parametrize("sign_off, name", [
+    # the call's last sentence: <NAME> + a past humble verb or でした, without the role before it,
+    # the verb and the name garbled by recognition
+    ("書類は明日発送します。総務かの北川でした。", "北川"),
+    ("書類は明日発送します 総務課のキタガワでした", "キタガワ"),
+    ("以上となります。森田がご案内しました。", "森田"),
+    ("以上となります 森だなご案内しました", "森だ"),                        # が heard as な
+    ("またのお電話お待ちしております。小野田が対応いたしました。", "小野田"),
+    ("お待ちしております 菅野が受け玉割ました", "菅野"),                       # 承りました, garbled
+    ("お待ちしております。森川な奥たまりました。", "森川"),                    # 承りました, garbled further
+    ("ご不明点はお問い合わせください 杉の本がたんとういたしました", "杉の本"),
+])
+def test_the_closing_sentence_slot(sign_off, name):
+    turns = [("operator", "お電話ありがとうございます", 0.0, 2.6), CALLER, ("operator", sign_off, 8.0, 8.0 + 0.12 * len(sign_off))]
+    slots = [s for _, s, _, _ in _slots(turns)]
+    assert len(slots) == 1 and name in slots[0] and len(slots[0].replace(" ", "")) <= IntroSlots.Config().max_chars, slots
+    assert not any(w in slots[0] for w in ("ます", "ください", "ました", "でした")), slots  # the sentence before stays
+
+
+def test_mono_the_closing_sentence_is_in_the_last_two_turns():
+    turns = [("unknown", "みなとてでこむでございます", 0.0, 1.7), ("unknown", "担当の井野へです", 2.4, 3.9),
+             ("unknown", "支払いをクレジットカードに変えたいんです", 4.4, 8.0), ("unknown", "かしこまりました 手続きいたします", 9.0, 11.0),
+             ("unknown", "お願いします", 12.0, 13.0), ("unknown", "完了しました 森だなご案内しました", 20.0, 22.4),
+             ("unknown", "ありがとうございました", 23.0, 24.5)]
+    assert [(t, s) for t, s, _, _ in _slots(turns)] == [(1, "井野へ"), (5, "森だな")]
+
+
+@pytest.mark.parametrize("sign_off", [
+    # a closing sentence that names no one: thanks, an apology, a finished task, the end of the
+    # explanation, what was sent or told, a count
+    "本日はお電話ありがとうございました",
+    "お手続きはすべて完了しました",
+    "ご案内は以上でした",
+    "ご案内は以上でございました",
+    "メールで詳細をお送りしました",
+    "確かに承りました",
+    "ご注文を承りました",
+    "お振込みを確認いたしました",
+    "先ほどお伝えしました",
+    "大変失礼いたしました",
+    "お疲れ様でした",
+    "今月のご請求は3200円でした",
+    "料金プランについてご案内しました",
+    "ご迷惑をおかけしました",
+    "それはお困りでしたね",
+])
+def test_a_closing_sentence_without_a_name(sign_off):
+    turns = [("operator", "お電話ありがとうございます", 0.0, 2.6), CALLER, ("operator", sign_off, 8.0, 10.4)]
+    assert _slots(turns) == []
 
 
 def test_without_word_times_the_text_frames_decide():
