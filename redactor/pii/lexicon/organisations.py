@@ -6,12 +6,16 @@ one-kanji departments (部, 課: 服部, 大課), and words that follow names in
 (センター長, ホームページ).
 """
 
+# Banks, and their branches, named after their place (「泉支店」「本町支店」: where the bank is, not who
+# the caller is)
+BANK_WORDS = ("銀行", "信用金庫", "信金", "信用組合", "労働金庫", "ろうきん")
+BRANCH_WORDS = ("支店", "支社", "営業所", "出張所", "営業部")
+
 BUSINESS_SUFFIXES = (
     # finance
-    "銀行", "信用金庫", "信金", "信用組合", "労働金庫", "ろうきん", "生命", "損保", "損害保険", "保険", "証券", "信託",
+    *BANK_WORDS, "生命", "損保", "損害保険", "保険", "証券", "信託",
     "カード", "クレジット", "ファイナンス", "ローン", "共済", "ペイ",
-    # branches, named after their place (「泉支店」「本町支店」: where the bank is, not who the caller is)
-    "支店", "支社", "営業所", "出張所",
+    *BRANCH_WORDS,
     # utilities and telecoms
     "電力", "でんき", "電気", "ガス", "水道", "エナジー", "エネルギー", "テレコム", "通信", "モバイル", "ネット",
     "ネットワーク", "ケーブル", "光", "ブロードバンド", "でんわ",

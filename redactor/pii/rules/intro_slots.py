@@ -69,8 +69,8 @@ _PARTICLE_VERB = re.compile(rf"(?:が|の|は|な)(?=(?P<verb>[{KANJI_RANGE}{KAT
 # 「森だなご案内しました」「森川な奥たまりました」「総務かの北川でした」: the past verbs a sign-off ends in
 # after the name, compared by reading (the particle が before them, often heard as な/の, stays in the slot
 # unless heard as が)
-SIGNOFF_VERBS = ("うけたまわりました", "ごあんないしました", "ごあんないいたしました", "たんとうしました", "たんとういたしました",
-                 "たいおうしました", "たいおういたしました", "おうけいたしました", "おうけしました")
+SIGNOFF_VERBS = (*(v for v in HUMBLE_INTRO_VERBS if v.endswith("ました")),
+                 "ごあんないしました", "ごあんないいたしました", "たんとうしました", "たいおうしました", "おうけしました")
 _SIGNOFF_VERB_READINGS: list[str] = []
 SIGNOFF_VERB_EDITS = 4   # kana a garbled long verb's reading may be off (奥たまりました: オクタマリマシタ)
 MAX_CLOSING_SENTENCE = 16  # characters of the closing sentence (spaces not counted)

@@ -45,6 +45,7 @@ from redactor.pii.digit_runs import THOUSANDS, digit_runs, followed_by_unit
 from redactor.pii.entities import ENTITY_TYPES, NUMERIC_TYPES
 from redactor.pii.lexicon.chars import CLOSING_MARKS, HIRAGANA_RANGE, KANJI_RANGE
 from redactor.pii.lexicon.speech import ACKNOWLEDGEMENTS, FILLERS, OPENINGS, alternation
+from redactor.pii.lexicon.organisations import BANK_WORDS, BRANCH_WORDS
 from redactor.pii.lexicon.spelling import AT_SIGN_WORDS, DOT_WORDS
 from redactor.pii.questions import asked_types
 from redactor.pii.readings import WordReadings, is_silent, reading_of, soft_reading, tokens_of
@@ -77,8 +78,8 @@ _DIGIT = re.compile(r"[0-9０-９]")
 # Where a mailing goes, spelled (Latin letters or a spoken at sign or dot) with digits: an e-mail address
 _SPELLED = re.compile(rf"[A-Za-z]{{2,}}|{alternation(AT_SIGN_WORDS + DOT_WORDS)}|[@＠]")
 # The bank's and the branch's names opening an account's read-back
-_BANK_NAMES = re.compile(r"(?:[^\s、,。\d]{1,12}?(?:銀行|信用金庫|信金|信用組合|労働金庫|ゆうちょ)の?[\s、,]*)?"
-                         r"(?:[^\s、,。\d]{1,10}?(?:支店|出張所|営業部)の?[\s、,]*)?")
+_BANK_NAMES = re.compile(rf"(?:[^\s、,。\d]{{1,12}}?(?:{alternation(BANK_WORDS)})の?[\s、,]*)?"
+                         rf"(?:[^\s、,。\d]{{1,10}}?(?:{alternation(BRANCH_WORDS)})の?[\s、,]*)?")
 # A number read back: its digits compared with the caller's (a digit dropped or doubled still matches)
 READ_BACK_MIN_DIGITS = 4
 READ_BACK_DIGIT_SIMILARITY = 80.0

@@ -71,6 +71,7 @@ _AT = rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|(?<=[A-Za-z0-9]{{6}})&)"
 _SYMBOLS = rf"{alternation((*DOT_WORDS, *SYMBOL_WORDS))}|{_AT}|_|{_DOMAIN}"
 _STRONG = re.compile(rf"{_LETTER_BY_LETTER}|{_LETTER_NAME_RUN}|{_SYMBOLS}|[A-Za-z]{{2,}}[A-Za-z0-9]*|[A-Za-z][0-9]+[A-Za-z0-9]*")
 _LETTER_NAME_RUN_ONLY = re.compile(_LETTER_NAME_RUN)
+_ONE_LETTER = re.compile(rf"(?:{LETTER_NAMES_CLIPPED})|[A-Za-z]")
 _AT_SIGN = re.compile(rf"(?:{alternation(AT_SIGN_WORDS)}|[@＠]|っと|と)$")
 # Where the local part said before an at sign starts: after a pause, a sentence's polite end or
 # the item's label
@@ -286,7 +287,7 @@ def _spelled_letters(anchor: str) -> int:
     nothing) or a product name in its own case (iPhone, Galaxy); a run of letter names counts
     each name (「ピー・イ・アール・イ」: 4)."""
     if _LETTER_NAME_RUN_ONLY.fullmatch(anchor):
-        return len(re.findall(rf"(?:{LETTER_NAMES_CLIPPED})|[A-Za-z]", anchor))
+        return len(_ONE_LETTER.findall(anchor))
     return sum(len(run) for run in _LATIN_RUN.findall(anchor)
                if not _ACRONYM.fullmatch(run) and (run.isupper() or run.islower()))
 

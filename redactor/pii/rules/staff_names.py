@@ -16,6 +16,7 @@ an operator's turn:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pydantic import Field
 
@@ -62,16 +63,22 @@ class StaffNames(CallRule):
 def staff_names(text: str, max_chars: int = 8) -> list[tuple[int, int]]:
     """[start, end) of every staff member named by role (担当の才音時から…ご連絡) or as the sender
     (才音時よりお電話いたします) in an operator's `text`."""
-    by_role = re.compile(rf"(?:{alternation(STAFF_ROLES)})の\s?(?P<name>{_NO_BREAK}{{1,{max_chars}}}?)\s?(?:から|より|が){_TOWARDS}{_ACTION}")
-    sender = re.compile(rf"(?P<name>[^{PAUSE_MARKS}のはにでをがもと\s]{{1,{max_chars}}})\s?より{_ACTION}{_HUMBLE}")
     found = []
-    for pattern in (by_role, sender):
+    for pattern in _patterns(max_chars):
         for match in pattern.finditer(text):
             name = match.group("name").strip()
             if name and not _no_staff_name(name):
                 start = match.start("name") + (len(match.group("name")) - len(match.group("name").lstrip()))
                 found.append((start, start + len(name)))
     return sorted(set(found))
+
+
+@lru_cache(maxsize=4)
+def _patterns(max_chars: int) -> tuple[re.Pattern, re.Pattern]:
+    """By role (「担当の X から…ご連絡」) and as the sender (「X よりお電話いたします」), X at most `max_chars`."""
+    by_role = re.compile(rf"(?:{alternation(STAFF_ROLES)})の\s?(?P<name>{_NO_BREAK}{{1,{max_chars}}}?)\s?(?:から|より|が){_TOWARDS}{_ACTION}")
+    sender = re.compile(rf"(?P<name>[^{PAUSE_MARKS}のはにでをがもと\s]{{1,{max_chars}}})\s?より{_ACTION}{_HUMBLE}")
+    return by_role, sender
 
 
 def _no_staff_name(word: str) -> bool:
